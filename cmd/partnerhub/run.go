@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime/debug"
+	"strconv"
+	"strings"
+
+	"github.com/partnerhub/partnerhub/internal/hub"
+	"github.com/partnerhub/partnerhub/internal/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=..."; it
+// falls back to the module version recorded by the Go toolchain.
+var version = ""
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+const usage = `usage: partnerhub [command] [flags]
+
+commands:
+  serve      run the HTTP service (the default)
+  migrate    up | status: apply or list database migrations
+  seed       build a synthetic partner tree (for demos and benchmarks)
+  version    print the version
+
+Run "partnerhub COMMAND -h" for a command's flags. Every flag also reads
+the environment variable named in its help text.`
+
+// run is the whole program: main only wires the process to it, and tests
+// call it directly.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return runServe(ctx, args, getenv, stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, args, getenv, stdout, stderr)
+	case "seed":
+		return runSeed(ctx, args, getenv, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "partnerhub", buildVersion())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	fmt.Fprintln(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// common holds the flags every database command shares.
+type common struct {
+	databaseURL string
+	logFormat   string
+	maxDepth    int
+}
+
+// newFlags returns a flag set whose defaults come from the environment,
+// with the shared flags registered.
+func newFlags(name string, getenv func(string) string, stderr io.Writer) (*flag.FlagSet, *common, *envDefaults) {
+	fs := flag.NewFlagSet("partnerhub "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	env := &envDefaults{getenv: getenv}
+	c := &common{}
+	fs.StringVar(&c.databaseURL, "database-url", env.str("PARTNERHUB_DATABASE_URL", "sqlite:partnerhub.db"),
+		"database: sqlite:PATH, file:PATH or postgres://... (env PARTNERHUB_DATABASE_URL)")
+	fs.StringVar(&c.logFormat, "log-format", env.str("PARTNERHUB_LOG_FORMAT", "text"), "log format: text or json (env PARTNERHUB_LOG_FORMAT)")
+	fs.IntVar(&c.maxDepth, "max-depth", env.int("PARTNERHUB_MAX_DEPTH", hub.DefaultMaxDepth), "deepest level of the partner tree; the root is 0 (env PARTNERHUB_MAX_DEPTH)")
+	return fs, c, env
+}
+
+// envDefaults reads flag defaults from the environment and remembers a
+// malformed value so parse can report it.
+type envDefaults struct {
+	getenv func(string) string
+	err    error
+}
+
+func (e *envDefaults) str(key, def string) string {
+	if v := e.getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func (e *envDefaults) int(key string, def int) int {
+	v := e.getenv(key)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil && e.err == nil {
+		e.err = fmt.Errorf("%s=%q is not a number", key, v)
+	}
+	return n
+}
+
+// parse parses args and validates the shared flags.
+func (c *common) parse(fs *flag.FlagSet, env *envDefaults, args []string) error {
+	if env.err != nil {
+		return env.err
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 && fs.Name() != "partnerhub migrate" {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if c.logFormat != "text" && c.logFormat != "json" {
+		return errors.New("--log-format must be text or json")
+	}
+	if c.maxDepth < 1 || c.maxDepth > 1000 {
+		return errors.New("--max-depth must be between 1 and 1000")
+	}
+	return nil
+}
+
+func (c *common) logger(w io.Writer) *slog.Logger {
+	if c.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+func (c *common) open(ctx context.Context, opt store.Options) (*store.DB, error) {
+	return store.Open(ctx, c.databaseURL, opt)
+}

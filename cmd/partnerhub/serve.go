@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"time"
+
+	"github.com/partnerhub/partnerhub/internal/server"
+	"github.com/partnerhub/partnerhub/internal/store"
+)
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs, c, env := newFlags("serve", getenv, stderr)
+	listen := fs.String("listen", env.str("PARTNERHUB_LISTEN", "127.0.0.1:8080"), "address to listen on (env PARTNERHUB_LISTEN)")
+	maxBody := fs.Int("max-body-bytes", env.int("PARTNERHUB_MAX_BODY_BYTES", 1<<20), "largest accepted request body (env PARTNERHUB_MAX_BODY_BYTES)")
+	if err := c.parse(fs, env, args); err != nil {
+		return err
+	}
+	if *maxBody < 1 {
+		return errors.New("--max-body-bytes must be positive")
+	}
+	log := c.logger(stderr)
+	db, err := c.open(ctx, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	log.Info("database ready", "engine", db.Dialect())
+
+	h := server.NewHandler(server.Deps{
+		Logger:       log,
+		Ready:        db.Ping,
+		DBStats:      db.Stats,
+		MaxBodyBytes: int64(*maxBody),
+		Version:      buildVersion(),
+	})
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return err
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "version", buildVersion())
+	err = server.Serve(ctx, server.NewHTTPServer(*listen, h, log), ln, 20*time.Second)
+	log.Info("stopped")
+	return err
+}

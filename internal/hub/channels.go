@@ -1,0 +1,91 @@
+package hub
+
+import "context"
+
+// CreateChannel creates a channel owned by in.ClientID, which the caller
+// must see.
+func (s *Service) CreateChannel(ctx context.Context, pr Principal, in *Channel) (*Channel, error) {
+	ch := *in
+	now := s.now()
+	ch.Ref, ch.Version, ch.CreatedAt, ch.ModifiedAt = NewRef(ChannelRefSuffix), 1, now, now
+	if ch.Status == "" {
+		ch.Status = ClientActive
+	}
+	ch.normalize()
+	if err := validateChannel(&ch); err != nil {
+		return nil, err
+	}
+	err := s.store.Write(ctx, func(tx Tx) error {
+		owner, err := s.visibleClient(ctx, tx, pr, ch.ClientID, "")
+		if err != nil {
+			return err
+		}
+		ch.PartnerID, ch.PartnerPath = owner.PartnerID, owner.PartnerPath
+		return tx.InsertChannel(ctx, &ch)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &ch, nil
+}
+
+// Channel returns a channel by id (id != 0) or ref when the caller may see
+// its client.
+func (s *Service) Channel(ctx context.Context, pr Principal, id int64, ref string) (*Channel, error) {
+	return s.visibleChannel(ctx, s.store, pr, id, ref)
+}
+
+func (s *Service) visibleChannel(ctx context.Context, r Reader, pr Principal, id int64, ref string) (*Channel, error) {
+	ch, err := r.Channel(ctx, id, ref)
+	if IsKind(err, NotFound) || (err == nil && !pr.seesClient(ch.ClientID, ch.PartnerPath)) {
+		return nil, notFound("channel")
+	}
+	return ch, err
+}
+
+// ListChannels lists channels whose clients are owned directly by a visible
+// partner (direct) or anywhere in its subtree; see ListClients.
+func (s *Service) ListChannels(ctx context.Context, pr Principal, within PartnerKey, direct bool, q ListQuery) (Page[Channel], error) {
+	if err := q.Validate(); err != nil {
+		return Page[Channel]{}, err
+	}
+	scope, err := s.scope(ctx, pr, within, direct)
+	if err != nil {
+		return Page[Channel]{}, err
+	}
+	return s.store.ListChannels(ctx, scope, q)
+}
+
+// UpdateChannel applies change to a copy of the stored channel and writes
+// it with the same version rules as UpdatePartner. The owning client is not
+// changeable here.
+func (s *Service) UpdateChannel(ctx context.Context, pr Principal, id int64, ref string, ifVersion int64, change func(*Channel) error) (*Channel, error) {
+	var out *Channel
+	err := s.retryStale(ifVersion, func() error {
+		return s.store.Write(ctx, func(tx Tx) error {
+			cur, err := s.visibleChannel(ctx, tx, pr, id, ref)
+			if err != nil {
+				return err
+			}
+			if err := checkVersion(cur.Version, ifVersion); err != nil {
+				return err
+			}
+			next := *cur
+			if err := change(&next); err != nil {
+				return err
+			}
+			next.ID, next.Ref, next.ClientID, next.PartnerID, next.PartnerPath = cur.ID, cur.Ref, cur.ClientID, cur.PartnerID, cur.PartnerPath
+			next.Version, next.CreatedAt, next.ModifiedAt = cur.Version, cur.CreatedAt, s.now()
+			next.normalize()
+			if err := validateChannel(&next); err != nil {
+				return err
+			}
+			if err := tx.UpdateChannel(ctx, &next); err != nil {
+				return err
+			}
+			out = &next
+			return nil
+		})
+	})
+	return out, err
+}

@@ -1,0 +1,126 @@
+package hub
+
+import "context"
+
+// seesClient reports whether the caller may see a client owned by a
+// partner at partnerPath. Client-level principals see their own client.
+func (pr Principal) seesClient(clientID int64, partnerPath string) bool {
+	if pr.ClientID != 0 {
+		return pr.ClientID == clientID
+	}
+	return PathContains(pr.PartnerPath, partnerPath)
+}
+
+// CreateClient creates a client owned by in.PartnerID, which the caller
+// must see.
+func (s *Service) CreateClient(ctx context.Context, pr Principal, in *Client) (*Client, error) {
+	c := *in
+	now := s.now()
+	c.Ref, c.Version, c.CreatedAt, c.ModifiedAt = NewRef(ClientRefSuffix), 1, now, now
+	c.CreatedBy, c.ModifiedBy = pr.Actor, pr.Actor
+	if c.Status == "" {
+		c.Status = ClientActive
+	}
+	c.normalize()
+	if err := validateClient(&c); err != nil {
+		return nil, err
+	}
+	if pr.ClientID != 0 {
+		return nil, Errorf(Forbidden, "a client-level principal cannot create clients")
+	}
+	err := s.store.Write(ctx, func(tx Tx) error {
+		owner, err := s.visiblePartner(ctx, tx, pr, PartnerKey{ID: c.PartnerID}, "partner")
+		if err != nil {
+			return err
+		}
+		c.PartnerPath = owner.Path
+		return tx.InsertClient(ctx, &c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Client returns a client by id (id != 0) or ref when the caller may see it.
+func (s *Service) Client(ctx context.Context, pr Principal, id int64, ref string) (*Client, error) {
+	return s.visibleClient(ctx, s.store, pr, id, ref)
+}
+
+func (s *Service) visibleClient(ctx context.Context, r Reader, pr Principal, id int64, ref string) (*Client, error) {
+	c, err := r.Client(ctx, id, ref)
+	if IsKind(err, NotFound) || (err == nil && !pr.seesClient(c.ID, c.PartnerPath)) {
+		return nil, notFound("client")
+	}
+	return c, err
+}
+
+// ListClients lists clients: those owned directly by a visible partner when
+// direct is true, else those anywhere in its subtree. A zero key means the
+// caller's home partner; client-level principals list only their client.
+func (s *Service) ListClients(ctx context.Context, pr Principal, within PartnerKey, direct bool, q ListQuery) (Page[Client], error) {
+	if err := q.Validate(); err != nil {
+		return Page[Client]{}, err
+	}
+	scope, err := s.scope(ctx, pr, within, direct)
+	if err != nil {
+		return Page[Client]{}, err
+	}
+	return s.store.ListClients(ctx, scope, q)
+}
+
+// scope resolves the owners a list may show.
+func (s *Service) scope(ctx context.Context, pr Principal, within PartnerKey, direct bool) (Scope, error) {
+	if pr.ClientID != 0 {
+		if within != (PartnerKey{}) {
+			return Scope{}, notFound("partner")
+		}
+		return Scope{ClientID: pr.ClientID}, nil
+	}
+	p := &Partner{ID: pr.PartnerID, Path: pr.PartnerPath}
+	if within != (PartnerKey{}) {
+		var err error
+		if p, err = s.Partner(ctx, pr, within); err != nil {
+			return Scope{}, err
+		}
+	}
+	if direct {
+		return Scope{PartnerID: p.ID}, nil
+	}
+	return Scope{Path: p.Path}, nil
+}
+
+// UpdateClient applies change to a copy of the stored client and writes it
+// with the same version rules as UpdatePartner. Moving a client to another
+// partner is a change request's job, not an update's.
+func (s *Service) UpdateClient(ctx context.Context, pr Principal, id int64, ref string, ifVersion int64, change func(*Client) error) (*Client, error) {
+	var out *Client
+	err := s.retryStale(ifVersion, func() error {
+		return s.store.Write(ctx, func(tx Tx) error {
+			cur, err := s.visibleClient(ctx, tx, pr, id, ref)
+			if err != nil {
+				return err
+			}
+			if err := checkVersion(cur.Version, ifVersion); err != nil {
+				return err
+			}
+			next := *cur
+			if err := change(&next); err != nil {
+				return err
+			}
+			next.ID, next.Ref, next.PartnerID, next.PartnerPath = cur.ID, cur.Ref, cur.PartnerID, cur.PartnerPath
+			next.Version, next.CreatedAt, next.CreatedBy = cur.Version, cur.CreatedAt, cur.CreatedBy
+			next.ModifiedAt, next.ModifiedBy = s.now(), pr.Actor
+			next.normalize()
+			if err := validateClient(&next); err != nil {
+				return err
+			}
+			if err := tx.UpdateClient(ctx, &next); err != nil {
+				return err
+			}
+			out = &next
+			return nil
+		})
+	})
+	return out, err
+}

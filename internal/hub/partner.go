@@ -1,0 +1,97 @@
+package hub
+
+import "time"
+
+// Partner statuses. A new partner is unverified until its owner e-mail is
+// verified; inactive is what deactivation sets.
+const (
+	StatusUnverified = "unverified"
+	StatusActive     = "active"
+	StatusSuspended  = "suspended"
+	StatusInactive   = "inactive"
+)
+
+// Payment types of a partner.
+const (
+	PaymentPrepay  = "prepay"
+	PaymentPostpay = "postpay"
+)
+
+// Partner is one node of the reseller tree. It carries the union of the
+// fields of the three faces; each face shows its own subset.
+type Partner struct {
+	ID       int64  // Bluefin id
+	SID      string // CarrierX partner_sid (UUID)
+	Ref      string // 360dialog id (base62 + "PA")
+	ParentID int64  // 0 only for the root
+	Path     string // materialised ancestry, e.g. "/1/5/23/"
+	Depth    int    // 0 for the root
+
+	Name        string // organisation name (Bluefin name, CarrierX company_name, 360dialog brand_name)
+	ContactName string // CarrierX "name": the contact person
+	Status      string
+	Version     int64
+
+	Login         string
+	Reference     string // Bluefin reference / partnerId
+	BillingID     string
+	VerifyPhrase  string // Bluefin verificationPhrase
+	ContactUserID int64
+
+	Address1, Address2, City, State, Zip string
+	CountryCode                          string // ISO 3166-1 alpha-3
+	Phonenumber                          string
+
+	// E-mail addresses are shown only once verified.
+	OwnerEmail, BillingEmail, TechEmail                         string
+	OwnerEmailVerified, BillingEmailVerified, TechEmailVerified bool
+
+	PaymentType        string
+	Balance            Money
+	ChargeAt           *Money
+	PrepayAmount       *Money
+	DailySpendingLimit Money
+	DailySpentAmount   Money
+	SpendingLimit      Money
+
+	// 360dialog partner settings.
+	LogoURL             string
+	WebhookURL          string
+	RedirectURL         string
+	AllowClientAddPhone bool
+
+	Attributes         map[string]string
+	Callbacks          map[string]string
+	Settings           map[string]any
+	ACLs               []map[string]any
+	ParentAssignedACLs []map[string]any
+	Transformations    []map[string]any
+
+	CreatedAt  time.Time
+	ModifiedAt time.Time
+}
+
+// IsRoot reports whether p is the root of the tree.
+func (p *Partner) IsRoot() bool { return p.ParentID == 0 }
+
+// Contains reports whether other lies in p's subtree (p included).
+func (p *Partner) Contains(other *Partner) bool { return PathContains(p.Path, other.Path) }
+
+// normalize replaces nil maps and lists with empty ones, so a partner
+// returned by a write equals the partner read back later.
+func (p *Partner) normalize() {
+	if p.Attributes == nil {
+		p.Attributes = map[string]string{}
+	}
+	if p.Callbacks == nil {
+		p.Callbacks = map[string]string{}
+	}
+	if p.Settings == nil {
+		p.Settings = map[string]any{}
+	}
+	for _, l := range []*[]map[string]any{&p.ACLs, &p.ParentAssignedACLs, &p.Transformations} {
+		if *l == nil {
+			*l = []map[string]any{}
+		}
+	}
+}

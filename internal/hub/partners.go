@@ -1,0 +1,273 @@
+package hub
+
+import (
+	"context"
+)
+
+// CreateRoot creates the root partner on an empty tree. It is a Conflict
+// when a root already exists.
+func (s *Service) CreateRoot(ctx context.Context, in *Partner) (*Partner, error) {
+	p := s.newPartner(in)
+	if err := validatePartner(p); err != nil {
+		return nil, err
+	}
+	err := s.store.Write(ctx, func(tx Tx) error {
+		if err := tx.LockTree(ctx, true); err != nil {
+			return err
+		}
+		if _, err := tx.RootPartner(ctx); err == nil {
+			return Errorf(Conflict, "the root partner already exists")
+		} else if !IsKind(err, NotFound) {
+			return err
+		}
+		id, err := tx.NextPartnerID(ctx)
+		if err != nil {
+			return err
+		}
+		p.ID, p.ParentID, p.Path, p.Depth = id, 0, RootPath(id), 0
+		return tx.InsertPartner(ctx, p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// CreatePartner creates a sub-partner under in.ParentID, which must be
+// visible to the caller. The new partner starts unverified at version 1.
+func (s *Service) CreatePartner(ctx context.Context, pr Principal, in *Partner) (*Partner, error) {
+	if in.ParentID == 0 {
+		return nil, InvalidField("parent", "is required: only the root has no parent")
+	}
+	p := s.newPartner(in)
+	if err := validatePartner(p); err != nil {
+		return nil, err
+	}
+	err := s.store.Write(ctx, func(tx Tx) error {
+		if err := tx.LockTree(ctx, false); err != nil {
+			return err
+		}
+		parent, err := s.visiblePartner(ctx, tx, pr, PartnerKey{ID: in.ParentID}, "parent partner")
+		if err != nil {
+			return err
+		}
+		if parent.Depth+1 > s.maxDepth {
+			return Errorf(Invalid, "the tree may be at most %d levels deep", s.maxDepth)
+		}
+		id, err := tx.NextPartnerID(ctx)
+		if err != nil {
+			return err
+		}
+		p.ID, p.ParentID, p.Path, p.Depth = id, parent.ID, ChildPath(parent.Path, id), parent.Depth+1
+		return tx.InsertPartner(ctx, p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// newPartner copies the caller-settable fields of in and fills the
+// identifiers, defaults and timestamps the service owns.
+func (s *Service) newPartner(in *Partner) *Partner {
+	p := *in
+	now := s.now()
+	p.SID, p.Ref = NewSID(), NewRef(PartnerRefSuffix)
+	p.Version = 1
+	p.CreatedAt, p.ModifiedAt = now, now
+	if p.Status == "" {
+		p.Status = StatusUnverified
+	}
+	if p.PaymentType == "" {
+		p.PaymentType = PaymentPrepay
+	}
+	if p.DailySpendingLimit == 0 {
+		p.DailySpendingLimit = 500 * MoneyScale
+	}
+	p.Balance, p.DailySpentAmount = 0, 0
+	p.normalize()
+	return &p
+}
+
+// Partner returns the partner with the given key when the caller may see
+// it; a missing and an invisible partner give the same NotFound.
+func (s *Service) Partner(ctx context.Context, pr Principal, key PartnerKey) (*Partner, error) {
+	return s.visiblePartner(ctx, s.store, pr, key, "partner")
+}
+
+func (s *Service) visiblePartner(ctx context.Context, r Reader, pr Principal, key PartnerKey, what string) (*Partner, error) {
+	p, err := r.Partner(ctx, key)
+	if IsKind(err, NotFound) || (err == nil && !pr.SeesPath(p.Path)) {
+		return nil, notFound(what)
+	}
+	return p, err
+}
+
+// ListPartners lists the subtree of within (0: the caller's home partner),
+// which must be visible to the caller.
+func (s *Service) ListPartners(ctx context.Context, pr Principal, within PartnerKey, q ListQuery) (Page[Partner], error) {
+	if err := q.Validate(); err != nil {
+		return Page[Partner]{}, err
+	}
+	path := pr.PartnerPath
+	if within != (PartnerKey{}) {
+		p, err := s.Partner(ctx, pr, within)
+		if err != nil {
+			return Page[Partner]{}, err
+		}
+		path = p.Path
+	}
+	if !pr.SeesPath(path) {
+		return Page[Partner]{}, nil
+	}
+	return s.store.ListPartners(ctx, path, q)
+}
+
+// IsVisible reports whether partner id lies in the caller's subtree, in one
+// indexed lookup whatever the depth.
+func (s *Service) IsVisible(ctx context.Context, pr Principal, id int64) (bool, error) {
+	if pr.ClientID != 0 {
+		return false, nil
+	}
+	return s.store.InSubtree(ctx, id, pr.PartnerPath)
+}
+
+// UpdatePartner applies change to a copy of the stored partner and writes
+// it, bumping the version once. When ifVersion is non-zero and differs from
+// the stored version the update is a Conflict and nothing changes.
+// Identifiers, tree position, version and timestamps are not changeable
+// through change; a changed ParentID moves the partner with its subtree in
+// the same transaction.
+func (s *Service) UpdatePartner(ctx context.Context, pr Principal, key PartnerKey, ifVersion int64, change func(*Partner) error) (*Partner, error) {
+	var out *Partner
+	err := s.retryStale(ifVersion, func() error {
+		return s.store.Write(ctx, func(tx Tx) error {
+			cur, err := s.visiblePartner(ctx, tx, pr, key, "partner")
+			if err != nil {
+				return err
+			}
+			if err := checkVersion(cur.Version, ifVersion); err != nil {
+				return err
+			}
+			next := *cur
+			if err := change(&next); err != nil {
+				return err
+			}
+			next.ID, next.SID, next.Ref, next.Path, next.Depth = cur.ID, cur.SID, cur.Ref, cur.Path, cur.Depth
+			next.Version, next.CreatedAt = cur.Version, cur.CreatedAt
+			next.ModifiedAt = s.now()
+			next.normalize()
+			if err := validatePartner(&next); err != nil {
+				return err
+			}
+			if next.ParentID != cur.ParentID {
+				// Move before writing any row, so the exclusive tree lock is
+				// taken before this transaction holds row locks.
+				moved, err := s.move(ctx, tx, pr, cur.ID, next.ParentID)
+				if err != nil {
+					return err
+				}
+				next.ParentID, next.Path, next.Depth = moved.ParentID, moved.Path, moved.Depth
+			}
+			if err := tx.UpdatePartner(ctx, &next); err != nil {
+				return err
+			}
+			out = &next
+			return nil
+		})
+	})
+	return out, err
+}
+
+// MovePartner moves a partner and its whole subtree under newParentID. The
+// caller must see both, may not move its own home partner, and the move
+// may not create a cycle or exceed the depth bound.
+func (s *Service) MovePartner(ctx context.Context, pr Principal, key PartnerKey, newParentID int64, ifVersion int64) (*Partner, error) {
+	return s.UpdatePartner(ctx, pr, key, ifVersion, func(p *Partner) error {
+		if newParentID == 0 {
+			return InvalidField("parent", "is required: only the root has no parent")
+		}
+		p.ParentID = newParentID
+		return nil
+	})
+}
+
+// move runs inside a write transaction before it writes anything. It takes
+// the exclusive tree lock, re-reads both ends under it, checks the rules
+// and rewrites the subtree. It returns the moved partner as now stored.
+func (s *Service) move(ctx context.Context, tx Tx, pr Principal, id, newParentID int64) (*Partner, error) {
+	if err := tx.LockTree(ctx, true); err != nil {
+		return nil, err
+	}
+	node, err := s.visiblePartner(ctx, tx, pr, PartnerKey{ID: id}, "partner")
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case newParentID == 0:
+		return nil, InvalidField("parent", "is required: only the root has no parent")
+	case node.IsRoot():
+		return nil, Errorf(Invalid, "the root partner cannot be moved")
+	case node.ID == pr.PartnerID:
+		return nil, Errorf(Invalid, "a partner cannot move its own home partner")
+	case newParentID == node.ParentID:
+		return node, nil
+	}
+	parent, err := s.visiblePartner(ctx, tx, pr, PartnerKey{ID: newParentID}, "parent partner")
+	if err != nil {
+		return nil, err
+	}
+	if node.Contains(parent) {
+		return nil, Errorf(Invalid, "cannot move partner %d under its own subtree (partner %d)", node.ID, parent.ID)
+	}
+	height, err := tx.SubtreeHeight(ctx, node.Path)
+	if err != nil {
+		return nil, err
+	}
+	if newDeepest := parent.Depth + 1 + (height - node.Depth); newDeepest > s.maxDepth {
+		return nil, Errorf(Invalid, "the move would make the tree %d levels deep; at most %d allowed", newDeepest, s.maxDepth)
+	}
+	if _, err := tx.MoveSubtree(ctx, node, parent); err != nil {
+		return nil, err
+	}
+	return tx.Partner(ctx, PartnerKey{ID: node.ID})
+}
+
+// DeactivatePartner sets a partner's status to inactive.
+func (s *Service) DeactivatePartner(ctx context.Context, pr Principal, key PartnerKey) (*Partner, error) {
+	return s.UpdatePartner(ctx, pr, key, 0, func(p *Partner) error {
+		if p.ID == pr.PartnerID {
+			return Errorf(Invalid, "a partner cannot deactivate its own home partner")
+		}
+		p.Status = StatusInactive
+		return nil
+	})
+}
+
+// DeletePartner deletes a leaf partner that has no clients. The root and
+// the caller's own home partner cannot be deleted.
+func (s *Service) DeletePartner(ctx context.Context, pr Principal, key PartnerKey) error {
+	return s.store.Write(ctx, func(tx Tx) error {
+		if err := tx.LockTree(ctx, false); err != nil {
+			return err
+		}
+		p, err := s.visiblePartner(ctx, tx, pr, key, "partner")
+		if err != nil {
+			return err
+		}
+		switch {
+		case p.IsRoot():
+			return Errorf(Invalid, "the root partner cannot be deleted")
+		case p.ID == pr.PartnerID:
+			return Errorf(Invalid, "a partner cannot delete its own home partner")
+		}
+		children, clients, err := tx.CountChildren(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		if children > 0 || clients > 0 {
+			return Errorf(Conflict, "partner %d still has %d sub-partners and %d clients; only a leaf without clients can be deleted", p.ID, children, clients)
+		}
+		return tx.DeletePartner(ctx, p.ID)
+	})
+}

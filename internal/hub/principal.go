@@ -1,0 +1,23 @@
+package hub
+
+// Principal is who is calling: a partner (and everything below it) or a
+// single client. Every Service method takes the principal first and
+// authorizes against it, so every face inherits the same rule.
+type Principal struct {
+	PartnerID   int64  // home partner
+	PartnerPath string // home partner's path, the bound of what is visible
+	ClientID    int64  // non-zero for client-level principals: only that client is visible
+	Actor       string // who, for audit: "user:12", "key:7", "system:seed"
+}
+
+// SystemPrincipal returns a principal rooted at root, for bootstrap, seeding
+// and operator commands.
+func SystemPrincipal(root *Partner, actor string) Principal {
+	return Principal{PartnerID: root.ID, PartnerPath: root.Path, Actor: actor}
+}
+
+// SeesPath reports whether a partner at path lies in the principal's
+// subtree. Client-level principals see no partner.
+func (p Principal) SeesPath(path string) bool {
+	return p.ClientID == 0 && PathContains(p.PartnerPath, path)
+}

@@ -1,0 +1,92 @@
+package hub
+
+import "context"
+
+// Store is the domain's storage. Reads outside a transaction see committed
+// data; every mutation runs inside Write, one transaction per service call.
+// Methods that look an object up return a NotFound *Error when it is absent.
+type Store interface {
+	Reader
+	// Write runs fn in one read-write transaction. An error from fn rolls
+	// everything back; a nil error commits.
+	Write(ctx context.Context, fn func(Tx) error) error
+	// Ping reports whether the database is reachable and migrated.
+	Ping(ctx context.Context) error
+}
+
+// PartnerKey selects a partner by exactly one of its three identifiers.
+type PartnerKey struct {
+	ID  int64
+	SID string
+	Ref string
+}
+
+// Reader is the read side of the storage.
+type Reader interface {
+	// Partner returns the partner with the given key.
+	Partner(ctx context.Context, key PartnerKey) (*Partner, error)
+	// RootPartner returns the root (the partner without a parent).
+	RootPartner(ctx context.Context) (*Partner, error)
+	// InSubtree reports whether partner id lies in the subtree rooted at
+	// ancestorPath, in one indexed lookup.
+	InSubtree(ctx context.Context, id int64, ancestorPath string) (bool, error)
+	// SubtreeHeight returns the greatest depth found in the subtree rooted
+	// at path.
+	SubtreeHeight(ctx context.Context, path string) (int, error)
+	// ListPartners lists the subtree rooted at path (inclusive).
+	ListPartners(ctx context.Context, path string, q ListQuery) (Page[Partner], error)
+	// CountChildren counts a partner's direct sub-partners and clients.
+	CountChildren(ctx context.Context, id int64) (partners, clients int64, err error)
+
+	// Client returns a client by id (when id != 0) or by ref.
+	Client(ctx context.Context, id int64, ref string) (*Client, error)
+	// ListClients lists the clients selected by scope.
+	ListClients(ctx context.Context, scope Scope, q ListQuery) (Page[Client], error)
+	// Channel returns a channel by id (when id != 0) or by ref.
+	Channel(ctx context.Context, id int64, ref string) (*Channel, error)
+	// ListChannels lists the channels selected by scope.
+	ListChannels(ctx context.Context, scope Scope, q ListQuery) (Page[Channel], error)
+}
+
+// Scope selects the owners of listed clients or channels: exactly one of a
+// direct partner, a whole subtree (by path), or one client.
+type Scope struct {
+	PartnerID int64
+	Path      string
+	ClientID  int64
+}
+
+// Tx is one read-write transaction.
+type Tx interface {
+	Reader
+	// LockTree serializes tree changes: exclusive for moves, shared for
+	// creates (which read a parent's path). SQLite's single writer makes it
+	// a no-op there.
+	LockTree(ctx context.Context, exclusive bool) error
+	// NextPartnerID reserves a fresh partner id.
+	NextPartnerID(ctx context.Context) (int64, error)
+	// InsertPartner stores a new partner with ID, Path and Depth already set.
+	InsertPartner(ctx context.Context, p *Partner) error
+	// UpdatePartner writes every field of p except its identifiers and tree
+	// position (ParentID, Path, Depth) and sets p.Version to version+1,
+	// provided the stored version still equals p.Version; otherwise it is a
+	// Conflict wrapping ErrStale and nothing is written.
+	UpdatePartner(ctx context.Context, p *Partner) error
+	// MoveSubtree re-parents node under newParent, rewriting the paths and
+	// depths of node's whole subtree in one statement. It leaves versions
+	// alone (the caller's UpdatePartner bumps node's). It returns the number
+	// of partners moved.
+	MoveSubtree(ctx context.Context, node, newParent *Partner) (int64, error)
+	// DeletePartner removes a partner; it is a Conflict when anything still
+	// refers to it.
+	DeletePartner(ctx context.Context, id int64) error
+
+	// InsertClient stores a new client and sets its ID.
+	InsertClient(ctx context.Context, c *Client) error
+	// UpdateClient writes c with the same version rule as UpdatePartner.
+	UpdateClient(ctx context.Context, c *Client) error
+	// InsertChannel stores a new channel and sets its ID.
+	InsertChannel(ctx context.Context, ch *Channel) error
+	// UpdateChannel writes ch with the same version rule as UpdatePartner.
+	UpdateChannel(ctx context.Context, ch *Channel) error
+}

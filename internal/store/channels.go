@@ -1,0 +1,86 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/partnerhub/partnerhub/internal/filter"
+	"github.com/partnerhub/partnerhub/internal/hub"
+)
+
+const channelFrom = `channels ch JOIN clients c ON c.id = ch.client_id JOIN partners p ON p.id = c.partner_id`
+
+const channelColumns = `ch.id, ch.ref, ch.client_id, c.partner_id, p.path, ch.status, ch.account_mode, ch.phone_number,
+	ch.setup_info, ch.version, ch.created_at, ch.modified_at`
+
+func scanChannel(row rowScanner) (hub.Channel, error) {
+	var ch hub.Channel
+	err := row.Scan(&ch.ID, &ch.Ref, &ch.ClientID, &ch.PartnerID, &ch.PartnerPath, &ch.Status, &ch.AccountMode, &ch.PhoneNumber,
+		jsonScan[map[string]any]{&ch.SetupInfo}, &ch.Version, &ch.CreatedAt, &ch.ModifiedAt)
+	ch.CreatedAt, ch.ModifiedAt = ch.CreatedAt.UTC(), ch.ModifiedAt.UTC()
+	return ch, err
+}
+
+var channelSchema = filter.Schema{
+	"id":           {Column: "ch.id", Type: filter.Int},
+	"ref":          {Column: "ch.ref", Type: filter.String},
+	"client_id":    {Column: "ch.client_id", Type: filter.Int},
+	"status":       {Column: "ch.status", Type: filter.String},
+	"account_mode": {Column: "ch.account_mode", Type: filter.String},
+	"phone_number": {Column: "ch.phone_number", Type: filter.String},
+	"created_at":   {Column: "ch.created_at", Type: filter.Time},
+	"modified_at":  {Column: "ch.modified_at", Type: filter.Time},
+	"setup_info":   {Column: "ch.setup_info", Type: filter.JSON},
+}
+
+var channelList = listSpec{from: channelFrom, columns: channelColumns, id: "ch.id", schema: channelSchema}
+
+func (r reader) Channel(ctx context.Context, id int64, ref string) (*hub.Channel, error) {
+	where, arg := `ch.id = $1`, any(id)
+	if id == 0 {
+		where, arg = `ch.ref = $1`, ref
+	}
+	ch, err := scanChannel(r.q.QueryRowContext(ctx, `SELECT `+channelColumns+` FROM `+channelFrom+` WHERE `+where, arg))
+	if err == sql.ErrNoRows {
+		return nil, hub.Errorf(hub.NotFound, "channel not found")
+	}
+	if err != nil {
+		return nil, classify(r.d, err)
+	}
+	return &ch, nil
+}
+
+func (r reader) ListChannels(ctx context.Context, s hub.Scope, q hub.ListQuery) (hub.Page[hub.Channel], error) {
+	where, args := scopeWhere(s)
+	return runList(ctx, r, channelList, where, args, q, scanChannel)
+}
+
+func (t *tx) InsertChannel(ctx context.Context, ch *hub.Channel) error {
+	setup, err := jsonText(ch.SetupInfo, "{}")
+	if err != nil {
+		return hub.InvalidField("setup_info", "cannot be encoded: %v", err)
+	}
+	err = t.q.QueryRowContext(ctx, `INSERT INTO channels (ref, client_id, status, account_mode, phone_number, setup_info, version, created_at, modified_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		ch.Ref, ch.ClientID, ch.Status, ch.AccountMode, ch.PhoneNumber, setup, ch.Version, ch.CreatedAt.UTC(), ch.ModifiedAt.UTC()).Scan(&ch.ID)
+	return classify(t.d, err)
+}
+
+func (t *tx) UpdateChannel(ctx context.Context, ch *hub.Channel) error {
+	setup, err := jsonText(ch.SetupInfo, "{}")
+	if err != nil {
+		return hub.InvalidField("setup_info", "cannot be encoded: %v", err)
+	}
+	res, err := t.q.ExecContext(ctx, `UPDATE channels SET version = version + 1,
+		status = $1, account_mode = $2, phone_number = $3, setup_info = $4, modified_at = $5
+		WHERE id = $6 AND version = $7`,
+		ch.Status, ch.AccountMode, ch.PhoneNumber, setup, ch.ModifiedAt.UTC(), ch.ID, ch.Version)
+	if err != nil {
+		return classify(t.d, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return t.staleOrMissing(ctx, "channels", ch.ID)
+	}
+	ch.Version++
+	return nil
+}

@@ -1,0 +1,121 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/partnerhub/partnerhub/internal/filter"
+	"github.com/partnerhub/partnerhub/internal/hub"
+)
+
+const clientFrom = `clients c JOIN partners p ON p.id = c.partner_id`
+
+const clientColumns = `c.id, c.ref, c.partner_id, p.path, c.name, c.status, c.version, c.organisation, c.billing_id, c.mid,
+	c.contact_user_id, c.partner_payload, c.max_channels, c.meta_info, c.contact_info,
+	c.created_at, c.modified_at, c.created_by, c.modified_by`
+
+func scanClient(row rowScanner) (hub.Client, error) {
+	var c hub.Client
+	err := row.Scan(&c.ID, &c.Ref, &c.PartnerID, &c.PartnerPath, &c.Name, &c.Status, &c.Version, &c.Organisation, &c.BillingID, &c.MID,
+		&c.ContactUserID, &c.PartnerPayload, &c.MaxChannels, jsonScan[map[string]any]{&c.MetaInfo}, jsonScan[map[string]any]{&c.ContactInfo},
+		&c.CreatedAt, &c.ModifiedAt, &c.CreatedBy, &c.ModifiedBy)
+	c.CreatedAt, c.ModifiedAt = c.CreatedAt.UTC(), c.ModifiedAt.UTC()
+	return c, err
+}
+
+var clientSchema = filter.Schema{
+	"id":              {Column: "c.id", Type: filter.Int},
+	"ref":             {Column: "c.ref", Type: filter.String},
+	"partner_id":      {Column: "c.partner_id", Type: filter.Int},
+	"name":            {Column: "c.name", Type: filter.String},
+	"status":          {Column: "c.status", Type: filter.String},
+	"organisation":    {Column: "c.organisation", Type: filter.String},
+	"billing_id":      {Column: "c.billing_id", Type: filter.String},
+	"mid":             {Column: "c.mid", Type: filter.String},
+	"max_channels":    {Column: "c.max_channels", Type: filter.Int},
+	"partner_payload": {Column: "c.partner_payload", Type: filter.String},
+	"created_at":      {Column: "c.created_at", Type: filter.Time},
+	"modified_at":     {Column: "c.modified_at", Type: filter.Time},
+	"meta_info":       {Column: "c.meta_info", Type: filter.JSON},
+	"contact_info":    {Column: "c.contact_info", Type: filter.JSON},
+}
+
+var clientList = listSpec{from: clientFrom, columns: clientColumns, id: "c.id", schema: clientSchema}
+
+// scopeWhere turns a hub.Scope into a trusted WHERE fragment on the
+// partner alias p (and client alias c) with its bound values.
+func scopeWhere(s hub.Scope) (string, []any) {
+	switch {
+	case s.ClientID != 0:
+		return `c.id = $1`, []any{s.ClientID}
+	case s.PartnerID != 0:
+		return `p.id = $1`, []any{s.PartnerID}
+	default:
+		return `p.path >= $1 AND p.path < $2`, []any{s.Path, hub.PathUpperBound(s.Path)}
+	}
+}
+
+func (r reader) Client(ctx context.Context, id int64, ref string) (*hub.Client, error) {
+	where, arg := `c.id = $1`, any(id)
+	if id == 0 {
+		where, arg = `c.ref = $1`, ref
+	}
+	c, err := scanClient(r.q.QueryRowContext(ctx, `SELECT `+clientColumns+` FROM `+clientFrom+` WHERE `+where, arg))
+	if err == sql.ErrNoRows {
+		return nil, hub.Errorf(hub.NotFound, "client not found")
+	}
+	if err != nil {
+		return nil, classify(r.d, err)
+	}
+	return &c, nil
+}
+
+func (r reader) ListClients(ctx context.Context, s hub.Scope, q hub.ListQuery) (hub.Page[hub.Client], error) {
+	where, args := scopeWhere(s)
+	return runList(ctx, r, clientList, where, args, q, scanClient)
+}
+
+func clientValues(c *hub.Client) ([]any, error) {
+	meta, err := jsonText(c.MetaInfo, "{}")
+	if err != nil {
+		return nil, hub.InvalidField("meta_info", "cannot be encoded: %v", err)
+	}
+	contact, err := jsonText(c.ContactInfo, "{}")
+	if err != nil {
+		return nil, hub.InvalidField("contact_info", "cannot be encoded: %v", err)
+	}
+	return []any{c.Name, c.Status, c.Organisation, c.BillingID, c.MID, c.ContactUserID, c.PartnerPayload, c.MaxChannels,
+		meta, contact, c.ModifiedAt.UTC(), c.ModifiedBy}, nil
+}
+
+func (t *tx) InsertClient(ctx context.Context, c *hub.Client) error {
+	vals, err := clientValues(c)
+	if err != nil {
+		return err
+	}
+	args := append([]any{c.Ref, c.PartnerID, c.Version, c.CreatedAt.UTC(), c.CreatedBy}, vals...)
+	err = t.q.QueryRowContext(ctx, `INSERT INTO clients (ref, partner_id, version, created_at, created_by,
+		name, status, organisation, billing_id, mid, contact_user_id, partner_payload, max_channels,
+		meta_info, contact_info, modified_at, modified_by)
+		VALUES (`+placeholders(1, len(args))+`) RETURNING id`, args...).Scan(&c.ID)
+	return classify(t.d, err)
+}
+
+func (t *tx) UpdateClient(ctx context.Context, c *hub.Client) error {
+	vals, err := clientValues(c)
+	if err != nil {
+		return err
+	}
+	res, err := t.q.ExecContext(ctx, `UPDATE clients SET version = version + 1,
+		name = $1, status = $2, organisation = $3, billing_id = $4, mid = $5, contact_user_id = $6, partner_payload = $7,
+		max_channels = $8, meta_info = $9, contact_info = $10, modified_at = $11, modified_by = $12
+		WHERE id = $13 AND version = $14`, append(vals, c.ID, c.Version)...)
+	if err != nil {
+		return classify(t.d, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return t.staleOrMissing(ctx, "clients", c.ID)
+	}
+	c.Version++
+	return nil
+}

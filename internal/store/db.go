@@ -1,0 +1,138 @@
+// Package store implements the domain's storage (hub.Store) on SQLite
+// (modernc.org/sqlite, no cgo) and PostgreSQL (pgx/v5) with one set of
+// hand-written SQL texts using $n placeholders; a small dialect value
+// covers the few differences.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/partnerhub/partnerhub/internal/hub"
+)
+
+// DB is a hub.Store backed by a SQL database. Reads go to a read pool;
+// writes go through Write, one transaction per call.
+type DB struct {
+	reader
+	write *sql.DB
+	read  *sql.DB
+	close func()
+}
+
+var _ hub.Store = (*DB)(nil)
+
+// Options tune Open.
+type Options struct {
+	// ReadConns bounds the read pool (SQLite) or the whole pool
+	// (PostgreSQL); 0 chooses a default.
+	ReadConns int
+	// SkipMigrate leaves the schema alone (for `migrate status`).
+	SkipMigrate bool
+}
+
+// Open connects to the database named by url and applies pending
+// migrations. url is "sqlite:PATH", "file:PATH", a bare path (SQLite), or
+// "postgres://..." / "postgresql://..." (PostgreSQL).
+func Open(ctx context.Context, url string, opt Options) (*DB, error) {
+	var db *DB
+	var err error
+	switch {
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		db, err = openPostgres(ctx, url, opt)
+	default:
+		db, err = openSQLite(ctx, url, opt)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !opt.SkipMigrate {
+		if _, err := db.Migrate(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return db, nil
+}
+
+// Close releases every connection.
+func (db *DB) Close() error {
+	db.close()
+	return nil
+}
+
+// Dialect names the engine: "sqlite" or "postgres".
+func (db *DB) Dialect() string { return db.d.name }
+
+// Stats reports the read pool's statistics (the whole pool on PostgreSQL).
+func (db *DB) Stats() sql.DBStats { return db.read.Stats() }
+
+// Ping reports whether the database answers and every migration is applied.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.read.PingContext(ctx); err != nil {
+		return fmt.Errorf("database unreachable: %w", redact(err))
+	}
+	pending, err := db.pendingMigrations(ctx)
+	if err != nil {
+		return fmt.Errorf("migration status: %w", redact(err))
+	}
+	if pending {
+		return errors.New("database has pending migrations")
+	}
+	return nil
+}
+
+// Write runs fn in one transaction on the writer. On SQLite the writer is
+// one connection whose transactions begin IMMEDIATE, so writes are
+// serialized; on PostgreSQL rows and advisory locks do that.
+func (db *DB) Write(ctx context.Context, fn func(hub.Tx) error) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return classify(db.d, err)
+	}
+	t := &tx{reader: reader{q: sqlTx, d: db.d}, tx: sqlTx}
+	if err := fn(t); err != nil {
+		_ = sqlTx.Rollback()
+		return classify(db.d, err)
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return classify(db.d, err)
+	}
+	return nil
+}
+
+// WriteSQL runs fn in one write transaction with raw access, for bulk
+// loaders such as seeding that work below the domain.
+func (db *DB) WriteSQL(ctx context.Context, fn func(*sql.Tx) error) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return classify(db.d, err)
+	}
+	if err := fn(sqlTx); err != nil {
+		_ = sqlTx.Rollback()
+		return classify(db.d, err)
+	}
+	return classify(db.d, sqlTx.Commit())
+}
+
+// querier is satisfied by *sql.DB and *sql.Tx, so read code serves both.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// reader implements hub.Reader over a querier.
+type reader struct {
+	q querier
+	d *dialect
+}
+
+// tx implements hub.Tx.
+type tx struct {
+	reader
+	tx *sql.Tx
+}

@@ -1,0 +1,26 @@
+package store
+
+import (
+	"context"
+
+	"github.com/pressly/goose/v3"
+
+	"github.com/partnerhub/partnerhub/internal/filter"
+)
+
+// treeLockKey is the PostgreSQL advisory lock key that serializes tree
+// moves ("partnerhub tree" folded into an int64).
+const treeLockKey int64 = 0x7061727468756231
+
+// dialect is what differs between the engines; the SQL texts are shared.
+type dialect struct {
+	name          string
+	goose         goose.Dialect
+	filter        filter.Dialect
+	nextPartnerID string // returns one fresh partner id
+	// lockTree takes the tree lock inside a transaction; nil means the
+	// engine's single writer already serializes every write.
+	lockTree func(ctx context.Context, q querier, exclusive bool) error
+	// isUnique / isForeignKey / isRetryable classify driver errors.
+	isUnique, isForeignKey, isRetryable func(error) bool
+}

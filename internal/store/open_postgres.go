@@ -1,0 +1,68 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+
+	"github.com/partnerhub/partnerhub/internal/filter"
+)
+
+var postgresDialect = &dialect{
+	name:          "postgres",
+	goose:         goose.DialectPostgres,
+	filter:        filter.Postgres,
+	nextPartnerID: `SELECT nextval('partners_id_seq')`,
+	lockTree: func(ctx context.Context, q querier, exclusive bool) error {
+		stmt := `SELECT pg_advisory_xact_lock_shared($1)`
+		if exclusive {
+			stmt = `SELECT pg_advisory_xact_lock($1)`
+		}
+		_, err := q.ExecContext(ctx, stmt, treeLockKey)
+		return err
+	},
+	isUnique:     func(err error) bool { return pgCode(err) == "23505" },
+	isForeignKey: func(err error) bool { return pgCode(err) == "23503" },
+	isRetryable: func(err error) bool {
+		c := pgCode(err)
+		return c == "40001" || c == "40P01"
+	},
+}
+
+func pgCode(err error) string {
+	var e *pgconn.PgError
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}
+
+// openPostgres opens a pgx pool behind database/sql; reads and writes
+// share it.
+func openPostgres(ctx context.Context, url string, opt Options) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("PostgreSQL URL: %w", redact(err))
+	}
+	if opt.ReadConns > 0 {
+		cfg.MaxConns = int32(opt.ReadConns)
+	}
+	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("PostgreSQL: %w", redact(err))
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("PostgreSQL %s:%d: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, redact(err))
+	}
+	sqlDB := stdlib.OpenDBFromPool(pool)
+	db := &DB{reader: reader{q: sqlDB, d: postgresDialect}, write: sqlDB, read: sqlDB}
+	db.close = func() { sqlDB.Close(); pool.Close() }
+	return db, nil
+}

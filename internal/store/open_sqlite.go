@@ -1,0 +1,125 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strings"
+
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+
+	"github.com/partnerhub/partnerhub/internal/filter"
+)
+
+// SQLite result codes (sqlite3.h) used to classify errors.
+const (
+	sqliteBusy             = 5
+	sqliteLocked           = 6
+	sqliteConstraintFK     = 787
+	sqliteConstraintPK     = 1555
+	sqliteConstraintUnique = 2067
+)
+
+var sqliteDialect = &dialect{
+	name:          "sqlite",
+	goose:         goose.DialectSQLite3,
+	filter:        filter.SQLite,
+	nextPartnerID: `SELECT coalesce(max(id), 0) + 1 FROM partners`,
+	isUnique: func(err error) bool {
+		c := sqliteCode(err)
+		return c == sqliteConstraintUnique || c == sqliteConstraintPK
+	},
+	isForeignKey: func(err error) bool { return sqliteCode(err) == sqliteConstraintFK },
+	isRetryable: func(err error) bool {
+		c := sqliteCode(err) & 0xff
+		return c == sqliteBusy || c == sqliteLocked
+	},
+}
+
+func sqliteCode(err error) int {
+	var e *sqlite.Error
+	if errors.As(err, &e) {
+		return e.Code()
+	}
+	return 0
+}
+
+// sqlitePath turns "sqlite:PATH", "file:PATH" or "PATH" (each with an
+// optional "?query") into a file path and the caller's extra parameters.
+func sqlitePath(dsn string) (string, url.Values, error) {
+	for _, prefix := range []string{"sqlite://", "sqlite:", "file://", "file:"} {
+		if rest, ok := strings.CutPrefix(dsn, prefix); ok {
+			dsn = rest
+			break
+		}
+	}
+	path, rawQuery, _ := strings.Cut(dsn, "?")
+	if path == "" || path == ":memory:" || strings.HasPrefix(path, ":memory:") {
+		return "", nil, errors.New("SQLite needs a file path (an in-memory database cannot be shared by the writer and the read pool)")
+	}
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return "", nil, fmt.Errorf("SQLite URL parameters: %w", err)
+	}
+	return path, q, nil
+}
+
+// openSQLite opens one writer connection (IMMEDIATE transactions, so two
+// writers never deadlock on a lock upgrade) and a query-only read pool,
+// both in WAL mode with foreign keys, a busy timeout, case-sensitive LIKE
+// (filter.SQLite relies on it) and UTC times in a sortable text form.
+func openSQLite(ctx context.Context, dsn string, opt Options) (*DB, error) {
+	path, extra, err := sqlitePath(dsn)
+	if err != nil {
+		return nil, err
+	}
+	build := func(readOnly bool) string {
+		q := url.Values{}
+		for k, v := range extra {
+			q[k] = v
+		}
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", "foreign_keys(1)")
+		q.Add("_pragma", "case_sensitive_like(1)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Set("_time_format", "sqlite")
+		if readOnly {
+			q.Add("_pragma", "query_only(1)")
+		} else {
+			q.Add("_pragma", "journal_mode(WAL)")
+			q.Set("_txlock", "immediate")
+		}
+		return "file:" + path + "?" + q.Encode()
+	}
+	write, err := sql.Open("sqlite", build(false))
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	write.SetConnMaxIdleTime(0)
+	// Touch the writer first so the file exists and WAL is on before readers open it.
+	if err := write.PingContext(ctx); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
+	}
+	read, err := sql.Open("sqlite", build(true))
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	n := opt.ReadConns
+	if n <= 0 {
+		n = max(4, runtime.NumCPU())
+	}
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	db := &DB{reader: reader{q: read, d: sqliteDialect}, write: write, read: read}
+	db.close = func() { read.Close(); write.Close() }
+	return db, nil
+}

@@ -1,0 +1,314 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/partnerhub/partnerhub/internal/filter"
+	"github.com/partnerhub/partnerhub/internal/hub"
+)
+
+// partnerColumns lists every partner column in scan order.
+const partnerColumns = `id, sid, ref, coalesce(parent_id, 0), path, depth, name, contact_name, status,
+	version, login, reference, billing_id, verification_phrase, contact_user_id,
+	address1, address2, city, state, zip, country_code, phonenumber,
+	owner_email, owner_email_verified, billing_email, billing_email_verified, tech_email, tech_email_verified,
+	payment_type, balance, charge_at, prepay_amount, daily_spending_limit, daily_spent_amount, spending_limit,
+	logo_url, webhook_url, redirect_url, allow_client_add_phone,
+	attributes, callbacks, settings, acls, parent_assigned_acls, transformations, created_at, modified_at`
+
+type rowScanner interface{ Scan(dest ...any) error }
+
+func scanPartner(row rowScanner) (*hub.Partner, error) {
+	var p hub.Partner
+	var chargeAt, prepay sql.NullInt64
+	err := row.Scan(&p.ID, &p.SID, &p.Ref, &p.ParentID, &p.Path, &p.Depth, &p.Name, &p.ContactName, &p.Status,
+		&p.Version, &p.Login, &p.Reference, &p.BillingID, &p.VerifyPhrase, &p.ContactUserID,
+		&p.Address1, &p.Address2, &p.City, &p.State, &p.Zip, &p.CountryCode, &p.Phonenumber,
+		&p.OwnerEmail, &p.OwnerEmailVerified, &p.BillingEmail, &p.BillingEmailVerified, &p.TechEmail, &p.TechEmailVerified,
+		&p.PaymentType, &p.Balance, &chargeAt, &prepay, &p.DailySpendingLimit, &p.DailySpentAmount, &p.SpendingLimit,
+		&p.LogoURL, &p.WebhookURL, &p.RedirectURL, &p.AllowClientAddPhone,
+		jsonScan[map[string]string]{&p.Attributes}, jsonScan[map[string]string]{&p.Callbacks}, jsonScan[map[string]any]{&p.Settings},
+		jsonScan[[]map[string]any]{&p.ACLs}, jsonScan[[]map[string]any]{&p.ParentAssignedACLs}, jsonScan[[]map[string]any]{&p.Transformations},
+		&p.CreatedAt, &p.ModifiedAt)
+	if err != nil {
+		return nil, err
+	}
+	p.ChargeAt, p.PrepayAmount = moneyPtr(chargeAt), moneyPtr(prepay)
+	p.CreatedAt, p.ModifiedAt = p.CreatedAt.UTC(), p.ModifiedAt.UTC()
+	return &p, nil
+}
+
+func moneyPtr(v sql.NullInt64) *hub.Money {
+	if !v.Valid {
+		return nil
+	}
+	m := hub.Money(v.Int64)
+	return &m
+}
+
+func nullMoney(m *hub.Money) sql.NullInt64 {
+	if m == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: int64(*m), Valid: true}
+}
+
+// partnerMutable returns the values of the columns an update writes, in
+// the order of partnerMutableColumns.
+const partnerMutableColumns = `name, contact_name, status, login, reference, billing_id, verification_phrase, contact_user_id,
+	address1, address2, city, state, zip, country_code, phonenumber,
+	owner_email, owner_email_verified, billing_email, billing_email_verified, tech_email, tech_email_verified,
+	payment_type, balance, charge_at, prepay_amount, daily_spending_limit, daily_spent_amount, spending_limit,
+	logo_url, webhook_url, redirect_url, allow_client_add_phone,
+	attributes, callbacks, settings, acls, parent_assigned_acls, transformations, modified_at`
+
+func partnerMutable(p *hub.Partner) ([]any, error) {
+	var js [6]string
+	var err error
+	enc := func(i int, v any, empty string) {
+		if err == nil {
+			js[i], err = jsonText(v, empty)
+		}
+	}
+	enc(0, p.Attributes, "{}")
+	enc(1, p.Callbacks, "{}")
+	enc(2, p.Settings, "{}")
+	enc(3, p.ACLs, "[]")
+	enc(4, p.ParentAssignedACLs, "[]")
+	enc(5, p.Transformations, "[]")
+	if err != nil {
+		return nil, hub.Errorf(hub.Invalid, "a JSON field cannot be encoded: %v", err)
+	}
+	return []any{p.Name, p.ContactName, p.Status, p.Login, p.Reference, p.BillingID, p.VerifyPhrase, p.ContactUserID,
+		p.Address1, p.Address2, p.City, p.State, p.Zip, p.CountryCode, p.Phonenumber,
+		p.OwnerEmail, p.OwnerEmailVerified, p.BillingEmail, p.BillingEmailVerified, p.TechEmail, p.TechEmailVerified,
+		p.PaymentType, int64(p.Balance), nullMoney(p.ChargeAt), nullMoney(p.PrepayAmount), int64(p.DailySpendingLimit), int64(p.DailySpentAmount), int64(p.SpendingLimit),
+		p.LogoURL, p.WebhookURL, p.RedirectURL, p.AllowClientAddPhone,
+		js[0], js[1], js[2], js[3], js[4], js[5], p.ModifiedAt.UTC()}, nil
+}
+
+// placeholders returns "$from, $from+1, ..., $from+n-1".
+func placeholders(from, n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", from+i)
+	}
+	return b.String()
+}
+
+var (
+	insertPartnerSQL = func() string {
+		n := strings.Count(partnerMutableColumns, ",") + 1
+		return `INSERT INTO partners (id, sid, ref, parent_id, path, depth, version, created_at, ` + partnerMutableColumns +
+			`) VALUES (` + placeholders(1, 8+n) + `)`
+	}()
+	updatePartnerSQL = func() string {
+		cols := strings.Split(partnerMutableColumns, ",")
+		var b strings.Builder
+		b.WriteString(`UPDATE partners SET version = version + 1`)
+		for i, c := range cols {
+			fmt.Fprintf(&b, ", %s = $%d", strings.TrimSpace(c), i+1)
+		}
+		fmt.Fprintf(&b, ` WHERE id = $%d AND version = $%d`, len(cols)+1, len(cols)+2)
+		return b.String()
+	}()
+)
+
+func (r reader) Partner(ctx context.Context, key hub.PartnerKey) (*hub.Partner, error) {
+	var where string
+	var arg any
+	switch {
+	case key.ID != 0:
+		where, arg = `id = $1`, key.ID
+	case key.SID != "":
+		where, arg = `sid = $1`, key.SID
+	case key.Ref != "":
+		where, arg = `ref = $1`, key.Ref
+	default:
+		return nil, hub.Errorf(hub.NotFound, "partner not found")
+	}
+	p, err := scanPartner(r.q.QueryRowContext(ctx, `SELECT `+partnerColumns+` FROM partners WHERE `+where, arg))
+	if err == sql.ErrNoRows {
+		return nil, hub.Errorf(hub.NotFound, "partner not found")
+	}
+	return p, classify(r.d, err)
+}
+
+func (r reader) RootPartner(ctx context.Context) (*hub.Partner, error) {
+	p, err := scanPartner(r.q.QueryRowContext(ctx, `SELECT `+partnerColumns+` FROM partners WHERE parent_id IS NULL`))
+	if err == sql.ErrNoRows {
+		return nil, hub.Errorf(hub.NotFound, "there is no root partner yet")
+	}
+	return p, classify(r.d, err)
+}
+
+func (r reader) InSubtree(ctx context.Context, id int64, ancestorPath string) (bool, error) {
+	var one int
+	err := r.q.QueryRowContext(ctx, `SELECT 1 FROM partners WHERE id = $1 AND path >= $2 AND path < $3`,
+		id, ancestorPath, hub.PathUpperBound(ancestorPath)).Scan(&one)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	return err == nil, classify(r.d, err)
+}
+
+func (r reader) SubtreeHeight(ctx context.Context, path string) (int, error) {
+	var h sql.NullInt64
+	err := r.q.QueryRowContext(ctx, `SELECT max(depth) FROM partners WHERE path >= $1 AND path < $2`,
+		path, hub.PathUpperBound(path)).Scan(&h)
+	return int(h.Int64), classify(r.d, err)
+}
+
+func (r reader) CountChildren(ctx context.Context, id int64) (int64, int64, error) {
+	var partners, clients int64
+	err := r.q.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM partners WHERE parent_id = $1), (SELECT count(*) FROM clients WHERE partner_id = $1)`, id).Scan(&partners, &clients)
+	return partners, clients, classify(r.d, err)
+}
+
+func (t *tx) LockTree(ctx context.Context, exclusive bool) error {
+	if t.d.lockTree == nil {
+		return nil
+	}
+	return classify(t.d, t.d.lockTree(ctx, t.q, exclusive))
+}
+
+func (t *tx) NextPartnerID(ctx context.Context) (int64, error) {
+	var id int64
+	err := t.q.QueryRowContext(ctx, t.d.nextPartnerID).Scan(&id)
+	return id, classify(t.d, err)
+}
+
+func (t *tx) InsertPartner(ctx context.Context, p *hub.Partner) error {
+	vals, err := partnerMutable(p)
+	if err != nil {
+		return err
+	}
+	var parent sql.NullInt64
+	if p.ParentID != 0 {
+		parent = sql.NullInt64{Int64: p.ParentID, Valid: true}
+	}
+	args := append([]any{p.ID, p.SID, p.Ref, parent, p.Path, p.Depth, p.Version, p.CreatedAt.UTC()}, vals...)
+	_, err = t.q.ExecContext(ctx, insertPartnerSQL, args...)
+	return classify(t.d, err)
+}
+
+func (t *tx) UpdatePartner(ctx context.Context, p *hub.Partner) error {
+	vals, err := partnerMutable(p)
+	if err != nil {
+		return err
+	}
+	res, err := t.q.ExecContext(ctx, updatePartnerSQL, append(vals, p.ID, p.Version)...)
+	if err != nil {
+		return classify(t.d, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return t.staleOrMissing(ctx, "partners", p.ID)
+	}
+	p.Version++
+	return nil
+}
+
+// staleOrMissing explains why an UPDATE ... WHERE version = $n matched no
+// row. table is one of our own constant table names.
+func (t *tx) staleOrMissing(ctx context.Context, table string, id int64) error {
+	var one int
+	err := t.q.QueryRowContext(ctx, `SELECT 1 FROM `+table+` WHERE id = $1`, id).Scan(&one)
+	if err == sql.ErrNoRows {
+		return hub.Errorf(hub.NotFound, "not found")
+	}
+	if err != nil {
+		return classify(t.d, err)
+	}
+	return &hub.Error{Kind: hub.Conflict, Message: "the object was changed concurrently; reload and retry", Err: hub.ErrStale}
+}
+
+func (t *tx) MoveSubtree(ctx context.Context, node, newParent *hub.Partner) (int64, error) {
+	newPath := hub.ChildPath(newParent.Path, node.ID)
+	delta := newParent.Depth + 1 - node.Depth
+	res, err := t.q.ExecContext(ctx, `UPDATE partners SET
+		path = CAST($1 AS TEXT) || substr(path, $2),
+		depth = depth + $3,
+		parent_id = CASE WHEN id = $4 THEN $5 ELSE parent_id END
+		WHERE path >= $6 AND path < $7`,
+		newPath, len(node.Path)+1, delta, node.ID, newParent.ID, node.Path, hub.PathUpperBound(node.Path))
+	if err != nil {
+		return 0, classify(t.d, err)
+	}
+	return res.RowsAffected()
+}
+
+func (t *tx) DeletePartner(ctx context.Context, id int64) error {
+	res, err := t.q.ExecContext(ctx, `DELETE FROM partners WHERE id = $1`, id)
+	if err != nil {
+		return classify(t.d, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return hub.Errorf(hub.NotFound, "partner not found")
+	}
+	return nil
+}
+
+// partnerSchema is the filter and order whitelist of partners, keyed by
+// the public (CarrierX) field names.
+var partnerSchema = func() filter.Schema {
+	money := func(col string) filter.Field {
+		return filter.Field{Column: col, Type: filter.Decimal, Convert: convertMoney}
+	}
+	s := filter.Schema{
+		"id":                   {Column: "id", Type: filter.Int},
+		"partner_sid":          {Column: "sid", Type: filter.String},
+		"ref":                  {Column: "ref", Type: filter.String},
+		"parent_id":            {Column: "parent_id", Type: filter.Int, Nullable: true},
+		"depth":                {Column: "depth", Type: filter.Int},
+		"company_name":         {Column: "name", Type: filter.String},
+		"name":                 {Column: "contact_name", Type: filter.String},
+		"status":               {Column: "status", Type: filter.String},
+		"version":              {Column: "version", Type: filter.Int},
+		"login":                {Column: "login", Type: filter.String},
+		"reference":            {Column: "reference", Type: filter.String},
+		"billing_id":           {Column: "billing_id", Type: filter.String},
+		"address1":             {Column: "address1", Type: filter.String},
+		"address2":             {Column: "address2", Type: filter.String},
+		"city":                 {Column: "city", Type: filter.String},
+		"state":                {Column: "state", Type: filter.String},
+		"zip":                  {Column: "zip", Type: filter.String},
+		"country_code":         {Column: "country_code", Type: filter.String},
+		"phonenumber":          {Column: "phonenumber", Type: filter.String},
+		"payment_type":         {Column: "payment_type", Type: filter.String},
+		"balance":              money("balance"),
+		"daily_spending_limit": money("daily_spending_limit"),
+		"daily_spent_amount":   money("daily_spent_amount"),
+		"spending_limit":       money("spending_limit"),
+		"charge_at":            {Column: "charge_at", Type: filter.Decimal, Convert: convertMoney, Nullable: true},
+		"prepay_amount":        {Column: "prepay_amount", Type: filter.Decimal, Convert: convertMoney, Nullable: true},
+		"date_created":         {Column: "created_at", Type: filter.Time},
+		"date_modified":        {Column: "modified_at", Type: filter.Time},
+		"attributes":           {Column: "attributes", Type: filter.JSON},
+		"callbacks":            {Column: "callbacks", Type: filter.JSON},
+	}
+	return s
+}()
+
+func convertMoney(s string) (any, error) {
+	m, err := hub.ParseMoney(s)
+	return int64(m), err
+}
+
+var partnerList = listSpec{from: "partners", columns: partnerColumns, id: "id", schema: partnerSchema}
+
+func (r reader) ListPartners(ctx context.Context, path string, q hub.ListQuery) (hub.Page[hub.Partner], error) {
+	return runList(ctx, r, partnerList, `path >= $1 AND path < $2`, []any{path, hub.PathUpperBound(path)}, q,
+		func(row rowScanner) (hub.Partner, error) {
+			p, err := scanPartner(row)
+			if err != nil {
+				return hub.Partner{}, err
+			}
+			return *p, nil
+		})
+}

@@ -1,0 +1,195 @@
+package storetest
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/partnerhub/partnerhub/internal/filter"
+	"github.com/partnerhub/partnerhub/internal/hub"
+)
+
+// listFixture builds a subtree "L" of n partners with varied fields and
+// returns it with the principal homed there.
+func listFixture(t *testing.T, f *fixture, n int) (*hub.Partner, hub.Principal) {
+	top := f.child(t, f.root, "L")
+	countries := []string{"USA", "CAN", "MEX"}
+	for i := range n {
+		in := &hub.Partner{
+			Name: fmt.Sprintf("Partner %02d", i), ContactName: []string{"alice", "Alice", "BOB"}[i%3],
+			ParentID: top.ID, CountryCode: countries[i%3], City: fmt.Sprintf("City %d", i%4),
+			Attributes: map[string]string{"tier": []string{"gold", "silver"}[i%2]},
+		}
+		if _, err := f.svc.CreatePartner(f.ctx, f.sys, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return top, principal(top)
+}
+
+func mustParse(t *testing.T, s string) filter.Expr {
+	t.Helper()
+	e, err := filter.Parse(s)
+	if err != nil {
+		t.Fatalf("parse %q: %v", s, err)
+	}
+	return e
+}
+
+func testListSubtree(t *testing.T, f *fixture) {
+	top, pr := listFixture(t, f, 5)
+	other := f.child(t, f.root, "elsewhere")
+	page, err := f.svc.ListPartners(f.ctx, pr, hub.PartnerKey{}, hub.ListQuery{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Total != 6 || len(page.Items) != 6 || page.HasMore {
+		t.Fatalf("subtree list: total %d items %d more %v", page.Total, len(page.Items), page.HasMore)
+	}
+	for _, p := range page.Items {
+		if p.ID == other.ID || !strings.HasPrefix(p.Path, top.Path) {
+			t.Fatalf("foreign partner %d in the list", p.ID)
+		}
+	}
+}
+
+func testListPages(t *testing.T, f *fixture) {
+	_, pr := listFixture(t, f, 23)
+	orders := [][]hub.OrderTerm{nil, {{Field: "company_name", Desc: true}}, {{Field: "country_code"}, {Field: "date_created", Desc: true}}}
+	for _, order := range orders {
+		full, err := f.svc.ListPartners(f.ctx, pr, hub.PartnerKey{}, hub.ListQuery{Limit: 100, Order: order})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := ids(full.Items)
+		// Offset pages.
+		var got []int64
+		for off := 0; ; off += 5 {
+			page, err := f.svc.ListPartners(f.ctx, pr, hub.PartnerKey{}, hub.ListQuery{Limit: 5, Offset: off, Order: order})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, ids(page.Items)...)
+			if page.Total != 24 {
+				t.Fatalf("total %d", page.Total)
+			}
+			if !page.HasMore {
+				break
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("order %v: offset walk %v, want %v", order, got, want)
+		}
+		// Cursor pages forward, then backward from the end.
+		got = nil
+		q := hub.ListQuery{Limit: 4, Order: order}
+		for {
+			page, err := f.svc.ListPartners(f.ctx, pr, hub.PartnerKey{}, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, ids(page.Items)...)
+			if !page.HasMore {
+				break
+			}
+			q.After = page.Items[len(page.Items)-1].ID
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("order %v: cursor walk %v, want %v", order, got, want)
+		}
+		var back []int64
+		q = hub.ListQuery{Limit: 4, Order: order, Before: want[len(want)-1]}
+		back = append(back, want[len(want)-1])
+		for {
+			page, err := f.svc.ListPartners(f.ctx, pr, hub.PartnerKey{}, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			back = append(ids(page.Items), back...)
+			if !page.HasMore {
+				break
+			}
+			q.Before = page.Items[0].ID
+		}
+		if !slices.Equal(back, want) {
+			t.Fatalf("order %v: backward walk %v, want %v", order, back, want)
+		}
+	}
+	shuffled, err := f.svc.ListPartners(f.ctx, pr, hub.PartnerKey{}, hub.ListQuery{Limit: 100, Shuffle: true})
+	if err != nil || len(shuffled.Items) != 24 {
+		t.Fatalf("shuffle: %d items, %v", len(shuffled.Items), err)
+	}
+}
+
+func ids(ps []hub.Partner) []int64 {
+	out := make([]int64, len(ps))
+	for i, p := range ps {
+		out[i] = p.ID
+	}
+	return out
+}
+
+func testListFilters(t *testing.T, f *fixture) {
+	_, pr := listFixture(t, f, 12)
+	for _, tc := range []struct {
+		filter string
+		want   int64
+	}{
+		{`country_code eq USA`, 4},
+		{`country_code ne USA`, 9},            // the subtree top has an empty country
+		{`country_code in ("USA", "CAN")`, 8}, // 4 + 4
+		{`country_code notin (USA)`, 9},
+		{`name like 'alice'`, 4},  // case-sensitive: not "Alice"
+		{`name ilike 'ALICE'`, 8}, // case-insensitive
+		{`name like 'Al%'`, 4},
+		{`name ilike 'al%'`, 8},
+		{`company_name like 'Partner 1%'`, 2},
+		{`attributes.tier eq gold`, 6},
+		{`attributes.tier eq gold and country_code eq USA`, 2},
+		{`attributes.tier eq gold or country_code eq CAN`, 8},
+		{`not (attributes.tier eq gold)`, 6}, // the top has no tier: NOT NULL is unknown
+		{`city eq "City 1"`, 3},
+		{`depth gt 1`, 12},
+		{`balance eq 0`, 13},
+		{`daily_spending_limit ge 500.00`, 13},
+		{`id bit 1`, -1}, // checked separately: odd ids
+		{`date_created gt 2000-01-01`, 13},
+	} {
+		page, err := f.svc.ListPartners(f.ctx, pr, hub.PartnerKey{}, hub.ListQuery{Limit: 100, Filter: mustParse(t, tc.filter)})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.filter, err)
+		}
+		if tc.want == -1 {
+			for _, p := range page.Items {
+				if p.ID%2 != 1 {
+					t.Fatalf("%s: even id %d", tc.filter, p.ID)
+				}
+			}
+			continue
+		}
+		if page.Total != tc.want || int64(len(page.Items)) != tc.want {
+			t.Fatalf("%s: total %d items %d, want %d", tc.filter, page.Total, len(page.Items), tc.want)
+		}
+	}
+}
+
+func testListErrors(t *testing.T, f *fixture) {
+	_, pr := listFixture(t, f, 2)
+	for _, q := range []hub.ListQuery{
+		{Limit: hub.MaxLimit + 1},
+		{Limit: -1},
+		{Offset: -1},
+		{After: 1, Before: 2},
+		{After: 1, Offset: 3},
+		{Order: []hub.OrderTerm{{Field: "password_hash"}}},
+		{Order: []hub.OrderTerm{{Field: "attributes"}}},
+		{Filter: mustParse(t, `password_hash eq x`)},
+		{Filter: mustParse(t, `country_code bit 1`)},
+		{Filter: mustParse(t, `balance gt lots`)},
+		{After: f.root.ID}, // a cursor outside the list
+	} {
+		_, err := f.svc.ListPartners(f.ctx, pr, hub.PartnerKey{}, q)
+		wantKind(t, err, hub.Invalid, fmt.Sprintf("query %+v", q))
+	}
+}
