@@ -1,0 +1,44 @@
+// Package carrierx is the /core/v2 face: a CarrierX Core API v2 compatible
+// translator over the hub. It decodes requests, authenticates the caller,
+// maps each call to one hub.Service method and encodes the answer in the
+// vendor's exact shape (see /work/shared/spec/carrierx.md). It holds no
+// business rules of its own; routes.go is the whole route table.
+//
+// Decisions where the spec is silent:
+//
+//   - Order of checks on every authenticated route: authenticate (401, or
+//     429 with Retry-After) -> scope (403) -> request shape (400 query
+//     parameters and If-Match, 415, 400 JSON, 413, 422 body) -> object
+//     lookup (404). An unknown, malformed and invisible partner_sid give
+//     the same 404 with the same body, and a caller without the scope
+//     learns nothing about which SIDs exist.
+//   - Invalid errors are 400 when they come from the query string
+//     (limit, offset, order, filter, after/before, field selection,
+//     nested_objects, If-Match) and 422 when they describe the request
+//     object; 405 (with Allow) and unknown paths answer in the error shape.
+//   - The error body always has at least one entry in errors; field is null
+//     when the problem is not tied to a field; reference_sid is null.
+//   - Create: parent_sid defaults to the caller's home partner; an unknown
+//     or invisible parent_sid is a 422 naming parent_sid. password is
+//     accepted and not stored yet. Money may be sent as a JSON string or
+//     number and is always answered as a string.
+//   - PATCH/PUT: a string field sent as null is cleared; attributes and
+//     callbacks must be objects of strings (a null member deletes the key
+//     when merging); arrays must be arrays of objects and replace the stored
+//     one. PUT follows the same nested_objects rule as PATCH (merge unless
+//     ?nested_objects=replace). A changed e-mail address becomes unverified
+//     (shown as null until verified again).
+//   - parent_assigned_acls changed by the partner itself (the caller's home
+//     partner is the target) is a 422 naming the field; sending the stored
+//     value back unchanged is allowed so GET-modify-PUT works.
+//   - ETag is the strong quoted version ("3"). If-Match accepts one strong
+//     tag or *; a list, a weak tag or garbage is 400; a stale one is 412.
+//   - Lists: limit is 1..1000 (0 is a 400). An empty after= selects cursor
+//     mode from the start, so that pagination.next walks by cursor rather
+//     than by offset. pagination links use http unless the connection is
+//     TLS (X-Forwarded-Proto is not trusted) and the request's Host.
+//     include_fields is applied before exclude_fields when both are given.
+//   - available_scopes is every scope (hub.AllScopes) until the hub can say
+//     which scopes a partner may grant. parent_sid is shown to a caller that
+//     cannot see the parent: it is part of the child's own object.
+package carrierx

@@ -1,0 +1,171 @@
+package carrierx_test
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/partnerhub/partnerhub/internal/hub"
+)
+
+func TestAuthAndScope(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, e *env) {
+		p := e.partner(e.root, "Acme")
+		path := "/core/v2/partners/" + p.SID
+
+		r := e.do(t, req{method: "GET", path: path})
+		r.wantError(t, http.StatusUnauthorized, "")
+		if r.header.Get("WWW-Authenticate") == "" {
+			t.Error("401 without WWW-Authenticate")
+		}
+		e.do(t, req{method: "GET", path: path, token: "test-nope"}).wantError(t, 401, "")
+
+		r = e.do(t, req{method: "GET", path: path, token: "slow-down"})
+		r.wantError(t, http.StatusTooManyRequests, "")
+		if got := r.header.Get("Retry-After"); got != "7" {
+			t.Errorf("Retry-After = %q, want 7", got)
+		}
+
+		r = e.do(t, req{method: "GET", path: path, token: "db-down"})
+		r.wantError(t, http.StatusServiceUnavailable, "")
+		if r.header.Get("Retry-After") == "" {
+			t.Error("503 without Retry-After")
+		}
+		r = e.do(t, req{method: "GET", path: path, token: "boom"})
+		if m := r.wantError(t, http.StatusInternalServerError, ""); m["message"] != "internal error" || bytes.Contains(r.body, []byte("secret")) {
+			t.Errorf("500 body leaks or is not generic: %s", r.body)
+		}
+		if !strings.Contains(e.log.String(), "secret detail") {
+			t.Errorf("the 500's detail is not in the log: %q", e.log.String())
+		}
+
+		// partners.read alone: reads pass, writes are 403 before any lookup.
+		reader := "read-" + itoa(e.root.ID)
+		e.do(t, req{method: "GET", path: path, token: reader}).want(t, 200)
+		e.do(t, req{method: "GET", path: "/core/v2/partners", token: reader}).want(t, 200)
+		e.do(t, req{method: "PATCH", path: path, token: reader, body: `{"city":"X"}`}).wantError(t, 403, "")
+		e.do(t, req{method: "PUT", path: path, token: reader, body: `{}`}).wantError(t, 403, "")
+		e.do(t, req{method: "DELETE", path: path, token: reader}).wantError(t, 403, "")
+		e.do(t, req{method: "POST", path: "/core/v2/partners", token: reader, body: `{"company_name":"X"}`}).wantError(t, 403, "")
+		// 403 comes before 404: a missing SID is also 403 without the scope.
+		e.do(t, req{method: "DELETE", path: "/core/v2/partners/" + hub.NewSID(), token: reader}).wantError(t, 403, "")
+	})
+}
+
+func TestInvisibleIsMissing(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, e *env) {
+		a := e.partner(e.root, "A")
+		b := e.partner(e.root, "B")
+		tok := token(a)
+		for _, m := range []string{"GET", "PATCH", "PUT", "DELETE"} {
+			var body string
+			if m == "PATCH" {
+				body = `{"city":"X"}`
+			}
+			if m == "PUT" {
+				body = `{"acls":[],"address1":null,"address2":null,"attributes":{},"billing_email":null,"callbacks":{},"city":null,"company_name":"B","name":null,"owner_email":null,"parent_assigned_acls":[],"phonenumber":null,"tech_email":null,"transformations":[],"zip":null}`
+			}
+			invisible := e.do(t, req{method: m, path: "/core/v2/partners/" + b.SID, token: tok, body: body})
+			missing := e.do(t, req{method: m, path: "/core/v2/partners/" + hub.NewSID(), token: tok, body: body})
+			malformed := e.do(t, req{method: m, path: "/core/v2/partners/not-a-sid", token: tok, body: body})
+			for _, r := range []response{invisible, missing, malformed} {
+				r.wantError(t, http.StatusNotFound, "")
+				if !bytes.Equal(r.body, invisible.body) {
+					t.Fatalf("%s: bodies differ:\n%s\n%s", m, invisible.body, r.body)
+				}
+			}
+		}
+		// The invisible partner's parent (the root) is not visible either.
+		e.do(t, req{method: "GET", path: "/core/v2/partners/" + e.root.SID, token: tok}).wantError(t, 404, "")
+		// Its own partner is.
+		e.do(t, req{method: "GET", path: "/core/v2/partners/" + a.SID, token: tok}).want(t, 200)
+	})
+}
+
+func TestRequestShapeErrors(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, e *env) {
+		p := e.partner(e.root, "Acme")
+		tok := token(e.root)
+		path := "/core/v2/partners/" + p.SID
+		for _, m := range []string{"POST", "PATCH", "PUT"} {
+			target := path
+			if m == "POST" {
+				target = "/core/v2/partners"
+			}
+			e.do(t, req{method: m, path: target, token: tok, body: `{}`, header: map[string]string{"Content-Type": "text/plain"}}).wantError(t, 415, "")
+			e.do(t, req{method: m, path: target, token: tok, body: `{}`, header: map[string]string{"Content-Type": ""}}).wantError(t, 415, "")
+			e.do(t, req{method: m, path: target, token: tok, body: `{"city":`}).wantError(t, 400, "")
+			e.do(t, req{method: m, path: target, token: tok, body: `[1]`}).wantError(t, 400, "")
+			e.do(t, req{method: m, path: target, token: tok, body: `{} {}`}).wantError(t, 400, "")
+			e.do(t, req{method: m, path: target, token: tok, header: map[string]string{"Content-Type": "application/json"}}).wantError(t, 400, "")
+			big := `{"city":"` + strings.Repeat("x", 2<<20) + `"}`
+			e.do(t, req{method: m, path: target, token: tok, body: big}).wantError(t, http.StatusRequestEntityTooLarge, "")
+		}
+		// charset parameters are fine; a GET with the header and no body too.
+		e.do(t, req{method: "PATCH", path: path, token: tok, body: `{}`, header: map[string]string{"Content-Type": "application/json; charset=utf-8"}}).want(t, 200)
+		e.do(t, req{method: "GET", path: path, token: tok, header: map[string]string{"Content-Type": "application/json"}}).want(t, 200)
+
+		// Unknown routes and methods answer in the error shape.
+		e.do(t, req{method: "GET", path: "/core/v2/nothing", token: tok}).wantError(t, 404, "")
+		r := e.do(t, req{method: "POST", path: path, token: tok, body: `{}`})
+		r.wantError(t, http.StatusMethodNotAllowed, "")
+		if r.header.Get("Allow") == "" {
+			t.Error("405 without Allow")
+		}
+	})
+}
+
+func TestCreateAndDelete(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, e *env) {
+		a := e.partner(e.root, "A")
+		tok := token(a)
+		r := e.do(t, req{method: "POST", path: "/core/v2/partners", token: tok, body: `{
+			"company_name": "Sub", "name": "Sam", "login": "sub1", "password": "secret-not-stored",
+			"country_code": "CAN", "payment_type": "postpay", "charge_at": "12.5", "prepay_amount": 7,
+			"owner_email": "o@sub.test", "attributes": {"tier": "gold"}, "transformations": [{"a": 1}]}`}).want(t, 200)
+		m := checkPartnerObject(t, r.body)
+		for k, v := range map[string]any{"company_name": "Sub", "name": "Sam", "login": "sub1", "country_code": "CAN",
+			"payment_type": "postpay", "charge_at": "12.5", "prepay_amount": "7", "owner_email": nil,
+			"status": "unverified", "parent_sid": a.SID} {
+			if m[k] != v {
+				t.Errorf("%s = %#v, want %#v", k, m[k], v)
+			}
+		}
+		if bytes.Contains(r.body, []byte("secret")) {
+			t.Error("the password came back")
+		}
+		sub := m["partner_sid"].(string)
+
+		// parent_sid places the new partner under a visible parent.
+		r = e.do(t, req{method: "POST", path: "/core/v2/partners", token: tok, body: `{"company_name":"SubSub","parent_sid":"` + sub + `"}`}).want(t, 200)
+		if got := r.json(t)["parent_sid"]; got != sub {
+			t.Errorf("parent_sid = %v, want %v", got, sub)
+		}
+		subsub := r.json(t)["partner_sid"].(string)
+		e.do(t, req{method: "POST", path: "/core/v2/partners", token: tok, body: `{"company_name":"X","parent_sid":"` + e.root.SID + `"}`}).wantError(t, 422, "parent_sid")
+		e.do(t, req{method: "POST", path: "/core/v2/partners", token: tok, body: `{"company_name":"X","parent_sid":"zzz"}`}).wantError(t, 422, "parent_sid")
+
+		// Validation and read-only fields name the field.
+		e.do(t, req{method: "POST", path: "/core/v2/partners", token: tok, body: `{"name":"no company"}`}).wantError(t, 422, "company_name")
+		e.do(t, req{method: "POST", path: "/core/v2/partners", token: tok, body: `{"company_name":"X","balance":"5"}`}).wantError(t, 422, "balance")
+		e.do(t, req{method: "POST", path: "/core/v2/partners", token: tok, body: `{"company_name":"X","bogus":1}`}).wantError(t, 422, "bogus")
+		e.do(t, req{method: "POST", path: "/core/v2/partners", token: tok, body: `{"company_name":"X","charge_at":"1.23456"}`}).wantError(t, 422, "charge_at")
+		e.do(t, req{method: "POST", path: "/core/v2/partners", token: tok, body: `{"company_name":7}`}).wantError(t, 422, "company_name")
+		e.do(t, req{method: "POST", path: "/core/v2/partners", token: tok, body: `{"company_name":"X","country_code":"usa"}`}).wantError(t, 422, "country_code")
+		e.do(t, req{method: "POST", path: "/core/v2/partners", token: tok, body: `{"company_name":"X","login":"sub1"}`}).wantError(t, 409, "")
+
+		// DELETE: a partner with sub-partners is 409; a leaf goes with 204.
+		e.do(t, req{method: "DELETE", path: "/core/v2/partners/" + sub, token: tok}).wantError(t, 409, "")
+		r = e.do(t, req{method: "DELETE", path: "/core/v2/partners/" + subsub, token: tok}).want(t, 204)
+		if len(r.body) != 0 {
+			t.Errorf("204 with a body: %q", r.body)
+		}
+		e.do(t, req{method: "GET", path: "/core/v2/partners/" + subsub, token: tok}).wantError(t, 404, "")
+		e.do(t, req{method: "DELETE", path: "/core/v2/partners/" + a.SID, token: tok}).wantError(t, 422, "")
+	})
+}

@@ -1,0 +1,226 @@
+package carrierx
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/partnerhub/partnerhub/internal/filter"
+	"github.com/partnerhub/partnerhub/internal/hub"
+)
+
+// listEnvelope is the vendor's list shape; fields in alphabetical order of
+// their JSON names.
+type listEnvelope struct {
+	Count      int               `json:"count"`
+	HasMore    bool              `json:"has_more"`
+	Items      []any             `json:"items"`
+	Limit      int               `json:"limit"`
+	Offset     int               `json:"offset"`
+	Pagination map[string]string `json:"pagination"`
+	Total      int64             `json:"total"`
+}
+
+// listRequest is a parsed CarrierX list query string.
+type listRequest struct {
+	query  hub.ListQuery
+	cursor bool   // after/before present: cursor mode
+	after  string // the SIDs as sent
+	before string
+	fields *fieldSelection
+}
+
+// parseList reads limit, offset, order, filter, after/before and the field
+// selection. Every problem is a 400 naming the parameter. An empty after=
+// asks for cursor mode from the start, so that pagination.next walks by
+// cursor rather than by offset.
+func (a *api) parseList(ctx context.Context, pr hub.Principal, q url.Values, keys []string) (*listRequest, error) {
+	lr := &listRequest{query: hub.ListQuery{Limit: hub.DefaultLimit}}
+	var err error
+	if v, ok := param(q, "limit"); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > hub.MaxLimit {
+			return nil, queryError("limit", "must be an integer from 1 to %d", hub.MaxLimit)
+		}
+		lr.query.Limit = n
+	}
+	if v, ok := param(q, "offset"); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return nil, queryError("offset", "must be a non-negative integer")
+		}
+		lr.query.Offset = n
+	}
+	if v, ok := param(q, "order"); ok {
+		if lr.query.Order, lr.query.Shuffle, err = parseOrder(v); err != nil {
+			return nil, err
+		}
+	}
+	if v, ok := param(q, "filter"); ok {
+		if lr.query.Filter, err = filter.Parse(v); err != nil {
+			return nil, queryError("filter", "%s", err.Error())
+		}
+	}
+	after, hasAfter := param(q, "after")
+	before, hasBefore := param(q, "before")
+	switch {
+	case hasAfter && hasBefore:
+		return nil, queryError("after", "after and before cannot be combined")
+	case (hasAfter || hasBefore) && q.Has("offset"):
+		return nil, queryError("offset", "offset cannot be combined with after or before")
+	case (hasAfter || hasBefore) && lr.query.Shuffle:
+		return nil, queryError("order", "shuffle cannot be combined with after or before")
+	}
+	lr.cursor, lr.after, lr.before = hasAfter || hasBefore, after, before
+	if lr.query.After, err = a.cursorID(ctx, pr, "after", after); err != nil {
+		return nil, err
+	}
+	if lr.query.Before, err = a.cursorID(ctx, pr, "before", before); err != nil {
+		return nil, err
+	}
+	if lr.fields, err = parseFieldSelection(q, keys); err != nil {
+		return nil, err
+	}
+	return lr, nil
+}
+
+// param returns the last value of a query parameter, trimmed.
+func param(q url.Values, name string) (string, bool) {
+	vs, ok := q[name]
+	if !ok || len(vs) == 0 {
+		return "", false
+	}
+	return strings.TrimSpace(vs[len(vs)-1]), true
+}
+
+// parseOrder reads "field", "field asc|desc", comma-separated, or
+// "shuffle". Whether a field may be ordered by is the hub's whitelist.
+func parseOrder(v string) ([]hub.OrderTerm, bool, error) {
+	if strings.EqualFold(v, "shuffle") {
+		return nil, true, nil
+	}
+	var terms []hub.OrderTerm
+	for _, part := range strings.Split(v, ",") {
+		words := strings.Fields(part)
+		if len(words) == 0 || len(words) > 2 {
+			return nil, false, queryError("order", `must be "field", "field asc", "field desc" (comma-separated for several) or "shuffle"`)
+		}
+		t := hub.OrderTerm{Field: words[0]}
+		if len(words) == 2 {
+			switch strings.ToLower(words[1]) {
+			case "asc":
+			case "desc":
+				t.Desc = true
+			default:
+				return nil, false, queryError("order", "direction %q must be asc or desc", shorten(words[1]))
+			}
+		}
+		terms = append(terms, t)
+	}
+	return terms, false, nil
+}
+
+// cursorID resolves a SID cursor to the partner id the hub pages by. An
+// empty value means "from the start"; an unknown or invisible SID is 400.
+func (a *api) cursorID(ctx context.Context, pr hub.Principal, name, sid string) (int64, error) {
+	if sid == "" {
+		return 0, nil
+	}
+	if !hub.IsSID(sid) {
+		return 0, queryError(name, "is not the partner_sid of a partner in this list")
+	}
+	p, err := a.svc.Partner(ctx, pr, hub.PartnerKey{SID: sid})
+	if hub.IsKind(err, hub.NotFound) {
+		return 0, queryError(name, "is not the partner_sid of a partner in this list")
+	}
+	if err != nil {
+		return 0, err
+	}
+	return p.ID, nil
+}
+
+// listPartners serves GET /core/v2/partners: the caller's subtree.
+func (a *api) listPartners(w http.ResponseWriter, r *http.Request, pr hub.Principal) {
+	ctx := r.Context()
+	lr, err := a.parseList(ctx, pr, r.URL.Query(), partnerKeys)
+	if err != nil {
+		a.writeError(w, r, err, fromQuery)
+		return
+	}
+	page, err := a.svc.ListPartners(ctx, pr, hub.PartnerKey{}, lr.query)
+	if err != nil {
+		a.writeError(w, r, err, fromQuery)
+		return
+	}
+	ptrs := make([]*hub.Partner, len(page.Items))
+	for i := range page.Items {
+		ptrs[i] = &page.Items[i]
+	}
+	sids, err := a.parentSIDs(ctx, ptrs...)
+	if err != nil {
+		a.writeError(w, r, err, fromQuery)
+		return
+	}
+	items := make([]any, len(ptrs))
+	firstSID, lastSID := "", ""
+	for i, p := range ptrs {
+		if items[i], err = lr.fields.apply(toPartnerJSON(p, parentSID(p, sids))); err != nil {
+			a.writeError(w, r, err, fromQuery)
+			return
+		}
+		if i == 0 {
+			firstSID = p.SID
+		}
+		lastSID = p.SID
+	}
+	writeJSON(w, http.StatusOK, listEnvelope{
+		Count:      len(items),
+		HasMore:    page.HasMore,
+		Items:      items,
+		Limit:      lr.query.Limit,
+		Offset:     lr.query.Offset,
+		Pagination: pagination(r, lr, page.HasMore, firstSID, lastSID),
+		Total:      page.Total,
+	})
+}
+
+// pagination builds the next/previous links: full URLs that repeat the
+// request's query with the page moved. Offset mode moves offset by limit;
+// cursor mode points after the last item or before the first one. hasMore
+// is the hub's "rows follow in the query's direction" (backwards for
+// before=).
+func pagination(r *http.Request, lr *listRequest, hasMore bool, firstSID, lastSID string) map[string]string {
+	links := map[string]string{}
+	link := func(set func(url.Values)) string {
+		q := r.URL.Query()
+		set(q)
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		u := url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path, RawQuery: q.Encode()}
+		return u.String()
+	}
+	if !lr.cursor {
+		off, lim := lr.query.Offset, lr.query.Limit
+		if hasMore {
+			links["next"] = link(func(q url.Values) { q.Set("offset", strconv.Itoa(off+lim)) })
+		}
+		if off > 0 {
+			links["previous"] = link(func(q url.Values) { q.Set("offset", strconv.Itoa(max(off-lim, 0))) })
+		}
+		return links
+	}
+	backward := lr.before != ""
+	moreAfter := (!backward && hasMore) || backward
+	moreBefore := (backward && hasMore) || (!backward && lr.after != "")
+	if moreAfter && lastSID != "" {
+		links["next"] = link(func(q url.Values) { q.Del("before"); q.Set("after", lastSID) })
+	}
+	if moreBefore && firstSID != "" {
+		links["previous"] = link(func(q url.Values) { q.Del("after"); q.Set("before", firstSID) })
+	}
+	return links
+}

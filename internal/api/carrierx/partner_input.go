@@ -1,0 +1,187 @@
+package carrierx
+
+import (
+	"encoding/json"
+	"errors"
+	"maps"
+	"slices"
+
+	"github.com/partnerhub/partnerhub/internal/hub"
+)
+
+// modifiableKeys are the Partner keys PATCH and PUT accept (PUT requires
+// all of them).
+var modifiableKeys = []string{
+	"acls", "address1", "address2", "attributes", "billing_email", "callbacks", "city",
+	"company_name", "name", "owner_email", "parent_assigned_acls", "phonenumber", "tech_email",
+	"transformations", "zip",
+}
+
+// createKeys are the keys POST accepts: the create fields and the
+// modifiable ones. password is accepted and, for now, not stored.
+var createKeys = append([]string{
+	"charge_at", "country_code", "login", "parent_sid", "password", "payment_type", "prepay_amount",
+}, modifiableKeys...)
+
+func keySet(keys []string) map[string]bool {
+	m := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		m[k] = true
+	}
+	return m
+}
+
+var (
+	modifiableSet = keySet(modifiableKeys)
+	createSet     = keySet(createKeys)
+)
+
+// stringFields maps the string keys of a request to the hub field they set.
+var stringFields = map[string]func(*hub.Partner) *string{
+	"address1":      func(p *hub.Partner) *string { return &p.Address1 },
+	"address2":      func(p *hub.Partner) *string { return &p.Address2 },
+	"billing_email": func(p *hub.Partner) *string { return &p.BillingEmail },
+	"city":          func(p *hub.Partner) *string { return &p.City },
+	"company_name":  func(p *hub.Partner) *string { return &p.Name },
+	"country_code":  func(p *hub.Partner) *string { return &p.CountryCode },
+	"login":         func(p *hub.Partner) *string { return &p.Login },
+	"name":          func(p *hub.Partner) *string { return &p.ContactName },
+	"owner_email":   func(p *hub.Partner) *string { return &p.OwnerEmail },
+	"payment_type":  func(p *hub.Partner) *string { return &p.PaymentType },
+	"phonenumber":   func(p *hub.Partner) *string { return &p.Phonenumber },
+	"tech_email":    func(p *hub.Partner) *string { return &p.TechEmail },
+	"zip":           func(p *hub.Partner) *string { return &p.Zip },
+}
+
+// emailVerified maps each e-mail key to its verified flag.
+var emailVerified = map[string]func(*hub.Partner) *bool{
+	"billing_email": func(p *hub.Partner) *bool { return &p.BillingEmailVerified },
+	"owner_email":   func(p *hub.Partner) *bool { return &p.OwnerEmailVerified },
+	"tech_email":    func(p *hub.Partner) *bool { return &p.TechEmailVerified },
+}
+
+// listFields maps the array keys to the hub field they replace.
+var listFields = map[string]func(*hub.Partner) *[]map[string]any{
+	"acls":                 func(p *hub.Partner) *[]map[string]any { return &p.ACLs },
+	"parent_assigned_acls": func(p *hub.Partner) *[]map[string]any { return &p.ParentAssignedACLs },
+	"transformations":      func(p *hub.Partner) *[]map[string]any { return &p.Transformations },
+}
+
+// mapFields maps the object keys to the hub field they merge into.
+var mapFields = map[string]func(*hub.Partner) *map[string]string{
+	"attributes": func(p *hub.Partner) *map[string]string { return &p.Attributes },
+	"callbacks":  func(p *hub.Partner) *map[string]string { return &p.Callbacks },
+}
+
+// mapPatch is a sent attributes/callbacks object: keys to set and keys
+// sent as null (deleted when merging).
+type mapPatch struct {
+	set map[string]string
+	del []string
+}
+
+// partnerInput is a decoded, type-checked request object. Only the keys
+// that were sent are present.
+type partnerInput struct {
+	strings  map[string]string
+	lists    map[string][]map[string]any
+	maps     map[string]mapPatch
+	money    map[string]*hub.Money // charge_at, prepay_amount
+	parentID string                // parent_sid on create
+}
+
+// decodePartnerInput checks obj's keys against allowed (422 naming each
+// unknown or read-only key), requires every key of required (PUT), and
+// decodes each value with its type (422 naming the field).
+func decodePartnerInput(obj map[string]json.RawMessage, allowed map[string]bool, required []string) (*partnerInput, error) {
+	if err := checkKeys(obj, allowed); err != nil {
+		return nil, err
+	}
+	var bad []hub.FieldError
+	for _, k := range required {
+		if _, ok := obj[k]; !ok {
+			bad = append(bad, hub.FieldError{Field: k, Message: "is required: PUT must carry every modifiable field"})
+		}
+	}
+	in := &partnerInput{strings: map[string]string{}, lists: map[string][]map[string]any{},
+		maps: map[string]mapPatch{}, money: map[string]*hub.Money{}}
+	for _, k := range sortedKeys(obj) {
+		raw := obj[k]
+		var err error
+		switch {
+		case stringFields[k] != nil:
+			in.strings[k], err = decodeString(k, raw)
+		case listFields[k] != nil:
+			in.lists[k], err = decodeObjectList(k, raw)
+		case mapFields[k] != nil:
+			var mp mapPatch
+			mp.set, mp.del, err = decodeStringMap(k, raw)
+			in.maps[k] = mp
+		case k == "charge_at" || k == "prepay_amount":
+			in.money[k], err = decodeMoney(k, raw)
+		case k == "parent_sid":
+			in.parentID, err = decodeString(k, raw)
+		case k == "password":
+			_, err = decodeString(k, raw) // TODO(auth): hash and store
+		}
+		var he *hub.Error
+		if err != nil && errors.As(err, &he) {
+			bad = append(bad, he.Fields...)
+		}
+	}
+	if err := fieldErrors(bad); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// apply writes the input onto p. Nested objects are merged key by key
+// unless replace is set; arrays are replaced whole. A changed e-mail
+// address becomes unverified.
+func (in *partnerInput) apply(p *hub.Partner, replace bool) {
+	for k, v := range in.strings {
+		f := stringFields[k](p)
+		if verified := emailVerified[k]; verified != nil && *f != v {
+			*verified(p) = false
+		}
+		*f = v
+	}
+	for k, v := range in.lists {
+		*listFields[k](p) = v
+	}
+	for k, mp := range in.maps {
+		f := mapFields[k](p)
+		if replace || *f == nil {
+			*f = maps.Clone(mp.set)
+			continue
+		}
+		next := maps.Clone(*f)
+		for _, d := range mp.del {
+			delete(next, d)
+		}
+		maps.Copy(next, mp.set)
+		*f = next
+	}
+	if m, ok := in.money["charge_at"]; ok {
+		p.ChargeAt = m
+	}
+	if m, ok := in.money["prepay_amount"]; ok {
+		p.PrepayAmount = m
+	}
+}
+
+// checkParentAssigned refuses a change of parent_assigned_acls made by the
+// partner itself: only an ancestor may set them. Sending the stored value
+// unchanged is allowed, so a GET-modify-PUT round trip works.
+func (in *partnerInput) checkParentAssigned(pr hub.Principal, cur *hub.Partner) error {
+	next, ok := in.lists["parent_assigned_acls"]
+	if !ok || pr.PartnerID != cur.ID {
+		return nil
+	}
+	a, _ := json.Marshal(nonNilList(cur.ParentAssignedACLs))
+	b, _ := json.Marshal(next)
+	if slices.Equal(a, b) {
+		return nil
+	}
+	return hub.InvalidField("parent_assigned_acls", "may only be set by an ancestor partner, not by the partner itself")
+}

@@ -1,0 +1,140 @@
+package carrierx
+
+import (
+	"slices"
+
+	"github.com/partnerhub/partnerhub/internal/hub"
+)
+
+// dateLayout is the vendor's timestamp: UTC with milliseconds and Z.
+const dateLayout = "2006-01-02T15:04:05.000Z"
+
+// partnerJSON is the CarrierX Partner object. Fields are declared in the
+// alphabetical order of their JSON names, so the encoder writes the keys
+// alphabetically as the vendor does; every key is always present, null
+// where empty.
+type partnerJSON struct {
+	ACLs               []map[string]any  `json:"acls"`
+	Address1           *string           `json:"address1"`
+	Address2           *string           `json:"address2"`
+	Attributes         map[string]string `json:"attributes"`
+	AvailableScopes    []string          `json:"available_scopes"`
+	Balance            string            `json:"balance"`
+	BillingEmail       *string           `json:"billing_email"`
+	Callbacks          map[string]string `json:"callbacks"`
+	ChargeAt           *string           `json:"charge_at"`
+	City               *string           `json:"city"`
+	CompanyName        *string           `json:"company_name"`
+	CountryCode        *string           `json:"country_code"`
+	DailySpendingLimit string            `json:"daily_spending_limit"`
+	DailySpentAmount   string            `json:"daily_spent_amount"`
+	DateCreated        string            `json:"date_created"`
+	DisplayID          string            `json:"display_id"`
+	Login              *string           `json:"login"`
+	Name               *string           `json:"name"`
+	OwnerEmail         *string           `json:"owner_email"`
+	ParentAssignedACLs []map[string]any  `json:"parent_assigned_acls"`
+	ParentSID          *string           `json:"parent_sid"`
+	PartnerSID         string            `json:"partner_sid"`
+	PaymentType        *string           `json:"payment_type"`
+	Phonenumber        *string           `json:"phonenumber"`
+	PrepayAmount       *string           `json:"prepay_amount"`
+	SpendingLimit      string            `json:"spending_limit"`
+	State              *string           `json:"state"`
+	Status             string            `json:"status"`
+	TechEmail          *string           `json:"tech_email"`
+	Transformations    []map[string]any  `json:"transformations"`
+	Zip                *string           `json:"zip"`
+}
+
+// partnerKeys lists every key of the Partner object, alphabetically.
+var partnerKeys = []string{
+	"acls", "address1", "address2", "attributes", "available_scopes", "balance", "billing_email",
+	"callbacks", "charge_at", "city", "company_name", "country_code", "daily_spending_limit",
+	"daily_spent_amount", "date_created", "display_id", "login", "name", "owner_email",
+	"parent_assigned_acls", "parent_sid", "partner_sid", "payment_type", "phonenumber",
+	"prepay_amount", "spending_limit", "state", "status", "tech_email", "transformations", "zip",
+}
+
+// toPartnerJSON renders p; parentSID is "" for the root.
+//
+// available_scopes is hub.AllScopes for every partner until the hub can say
+// which scopes a partner may grant.
+func toPartnerJSON(p *hub.Partner, parentSID string) partnerJSON {
+	return partnerJSON{
+		ACLs:               nonNilList(p.ACLs),
+		Address1:           nullable(p.Address1),
+		Address2:           nullable(p.Address2),
+		Attributes:         nonNilMap(p.Attributes),
+		AvailableScopes:    hub.AllScopes,
+		Balance:            p.Balance.String(),
+		BillingEmail:       verified(p.BillingEmail, p.BillingEmailVerified),
+		Callbacks:          nonNilMap(p.Callbacks),
+		ChargeAt:           money(p.ChargeAt),
+		City:               nullable(p.City),
+		CompanyName:        nullable(p.Name),
+		CountryCode:        nullable(p.CountryCode),
+		DailySpendingLimit: p.DailySpendingLimit.String(),
+		DailySpentAmount:   p.DailySpentAmount.String(),
+		DateCreated:        p.CreatedAt.UTC().Format(dateLayout),
+		DisplayID:          hub.DisplayID(p.ID),
+		Login:              nullable(p.Login),
+		Name:               nullable(p.ContactName),
+		OwnerEmail:         verified(p.OwnerEmail, p.OwnerEmailVerified),
+		ParentAssignedACLs: nonNilList(p.ParentAssignedACLs),
+		ParentSID:          nullable(parentSID),
+		PartnerSID:         p.SID,
+		PaymentType:        nullable(p.PaymentType),
+		Phonenumber:        nullable(p.Phonenumber),
+		PrepayAmount:       money(p.PrepayAmount),
+		SpendingLimit:      p.SpendingLimit.String(),
+		State:              nullable(p.State),
+		Status:             p.Status,
+		TechEmail:          verified(p.TechEmail, p.TechEmailVerified),
+		Transformations:    nonNilList(p.Transformations),
+		Zip:                nullable(p.Zip),
+	}
+}
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// verified shows an e-mail address only once it has been verified.
+func verified(s string, ok bool) *string {
+	if !ok {
+		return nil
+	}
+	return nullable(s)
+}
+
+func money(m *hub.Money) *string {
+	if m == nil {
+		return nil
+	}
+	s := m.String()
+	return &s
+}
+
+func nonNilMap(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}
+
+func nonNilList(l []map[string]any) []map[string]any {
+	if l == nil {
+		return []map[string]any{}
+	}
+	return l
+}
+
+// isPartnerKey reports whether k is a key of the Partner object.
+func isPartnerKey(k string) bool {
+	_, ok := slices.BinarySearch(partnerKeys, k)
+	return ok
+}
