@@ -3,18 +3,12 @@ package carrierx_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,11 +20,8 @@ import (
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
 	"github.com/partnerhub/partnerhub/internal/hub"
 	"github.com/partnerhub/partnerhub/internal/server"
-	"github.com/partnerhub/partnerhub/internal/store"
+	"github.com/partnerhub/partnerhub/internal/testdb"
 )
-
-// postgresURLEnv names the PostgreSQL server the tests also run against.
-const postgresURLEnv = "PARTNERHUB_TEST_POSTGRES_URL"
 
 // fakeAuthn maps "Authorization: Bearer test-<partnerID>" to a Partner
 // Supervisor homed at that partner, "Bearer read-<partnerID>" to a
@@ -115,18 +106,11 @@ func engines(t *testing.T, fn func(t *testing.T, e *env)) {
 func newEnv(t *testing.T, engine string) *env {
 	t.Helper()
 	ctx := context.Background()
-	var db *store.DB
-	var err error
-	switch engine {
-	case "sqlite":
-		db, err = store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "t.db"), store.Options{})
-	default:
-		db, err = store.Open(ctx, postgresSchemaURL(t), store.Options{ReadConns: 8})
+	open := testdb.SQLite
+	if engine == "postgres" {
+		open = testdb.Postgres
 	}
-	if err != nil {
-		t.Fatalf("open %s: %v", engine, err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := open(t)
 	svc := hub.NewService(db, 32)
 	root, err := svc.CreateRoot(ctx, &hub.Partner{Name: "Root Co"})
 	if err != nil {
@@ -138,34 +122,6 @@ func newEnv(t *testing.T, engine string) *env {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &env{t: t, svc: svc, root: root, srv: srv, log: log}
-}
-
-// postgresSchemaURL gives the test its own schema on the test server.
-func postgresSchemaURL(t *testing.T) string {
-	base := os.Getenv(postgresURLEnv)
-	if base == "" {
-		t.Skipf("%s is not set: PostgreSQL cases skipped", postgresURLEnv)
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "t_" + hex.EncodeToString(b[:])
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatalf("PostgreSQL at %s unreachable or unusable: %v", postgresURLEnv, err)
-	}
-	t.Cleanup(func() { _, _ = admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // sys is the system principal of the env's tree.
