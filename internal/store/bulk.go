@@ -12,8 +12,8 @@ import (
 // Bulk loading for `partnerhub seed`: multi-row INSERTs in one transaction
 // per batch, below the domain (the caller builds valid rows).
 
-// bulkRows bounds the rows of one INSERT statement (SQLite allows 32766
-// bound parameters per statement).
+// bulkRows bounds the rows of one multi-row INSERT on PostgreSQL, where
+// each statement is a network round trip.
 const bulkRows = 500
 
 // ReservePartnerIDs reserves n consecutive partner ids and returns the
@@ -37,8 +37,24 @@ func (db *DB) ReservePartnerIDs(ctx context.Context, n int64) (int64, error) {
 	return first, err
 }
 
-// bulkInsert writes rows (each len(cols) values) in multi-row statements.
-func bulkInsert(ctx context.Context, tx *sql.Tx, table string, cols []string, rows [][]any) error {
+// bulkInsert writes rows (each len(cols) values). SQLite runs in-process,
+// so one prepared single-row statement executed per row is fastest: a
+// multi-row statement's parse cost grows with the square of its $n
+// parameters there. PostgreSQL gets multi-row statements.
+func (db *DB) bulkInsert(ctx context.Context, tx *sql.Tx, table string, cols []string, rows [][]any) error {
+	if db.d.lockTree == nil {
+		stmt, err := tx.PrepareContext(ctx, fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", table, strings.Join(cols, ", "), placeholders(1, len(cols))))
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, r := range rows {
+			if _, err := stmt.ExecContext(ctx, r...); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	for start := 0; start < len(rows); start += bulkRows {
 		chunk := rows[start:min(start+bulkRows, len(rows))]
 		var b strings.Builder
@@ -77,7 +93,7 @@ func (db *DB) BulkInsertPartners(ctx context.Context, ps []hub.Partner) error {
 		rows[i] = []any{p.ID, p.SID, p.Ref, parent, p.Path, p.Depth, p.Name, p.ContactName, p.Status, p.Version,
 			p.CountryCode, p.City, p.PaymentType, int64(p.DailySpendingLimit), attrs, p.CreatedAt.UTC(), p.ModifiedAt.UTC()}
 	}
-	return db.WriteSQL(ctx, func(tx *sql.Tx) error { return bulkInsert(ctx, tx, "partners", cols, rows) })
+	return db.WriteSQL(ctx, func(tx *sql.Tx) error { return db.bulkInsert(ctx, tx, "partners", cols, rows) })
 }
 
 // BulkInsertClients inserts clients with their channels in one transaction;
@@ -85,11 +101,15 @@ func (db *DB) BulkInsertPartners(ctx context.Context, ps []hub.Partner) error {
 // each channel's ClientID is taken as an index into cs.
 func (db *DB) BulkInsertClients(ctx context.Context, cs []hub.Client, chans []hub.Channel) error {
 	return db.WriteSQL(ctx, func(tx *sql.Tx) error {
+		insertClient, err := tx.PrepareContext(ctx, `INSERT INTO clients (ref, partner_id, name, status, version, created_at, modified_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`)
+		if err != nil {
+			return err
+		}
+		defer insertClient.Close()
 		for i := range cs {
 			c := &cs[i]
-			err := tx.QueryRowContext(ctx, `INSERT INTO clients (ref, partner_id, name, status, version, created_at, modified_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-				c.Ref, c.PartnerID, c.Name, c.Status, c.Version, c.CreatedAt.UTC(), c.ModifiedAt.UTC()).Scan(&c.ID)
+			err := insertClient.QueryRowContext(ctx, c.Ref, c.PartnerID, c.Name, c.Status, c.Version, c.CreatedAt.UTC(), c.ModifiedAt.UTC()).Scan(&c.ID)
 			if err != nil {
 				return err
 			}
@@ -100,7 +120,7 @@ func (db *DB) BulkInsertClients(ctx context.Context, cs []hub.Client, chans []hu
 			ch := &chans[i]
 			rows[i] = []any{ch.Ref, cs[ch.ClientID].ID, ch.Status, ch.PhoneNumber, ch.Version, ch.CreatedAt.UTC(), ch.ModifiedAt.UTC()}
 		}
-		return bulkInsert(ctx, tx, "channels", cols, rows)
+		return db.bulkInsert(ctx, tx, "channels", cols, rows)
 	})
 }
 
