@@ -3,7 +3,7 @@ package hub
 import "context"
 
 // CreateChannel creates a channel owned by in.ClientID, which the caller
-// must see.
+// must see. It needs the channels.manage scope.
 func (s *Service) CreateChannel(ctx context.Context, pr Principal, in *Channel) (*Channel, error) {
 	ch := *in
 	now := s.now()
@@ -12,6 +12,9 @@ func (s *Service) CreateChannel(ctx context.Context, pr Principal, in *Channel) 
 		ch.Status = ClientActive
 	}
 	ch.normalize()
+	if err := pr.RequireScope(ScopeChannelsManage); err != nil {
+		return nil, err
+	}
 	if err := validateChannel(&ch); err != nil {
 		return nil, err
 	}
@@ -21,7 +24,10 @@ func (s *Service) CreateChannel(ctx context.Context, pr Principal, in *Channel) 
 			return err
 		}
 		ch.PartnerID, ch.PartnerPath = owner.PartnerID, owner.PartnerPath
-		return tx.InsertChannel(ctx, &ch)
+		if err := tx.InsertChannel(ctx, &ch); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, pr, "create", "channel", idString(ch.ID), ch.PartnerID, ch.PartnerPath, nil, &ch)
 	})
 	if err != nil {
 		return nil, err
@@ -30,9 +36,17 @@ func (s *Service) CreateChannel(ctx context.Context, pr Principal, in *Channel) 
 }
 
 // Channel returns a channel by id (id != 0) or ref when the caller may see
-// its client.
+// its client. A visible channel without the channels.read scope is
+// Forbidden.
 func (s *Service) Channel(ctx context.Context, pr Principal, id int64, ref string) (*Channel, error) {
-	return s.visibleChannel(ctx, s.store, pr, id, ref)
+	ch, err := s.visibleChannel(ctx, s.store, pr, id, ref)
+	if err != nil {
+		return nil, err
+	}
+	if err := pr.RequireScope(ScopeChannelsRead); err != nil {
+		return nil, err
+	}
+	return ch, nil
 }
 
 func (s *Service) visibleChannel(ctx context.Context, r Reader, pr Principal, id int64, ref string) (*Channel, error) {
@@ -44,7 +58,8 @@ func (s *Service) visibleChannel(ctx context.Context, r Reader, pr Principal, id
 }
 
 // ListChannels lists channels whose clients are owned directly by a visible
-// partner (direct) or anywhere in its subtree; see ListClients.
+// partner (direct) or anywhere in its subtree; see ListClients. It needs the
+// channels.read scope.
 func (s *Service) ListChannels(ctx context.Context, pr Principal, within PartnerKey, direct bool, q ListQuery) (Page[Channel], error) {
 	if err := q.Validate(); err != nil {
 		return Page[Channel]{}, err
@@ -53,13 +68,20 @@ func (s *Service) ListChannels(ctx context.Context, pr Principal, within Partner
 	if err != nil {
 		return Page[Channel]{}, err
 	}
+	if err := pr.RequireScope(ScopeChannelsRead); err != nil {
+		return Page[Channel]{}, err
+	}
 	return s.store.ListChannels(ctx, scope, q)
 }
 
 // UpdateChannel applies change to a copy of the stored channel and writes
 // it with the same version rules as UpdatePartner. The owning client is not
 // changeable here.
+// It needs the channels.manage scope.
 func (s *Service) UpdateChannel(ctx context.Context, pr Principal, id int64, ref string, ifVersion int64, change func(*Channel) error) (*Channel, error) {
+	if err := pr.RequireScope(ScopeChannelsManage); err != nil {
+		return nil, err
+	}
 	var out *Channel
 	err := s.retryStale(ifVersion, func() error {
 		return s.store.Write(ctx, func(tx Tx) error {
@@ -84,7 +106,7 @@ func (s *Service) UpdateChannel(ctx context.Context, pr Principal, id int64, ref
 				return err
 			}
 			out = &next
-			return nil
+			return s.audit(ctx, tx, pr, "update", "channel", idString(next.ID), next.PartnerID, next.PartnerPath, cur, &next)
 		})
 	})
 	return out, err

@@ -12,7 +12,7 @@ func (pr Principal) seesClient(clientID int64, partnerPath string) bool {
 }
 
 // CreateClient creates a client owned by in.PartnerID, which the caller
-// must see.
+// must see. It needs the clients.manage scope.
 func (s *Service) CreateClient(ctx context.Context, pr Principal, in *Client) (*Client, error) {
 	c := *in
 	now := s.now()
@@ -22,6 +22,9 @@ func (s *Service) CreateClient(ctx context.Context, pr Principal, in *Client) (*
 		c.Status = ClientActive
 	}
 	c.normalize()
+	if err := pr.RequireScope(ScopeClientsManage); err != nil {
+		return nil, err
+	}
 	if err := validateClient(&c); err != nil {
 		return nil, err
 	}
@@ -34,7 +37,10 @@ func (s *Service) CreateClient(ctx context.Context, pr Principal, in *Client) (*
 			return err
 		}
 		c.PartnerPath = owner.Path
-		return tx.InsertClient(ctx, &c)
+		if err := tx.InsertClient(ctx, &c); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, pr, "create", "client", idString(c.ID), c.PartnerID, c.PartnerPath, nil, &c)
 	})
 	if err != nil {
 		return nil, err
@@ -43,8 +49,16 @@ func (s *Service) CreateClient(ctx context.Context, pr Principal, in *Client) (*
 }
 
 // Client returns a client by id (id != 0) or ref when the caller may see it.
+// A visible client without the clients.read scope is Forbidden.
 func (s *Service) Client(ctx context.Context, pr Principal, id int64, ref string) (*Client, error) {
-	return s.visibleClient(ctx, s.store, pr, id, ref)
+	c, err := s.visibleClient(ctx, s.store, pr, id, ref)
+	if err != nil {
+		return nil, err
+	}
+	if err := pr.RequireScope(ScopeClientsRead); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 func (s *Service) visibleClient(ctx context.Context, r Reader, pr Principal, id int64, ref string) (*Client, error) {
@@ -58,12 +72,16 @@ func (s *Service) visibleClient(ctx context.Context, r Reader, pr Principal, id 
 // ListClients lists clients: those owned directly by a visible partner when
 // direct is true, else those anywhere in its subtree. A zero key means the
 // caller's home partner; client-level principals list only their client.
+// It needs the clients.read scope.
 func (s *Service) ListClients(ctx context.Context, pr Principal, within PartnerKey, direct bool, q ListQuery) (Page[Client], error) {
 	if err := q.Validate(); err != nil {
 		return Page[Client]{}, err
 	}
 	scope, err := s.scope(ctx, pr, within, direct)
 	if err != nil {
+		return Page[Client]{}, err
+	}
+	if err := pr.RequireScope(ScopeClientsRead); err != nil {
 		return Page[Client]{}, err
 	}
 	return s.store.ListClients(ctx, scope, q)
@@ -80,7 +98,7 @@ func (s *Service) scope(ctx context.Context, pr Principal, within PartnerKey, di
 	p := &Partner{ID: pr.PartnerID, Path: pr.PartnerPath}
 	if within != (PartnerKey{}) {
 		var err error
-		if p, err = s.Partner(ctx, pr, within); err != nil {
+		if p, err = s.visiblePartner(ctx, s.store, pr, within, "partner"); err != nil {
 			return Scope{}, err
 		}
 	}
@@ -93,7 +111,11 @@ func (s *Service) scope(ctx context.Context, pr Principal, within PartnerKey, di
 // UpdateClient applies change to a copy of the stored client and writes it
 // with the same version rules as UpdatePartner. Moving a client to another
 // partner is a change request's job, not an update's.
+// It needs the clients.manage scope.
 func (s *Service) UpdateClient(ctx context.Context, pr Principal, id int64, ref string, ifVersion int64, change func(*Client) error) (*Client, error) {
+	if err := pr.RequireScope(ScopeClientsManage); err != nil {
+		return nil, err
+	}
 	var out *Client
 	err := s.retryStale(ifVersion, func() error {
 		return s.store.Write(ctx, func(tx Tx) error {
@@ -119,7 +141,7 @@ func (s *Service) UpdateClient(ctx context.Context, pr Principal, id int64, ref 
 				return err
 			}
 			out = &next
-			return nil
+			return s.audit(ctx, tx, pr, "update", "client", idString(next.ID), next.PartnerID, next.PartnerPath, cur, &next)
 		})
 	})
 	return out, err

@@ -25,7 +25,10 @@ func (s *Service) CreateRoot(ctx context.Context, in *Partner) (*Partner, error)
 			return err
 		}
 		p.ID, p.ParentID, p.Path, p.Depth = id, 0, RootPath(id), 0
-		return tx.InsertPartner(ctx, p)
+		if err := tx.InsertPartner(ctx, p); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, Principal{Actor: "system:bootstrap"}, "create", "partner", idString(p.ID), p.ID, p.Path, nil, p)
 	})
 	if err != nil {
 		return nil, err
@@ -35,7 +38,11 @@ func (s *Service) CreateRoot(ctx context.Context, in *Partner) (*Partner, error)
 
 // CreatePartner creates a sub-partner under in.ParentID, which must be
 // visible to the caller. The new partner starts unverified at version 1.
+// It needs the partners.create scope.
 func (s *Service) CreatePartner(ctx context.Context, pr Principal, in *Partner) (*Partner, error) {
+	if err := pr.RequireScope(ScopePartnersCreate); err != nil {
+		return nil, err
+	}
 	if in.ParentID == 0 {
 		return nil, InvalidField("parent", "is required: only the root has no parent")
 	}
@@ -59,7 +66,10 @@ func (s *Service) CreatePartner(ctx context.Context, pr Principal, in *Partner) 
 			return err
 		}
 		p.ID, p.ParentID, p.Path, p.Depth = id, parent.ID, ChildPath(parent.Path, id), parent.Depth+1
-		return tx.InsertPartner(ctx, p)
+		if err := tx.InsertPartner(ctx, p); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, pr, "create", "partner", idString(p.ID), p.ID, p.Path, nil, p)
 	})
 	if err != nil {
 		return nil, err
@@ -90,9 +100,17 @@ func (s *Service) newPartner(in *Partner) *Partner {
 }
 
 // Partner returns the partner with the given key when the caller may see
-// it; a missing and an invisible partner give the same NotFound.
+// it; a missing and an invisible partner give the same NotFound. A visible
+// partner without the partners.read scope is Forbidden.
 func (s *Service) Partner(ctx context.Context, pr Principal, key PartnerKey) (*Partner, error) {
-	return s.visiblePartner(ctx, s.store, pr, key, "partner")
+	p, err := s.visiblePartner(ctx, s.store, pr, key, "partner")
+	if err != nil {
+		return nil, err
+	}
+	if err := pr.RequireScope(ScopePartnersRead); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 func (s *Service) visiblePartner(ctx context.Context, r Reader, pr Principal, key PartnerKey, what string) (*Partner, error) {
@@ -104,18 +122,22 @@ func (s *Service) visiblePartner(ctx context.Context, r Reader, pr Principal, ke
 }
 
 // ListPartners lists the subtree of within (0: the caller's home partner),
-// which must be visible to the caller.
+// which must be visible to the caller (else NotFound); it needs the
+// partners.read scope (else Forbidden).
 func (s *Service) ListPartners(ctx context.Context, pr Principal, within PartnerKey, q ListQuery) (Page[Partner], error) {
 	if err := q.Validate(); err != nil {
 		return Page[Partner]{}, err
 	}
 	path := pr.PartnerPath
 	if within != (PartnerKey{}) {
-		p, err := s.Partner(ctx, pr, within)
+		p, err := s.visiblePartner(ctx, s.store, pr, within, "partner")
 		if err != nil {
 			return Page[Partner]{}, err
 		}
 		path = p.Path
+	}
+	if err := pr.RequireScope(ScopePartnersRead); err != nil {
+		return Page[Partner]{}, err
 	}
 	if !pr.SeesPath(path) {
 		return Page[Partner]{}, nil
@@ -124,8 +146,11 @@ func (s *Service) ListPartners(ctx context.Context, pr Principal, within Partner
 }
 
 // IsVisible reports whether partner id lies in the caller's subtree, in one
-// indexed lookup whatever the depth.
+// indexed lookup whatever the depth. It needs the partners.read scope.
 func (s *Service) IsVisible(ctx context.Context, pr Principal, id int64) (bool, error) {
+	if err := pr.RequireScope(ScopePartnersRead); err != nil {
+		return false, err
+	}
 	if pr.ClientID != 0 {
 		return false, nil
 	}
@@ -137,8 +162,12 @@ func (s *Service) IsVisible(ctx context.Context, pr Principal, id int64) (bool, 
 // the stored version the update is a Conflict and nothing changes.
 // Identifiers, tree position, version and timestamps are not changeable
 // through change; a changed ParentID moves the partner with its subtree in
-// the same transaction.
+// the same transaction. It needs the partners.update scope (else Forbidden,
+// whatever the key).
 func (s *Service) UpdatePartner(ctx context.Context, pr Principal, key PartnerKey, ifVersion int64, change func(*Partner) error) (*Partner, error) {
+	if err := pr.RequireScope(ScopePartnersUpdate); err != nil {
+		return nil, err
+	}
 	var out *Partner
 	err := s.retryStale(ifVersion, func() error {
 		return s.store.Write(ctx, func(tx Tx) error {
@@ -173,7 +202,7 @@ func (s *Service) UpdatePartner(ctx context.Context, pr Principal, key PartnerKe
 				return err
 			}
 			out = &next
-			return nil
+			return s.audit(ctx, tx, pr, "update", "partner", idString(next.ID), next.ID, next.Path, cur, &next)
 		})
 	})
 	return out, err
@@ -181,7 +210,8 @@ func (s *Service) UpdatePartner(ctx context.Context, pr Principal, key PartnerKe
 
 // MovePartner moves a partner and its whole subtree under newParentID. The
 // caller must see both, may not move its own home partner, and the move
-// may not create a cycle or exceed the depth bound.
+// may not create a cycle or exceed the depth bound. It needs the
+// partners.update scope.
 func (s *Service) MovePartner(ctx context.Context, pr Principal, key PartnerKey, newParentID int64, ifVersion int64) (*Partner, error) {
 	return s.UpdatePartner(ctx, pr, key, ifVersion, func(p *Partner) error {
 		if newParentID == 0 {
@@ -233,7 +263,8 @@ func (s *Service) move(ctx context.Context, tx Tx, pr Principal, id, newParentID
 	return tx.Partner(ctx, PartnerKey{ID: node.ID})
 }
 
-// DeactivatePartner sets a partner's status to inactive.
+// DeactivatePartner sets a partner's status to inactive. It needs the
+// partners.update scope.
 func (s *Service) DeactivatePartner(ctx context.Context, pr Principal, key PartnerKey) (*Partner, error) {
 	return s.UpdatePartner(ctx, pr, key, 0, func(p *Partner) error {
 		if p.ID == pr.PartnerID {
@@ -245,8 +276,12 @@ func (s *Service) DeactivatePartner(ctx context.Context, pr Principal, key Partn
 }
 
 // DeletePartner deletes a leaf partner that has no clients. The root and
-// the caller's own home partner cannot be deleted.
+// the caller's own home partner cannot be deleted. It needs the
+// partners.delete scope.
 func (s *Service) DeletePartner(ctx context.Context, pr Principal, key PartnerKey) error {
+	if err := pr.RequireScope(ScopePartnersDelete); err != nil {
+		return err
+	}
 	return s.store.Write(ctx, func(tx Tx) error {
 		if err := tx.LockTree(ctx, false); err != nil {
 			return err
@@ -268,6 +303,9 @@ func (s *Service) DeletePartner(ctx context.Context, pr Principal, key PartnerKe
 		if children > 0 || clients > 0 {
 			return Errorf(Conflict, "partner %d still has %d sub-partners and %d clients; only a leaf without clients can be deleted", p.ID, children, clients)
 		}
-		return tx.DeletePartner(ctx, p.ID)
+		if err := tx.DeletePartner(ctx, p.ID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, pr, "delete", "partner", idString(p.ID), p.ID, p.Path, p, nil)
 	})
 }

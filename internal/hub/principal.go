@@ -7,6 +7,7 @@ type Principal struct {
 	PartnerID   int64    // home partner
 	PartnerPath string   // home partner's path, the bound of what is visible
 	ClientID    int64    // non-zero for client-level principals: only that client is visible
+	UserID      int64    // the acting user (a token's or key creator's user); 0 for keys and system principals
 	Actor       string   // who, for audit: "user:12", "key:7", "system:seed"
 	Role        Role     // the acting user's role (a key or token acts with its creator's)
 	Scopes      []string // what the caller may do; never more than Role implies

@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"sync"
 	"time"
 )
 
@@ -10,9 +11,14 @@ const DefaultMaxDepth = 32
 // Service is the domain's entry point. Every method takes the calling
 // Principal first and authorizes there, so every API face shares one rule.
 type Service struct {
-	store    Store
-	maxDepth int
-	now      func() time.Time
+	store     Store
+	maxDepth  int
+	now       func() time.Time
+	passwords PasswordHasher
+	dummy     struct {
+		once sync.Once
+		hash string
+	}
 }
 
 // NewService returns a Service over store. maxDepth <= 0 means
@@ -31,3 +37,15 @@ func (s *Service) MaxDepth() int { return s.maxDepth }
 
 // Store returns the underlying store.
 func (s *Service) Store() Store { return s.store }
+
+// SetPasswordHasher installs the hasher used for user passwords. Call it
+// once, before the service is shared; without one, setting or checking a
+// password is an Unavailable error.
+func (s *Service) SetPasswordHasher(h PasswordHasher) { s.passwords = h }
+
+// SetClock replaces the service's clock, for tests that must move time
+// (expiry, throttled timestamps). Call it before the service is shared;
+// times are used in UTC, truncated to microseconds.
+func (s *Service) SetClock(now func() time.Time) {
+	s.now = func() time.Time { return now().UTC().Truncate(time.Microsecond) }
+}

@@ -1,6 +1,9 @@
 package hub
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Store is the domain's storage. Reads outside a transaction see committed
 // data; every mutation runs inside Write, one transaction per service call.
@@ -46,6 +49,38 @@ type Reader interface {
 	Channel(ctx context.Context, id int64, ref string) (*Channel, error)
 	// ListChannels lists the channels selected by scope.
 	ListChannels(ctx context.Context, scope Scope, q ListQuery) (Page[Channel], error)
+
+	// User returns a user by id, with its owner fields filled.
+	User(ctx context.Context, id int64) (*User, error)
+	// UserCredentials returns the user whose UsernameKey is usernameKey,
+	// with its password hash. Only authentication may call it.
+	UserCredentials(ctx context.Context, usernameKey string) (*UserCredentials, error)
+	// ListUsers lists users: homed at partner PartnerID, owned anywhere in
+	// the subtree at Path (client users included), or of client ClientID.
+	ListUsers(ctx context.Context, scope Scope, q ListQuery) (Page[User], error)
+	// ListAudit lists the audit rows whose owning partner lies in the
+	// subtree at path (its current path, or the recorded one when the
+	// partner is gone).
+	ListAudit(ctx context.Context, path string, q ListQuery) (Page[AuditEntry], error)
+
+	// APIKey returns a key by id (without its secret hash).
+	APIKey(ctx context.Context, id int64) (*APIKey, error)
+	// APIKeyByPrefix returns a key and its secret hash by its prefix. Only
+	// authentication may call it.
+	APIKeyByPrefix(ctx context.Context, prefix string) (*APIKeyCredentials, error)
+	// ListAPIKeys lists the keys of the partners in the subtree at path.
+	ListAPIKeys(ctx context.Context, path string, q ListQuery) (Page[APIKey], error)
+
+	// Token returns a token by its SID.
+	Token(ctx context.Context, sid string) (*Token, error)
+	// TokenByAccessHash returns the token whose access secret hashes to
+	// accessHash. Only authentication may call it.
+	TokenByAccessHash(ctx context.Context, accessHash string) (*Token, error)
+	// TokenByRefreshHash returns the token whose refresh secret hashes to
+	// refreshHash. Only token refresh may call it.
+	TokenByRefreshHash(ctx context.Context, refreshHash string) (*Token, error)
+	// ListTokens lists one user's tokens.
+	ListTokens(ctx context.Context, userID int64, q ListQuery) (Page[Token], error)
 }
 
 // Scope selects the owners of listed clients or channels: exactly one of a
@@ -89,4 +124,38 @@ type Tx interface {
 	InsertChannel(ctx context.Context, ch *Channel) error
 	// UpdateChannel writes ch with the same version rule as UpdatePartner.
 	UpdateChannel(ctx context.Context, ch *Channel) error
+
+	// InsertUser stores a new user with its password hash ("" for none)
+	// and sets its ID. A taken username (case-insensitively) is a Conflict.
+	InsertUser(ctx context.Context, u *User, passwordHash string) error
+	// UpdateUser writes u's mutable fields (not the password, home or
+	// login time) with the same version rule as UpdatePartner.
+	UpdateUser(ctx context.Context, u *User) error
+	// SetUserPassword replaces a user's password hash and bumps its
+	// version.
+	SetUserPassword(ctx context.Context, id int64, passwordHash string, at time.Time) error
+	// TouchUserLogin records a successful login; the version is unchanged.
+	TouchUserLogin(ctx context.Context, id int64, at time.Time) error
+
+	// InsertAPIKey stores a new key with the hash of its secret and sets
+	// its ID; a taken prefix is a Conflict.
+	InsertAPIKey(ctx context.Context, k *APIKey, secretHash string) error
+	// RevokeAPIKey sets a key's revoked_at unless already set.
+	RevokeAPIKey(ctx context.Context, id int64, at time.Time) error
+	// TouchAPIKey sets last_used_at to at when it is unset or older than
+	// olderThan, so concurrent uses write at most once.
+	TouchAPIKey(ctx context.Context, id int64, at, olderThan time.Time) error
+
+	// InsertToken stores a new token with the hashes of its access and
+	// refresh secrets and sets its ID.
+	InsertToken(ctx context.Context, t *Token, accessHash, refreshHash string) error
+	// RevokeToken sets a token's revoked_at unless already set and reports
+	// whether this call set it (false: it was already revoked).
+	RevokeToken(ctx context.Context, id int64, at time.Time) (bool, error)
+	// TouchToken records an access at at from ip when the last one is
+	// unset, older than olderThan, or from another ip.
+	TouchToken(ctx context.Context, id int64, at time.Time, ip string, olderThan time.Time) error
+
+	// InsertAudit appends one audit row and sets its ID.
+	InsertAudit(ctx context.Context, e *AuditEntry) error
 }

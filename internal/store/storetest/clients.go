@@ -102,7 +102,8 @@ func testClientPrincipal(t *testing.T, f *fixture) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cp := hub.Principal{PartnerID: a.ID, PartnerPath: a.Path, ClientID: mine.ID, Actor: "client-user"}
+	cp := hub.Principal{PartnerID: a.ID, PartnerPath: a.Path, ClientID: mine.ID, Actor: "client-user",
+		Role: hub.RoleClientAdmin, Scopes: hub.RoleClientAdmin.Scopes()}
 	if _, err := f.svc.Client(f.ctx, cp, mine.ID, ""); err != nil {
 		t.Fatal(err)
 	}

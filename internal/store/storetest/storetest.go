@@ -38,6 +38,14 @@ func Run(t *testing.T, open Opener) {
 		{"ClientPrincipal", testClientPrincipal},
 		{"TreeProperties", testTreeProperties},
 		{"ConcurrentOpposingMoves", testConcurrentMoves},
+		{"ScopesForbidden", testScopesForbidden},
+		{"Users", testUsers},
+		{"UserRoleRules", testUserRoleRules},
+		{"UserAuthentication", testUserAuthentication},
+		{"Audit", testAudit},
+		{"APIKeys", testAPIKeys},
+		{"Tokens", testTokens},
+		{"TokenRefresh", testTokenRefresh},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -62,6 +70,7 @@ const testMaxDepth = 8
 func newFixture(t testing.TB, st hub.Store) *fixture {
 	ctx := context.Background()
 	svc := hub.NewService(st, testMaxDepth)
+	svc.SetPasswordHasher(fastHasher{})
 	root, err := svc.CreateRoot(ctx, &hub.Partner{Name: "Root"})
 	if err != nil {
 		t.Fatalf("create root: %v", err)
@@ -100,9 +109,11 @@ func (f *fixture) get(t testing.TB, id int64) *hub.Partner {
 	return p
 }
 
-// principal returns a partner-level principal homed at p.
+// principal returns a partner-level principal homed at p with the role
+// and scopes of a Partner Supervisor.
 func principal(p *hub.Partner) hub.Principal {
-	return hub.Principal{PartnerID: p.ID, PartnerPath: p.Path, Actor: fmt.Sprintf("test:%d", p.ID)}
+	return hub.Principal{PartnerID: p.ID, PartnerPath: p.Path, Actor: fmt.Sprintf("test:%d", p.ID),
+		Role: hub.RolePartnerSupervisor, Scopes: hub.RolePartnerSupervisor.Scopes()}
 }
 
 // wantKind fails unless err carries kind.

@@ -1,0 +1,51 @@
+package hub
+
+import "time"
+
+// Token lifetimes.
+const (
+	DefaultTokenTTL = 24 * time.Hour
+	MaxTokenTTL     = 30 * 24 * time.Hour // a longer request is capped here
+	RefreshTokenTTL = MaxTokenTTL         // refresh tokens live this long, never less than the access token
+)
+
+// Token is an issued bearer token: an opaque access token with a refresh
+// token, both shown once at issue; only their SHA-256 is stored, and never
+// in this struct.
+type Token struct {
+	ID               int64
+	SID              string // token_sid (UUID), the public id
+	UserID           int64
+	PartnerID        int64  // where the token acts: the user's home or a visible sub-partner
+	PartnerPath      string // that partner's path, filled by the store on reads
+	Name             string
+	OAuthClientID    string   // the OAuth client_id the token was issued to, free text
+	Scopes           []string // a subset of the user's role scopes, sorted
+	CreatedAt        time.Time
+	ExpiresAt        time.Time
+	RefreshExpiresAt time.Time
+	RevokedAt        *time.Time
+	LastAccessAt     *time.Time
+	LastAccessIP     string
+}
+
+// TokenRequest is what a caller may ask of a new token.
+type TokenRequest struct {
+	Name          string
+	OAuthClientID string
+	Scopes        []string      // intersected with the caller's; empty means all of them
+	TTL           time.Duration // 0: DefaultTokenTTL; capped at MaxTokenTTL
+}
+
+// IssuedToken is a new token with its plaintexts, which are never
+// available again.
+type IssuedToken struct {
+	Token   Token
+	Access  string
+	Refresh string
+}
+
+// usable reports whether the token may authenticate at now.
+func (t *Token) usable(now time.Time) bool {
+	return t.RevokedAt == nil && now.Before(t.ExpiresAt)
+}

@@ -1,0 +1,277 @@
+package hub
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// tokenTouchInterval bounds how often a token's last access is rewritten.
+const tokenTouchInterval = time.Minute
+
+// IssueToken issues a token to the user behind pr (a user principal, as
+// returned by AuthenticatePassword or AuthenticateToken), homed where pr
+// is. Its scopes are the requested ones that pr holds (all of pr's when
+// none are requested; Invalid when none remain). It needs tokens.manage;
+// key principals cannot issue tokens (Forbidden).
+func (s *Service) IssueToken(ctx context.Context, pr Principal, req TokenRequest) (*IssuedToken, error) {
+	return s.issueToken(ctx, pr, PartnerKey{}, req)
+}
+
+// IssueTokenForPartner is IssueToken for a partner other than pr's home
+// (CarrierX POST /oauth/token/{partner_sid}): the partner must be visible
+// (else NotFound) and the token acts there, with pr's scopes at most.
+func (s *Service) IssueTokenForPartner(ctx context.Context, pr Principal, partner PartnerKey, req TokenRequest) (*IssuedToken, error) {
+	if partner == (PartnerKey{}) {
+		return nil, InvalidField("partner", "is required")
+	}
+	return s.issueToken(ctx, pr, partner, req)
+}
+
+// IssueTokenWithPassword checks a username and password and issues a
+// token to that user at its home partner: the password grant.
+func (s *Service) IssueTokenWithPassword(ctx context.Context, username, password string, req TokenRequest) (*IssuedToken, error) {
+	pr, _, err := s.AuthenticatePassword(ctx, username, password)
+	if err != nil {
+		return nil, err
+	}
+	return s.IssueToken(ctx, pr, req)
+}
+
+func (s *Service) issueToken(ctx context.Context, pr Principal, partner PartnerKey, req TokenRequest) (*IssuedToken, error) {
+	if err := pr.RequireScope(ScopeTokensManage); err != nil {
+		return nil, err
+	}
+	return s.issueTokenThen(ctx, pr, partner, req, nil)
+}
+
+// issueTokenThen issues a token to pr's user with at most pr's scopes and
+// runs also, when set, in the same transaction before the insert.
+func (s *Service) issueTokenThen(ctx context.Context, pr Principal, partner PartnerKey, req TokenRequest, also func(Tx) error) (*IssuedToken, error) {
+	if pr.UserID == 0 {
+		return nil, Errorf(Forbidden, "only a user can be issued a token")
+	}
+	var c checker
+	c.text("name", req.Name, false, maxShortText)
+	c.text("client_id", req.OAuthClientID, false, maxShortText)
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	scopes := pr.Scopes
+	if len(req.Scopes) > 0 {
+		scopes = nil
+		for _, sc := range req.Scopes {
+			if ValidScope(sc) && pr.HasScope(sc) {
+				scopes = append(scopes, sc)
+			}
+		}
+	}
+	scopes = sortedUnique(slices.Clone(scopes))
+	if len(scopes) == 0 {
+		return nil, InvalidField("scope", "none of the requested scopes is available to you")
+	}
+	ttl := req.TTL
+	switch {
+	case ttl < 0:
+		return nil, InvalidField("expires_in", "must not be negative")
+	case ttl == 0:
+		ttl = DefaultTokenTTL
+	case ttl > MaxTokenTTL:
+		ttl = MaxTokenTTL
+	}
+	now := s.now()
+	t := Token{SID: NewSID(), UserID: pr.UserID, PartnerID: pr.PartnerID, PartnerPath: pr.PartnerPath,
+		Name: req.Name, OAuthClientID: req.OAuthClientID, Scopes: scopes,
+		CreatedAt: now, ExpiresAt: now.Add(ttl), RefreshExpiresAt: now.Add(max(RefreshTokenTTL, ttl))}
+	access, refresh := newSecret(), newSecret()
+	err := s.store.Write(ctx, func(tx Tx) error {
+		if partner != (PartnerKey{}) {
+			p, err := s.visiblePartner(ctx, tx, pr, partner, "partner")
+			if err != nil {
+				return err
+			}
+			t.PartnerID, t.PartnerPath = p.ID, p.Path
+		}
+		if also != nil {
+			if err := also(tx); err != nil {
+				return err
+			}
+		}
+		if err := tx.InsertToken(ctx, &t, HashSecret(access), HashSecret(refresh)); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, pr, "create", "token", t.SID, t.PartnerID, t.PartnerPath, nil, &t)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &IssuedToken{Token: t, Access: access, Refresh: refresh}, nil
+}
+
+// AuthenticateToken returns the principal of a plaintext access token. An
+// unknown, revoked or expired token, an inactive user or partner, and a
+// token whose partner has left the user's subtree are all the same
+// Unauthenticated error. The token acts at its partner with its scopes,
+// bounded by the user's current role. The last access (time and ip) is
+// recorded at most once a minute.
+func (s *Service) AuthenticateToken(ctx context.Context, access, ip string) (Principal, error) {
+	fail := Errorf(Unauthenticated, "invalid or expired token")
+	if len(access) != secretLen || !isBase62(access) {
+		return Principal{}, fail
+	}
+	t, err := s.store.TokenByAccessHash(ctx, HashSecret(access))
+	if IsKind(err, NotFound) {
+		return Principal{}, fail
+	}
+	if err != nil {
+		return Principal{}, err
+	}
+	now := s.now()
+	if !t.usable(now) {
+		return Principal{}, fail
+	}
+	u, err := s.store.User(ctx, t.UserID)
+	if IsKind(err, NotFound) {
+		return Principal{}, fail
+	}
+	if err != nil {
+		return Principal{}, err
+	}
+	home, err := s.userPrincipal(ctx, s.store, u)
+	if err != nil {
+		return Principal{}, err
+	}
+	pr := home
+	if t.PartnerID != home.PartnerID {
+		p, err := s.store.Partner(ctx, PartnerKey{ID: t.PartnerID})
+		if err != nil || !home.SeesPath(p.Path) || p.Status == StatusInactive || p.Status == StatusSuspended {
+			return Principal{}, fail
+		}
+		pr.PartnerID, pr.PartnerPath = p.ID, p.Path
+	}
+	pr.Actor = "user:" + idString(u.ID) + "/token:" + t.SID
+	pr.Scopes = effectiveScopes(u.Role, t.Scopes)
+	if t.LastAccessAt == nil || now.Sub(*t.LastAccessAt) >= tokenTouchInterval || t.LastAccessIP != ip {
+		err := s.store.Write(ctx, func(tx Tx) error { return tx.TouchToken(ctx, t.ID, now, ip, now.Add(-tokenTouchInterval)) })
+		if err != nil {
+			return Principal{}, err
+		}
+	}
+	return pr, nil
+}
+
+// ListTokens lists the caller's own tokens (revoked and expired ones
+// included), newest first unless q orders otherwise. It needs
+// tokens.manage; a principal without a user has none.
+func (s *Service) ListTokens(ctx context.Context, pr Principal, q ListQuery) (Page[Token], error) {
+	if err := pr.RequireScope(ScopeTokensManage); err != nil {
+		return Page[Token]{}, err
+	}
+	if len(q.Order) == 0 {
+		q.Order = []OrderTerm{{Field: "id", Desc: true}}
+	}
+	if err := q.Validate(); err != nil {
+		return Page[Token]{}, err
+	}
+	if pr.UserID == 0 {
+		return Page[Token]{Items: []Token{}}, nil
+	}
+	return s.store.ListTokens(ctx, pr.UserID, q)
+}
+
+// RevokeToken revokes a token by its SID at once: the caller's own, or
+// that of a visible user the caller may manage (users.manage, rank). Any
+// other token is NotFound. Revoking a revoked token changes nothing.
+func (s *Service) RevokeToken(ctx context.Context, pr Principal, sid string) (*Token, error) {
+	var out *Token
+	err := s.store.Write(ctx, func(tx Tx) error {
+		t, err := tx.Token(ctx, sid)
+		if IsKind(err, NotFound) {
+			return notFound("token")
+		}
+		if err != nil {
+			return err
+		}
+		if t.UserID != pr.UserID || pr.UserID == 0 {
+			u, err := s.visibleUser(ctx, tx, pr, t.UserID)
+			if err != nil {
+				return notFound("token")
+			}
+			if err := pr.RequireScope(ScopeUsersManage); err != nil {
+				return err
+			}
+			if pr.outranks(u.Role) {
+				return Errorf(Forbidden, "cannot manage a user whose role ranks above your own")
+			}
+		}
+		out = t
+		if t.RevokedAt != nil {
+			return nil
+		}
+		before := *t
+		now := s.now()
+		if _, err := tx.RevokeToken(ctx, t.ID, now); err != nil {
+			return err
+		}
+		t.RevokedAt = &now
+		return s.audit(ctx, tx, pr, "revoke", "token", t.SID, t.PartnerID, t.PartnerPath, &before, t)
+	})
+	return out, err
+}
+
+// RefreshToken exchanges a refresh token for a new token with the same
+// partner, name, client id and scopes (still bounded by the user's current
+// role) and the default or requested lifetime; the old token is revoked in
+// the same transaction, so a refresh token works once. An unknown, used,
+// revoked or expired refresh token, or an inactive user, is
+// Unauthenticated.
+func (s *Service) RefreshToken(ctx context.Context, refresh string, ttl time.Duration) (*IssuedToken, error) {
+	fail := Errorf(Unauthenticated, "invalid or expired refresh token")
+	if len(refresh) != secretLen || !isBase62(refresh) {
+		return nil, fail
+	}
+	old, err := s.store.TokenByRefreshHash(ctx, HashSecret(refresh))
+	if IsKind(err, NotFound) {
+		return nil, fail
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if old.RevokedAt != nil || !now.Before(old.RefreshExpiresAt) {
+		return nil, fail
+	}
+	u, err := s.store.User(ctx, old.UserID)
+	if err != nil {
+		return nil, fail
+	}
+	pr, err := s.userPrincipal(ctx, s.store, u)
+	if err != nil {
+		return nil, err
+	}
+	pr.Scopes = effectiveScopes(u.Role, old.Scopes)
+	req := TokenRequest{Name: old.Name, OAuthClientID: old.OAuthClientID, Scopes: old.Scopes, TTL: ttl}
+	var partner PartnerKey
+	if old.PartnerID != pr.PartnerID {
+		partner = PartnerKey{ID: old.PartnerID}
+	}
+	return s.issueTokenThen(ctx, pr, partner, req, func(tx Tx) error {
+		// Revoke only if still live: a concurrent refresh loses.
+		cur, err := tx.Token(ctx, old.SID)
+		if err != nil {
+			return err
+		}
+		if cur.RevokedAt != nil {
+			return fail
+		}
+		if ok, err := tx.RevokeToken(ctx, old.ID, now); err != nil || !ok {
+			if err != nil {
+				return err
+			}
+			return fail
+		}
+		revoked := *cur
+		revoked.RevokedAt = &now
+		return s.audit(ctx, tx, pr, "refresh", "token", old.SID, old.PartnerID, old.PartnerPath, cur, &revoked)
+	})
+}

@@ -1,0 +1,356 @@
+package hub
+
+import (
+	"context"
+	"errors"
+	"time"
+	"unicode/utf8"
+)
+
+// seesUser reports whether the caller may see u: its owning partner lies in
+// the caller's subtree, or, for client-level callers, u belongs to the
+// caller's client.
+func (pr Principal) seesUser(u *User) bool {
+	if pr.ClientID != 0 {
+		return u.ClientID == pr.ClientID
+	}
+	return PathContains(pr.PartnerPath, u.OwnerPartnerPath)
+}
+
+// outranks reports whether role r ranks above the caller's own role: such a
+// role may be neither granted nor managed by the caller.
+func (pr Principal) outranks(r Role) bool { return r.Rank() < pr.Role.Rank() }
+
+// CreateUser creates a user with an optional initial password (empty: the
+// user cannot log in until one is set). It needs users.manage; the home
+// partner or client must be visible (else NotFound); the new role may not
+// rank above the caller's (else Forbidden); system roles live only on the
+// root partner. Usernames are unique regardless of case (Conflict).
+func (s *Service) CreateUser(ctx context.Context, pr Principal, in *User, password string) (*User, error) {
+	if err := pr.RequireScope(ScopeUsersManage); err != nil {
+		return nil, err
+	}
+	u := *in
+	now := s.now()
+	u.ID, u.Version, u.CreatedAt, u.ModifiedAt, u.LastLoginAt = 0, 1, now, now, nil
+	if err := validateUser(&u); err != nil {
+		return nil, err
+	}
+	if pr.outranks(u.Role) {
+		return nil, Errorf(Forbidden, "cannot grant the role %q, which ranks above your own", u.Role)
+	}
+	hash, err := s.hashPassword(password, true)
+	if err != nil {
+		return nil, err
+	}
+	err = s.store.Write(ctx, func(tx Tx) error {
+		if err := s.checkUserHome(ctx, tx, pr, &u); err != nil {
+			return err
+		}
+		if err := tx.InsertUser(ctx, &u, hash); err != nil {
+			if IsKind(err, Conflict) {
+				return fieldConflict("username", "is already taken")
+			}
+			return err
+		}
+		return s.audit(ctx, tx, pr, "create", "user", idString(u.ID), u.OwnerPartnerID, u.OwnerPartnerPath, nil, &u)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// checkUserHome resolves u's home partner or client, which the caller must
+// see, and fills u's owner fields.
+func (s *Service) checkUserHome(ctx context.Context, r Reader, pr Principal, u *User) error {
+	if u.ClientID != 0 {
+		c, err := s.visibleClient(ctx, r, pr, u.ClientID, "")
+		if err != nil {
+			return err
+		}
+		u.OwnerPartnerID, u.OwnerPartnerPath = c.PartnerID, c.PartnerPath
+		return nil
+	}
+	p, err := s.visiblePartner(ctx, r, pr, PartnerKey{ID: u.PartnerID}, "partner")
+	if err != nil {
+		return err
+	}
+	if (u.Role == RoleSystemAdmin || u.Role == RoleSystemUser) && !p.IsRoot() {
+		return InvalidField("role", "system roles belong to the root partner only")
+	}
+	u.OwnerPartnerID, u.OwnerPartnerPath = p.ID, p.Path
+	return nil
+}
+
+// hashPassword checks and hashes a password; an empty password is allowed
+// only when optional, and then hashes to "" (no login possible).
+func (s *Service) hashPassword(password string, optional bool) (string, error) {
+	if password == "" && optional {
+		return "", nil
+	}
+	if utf8.RuneCountInString(password) < MinPasswordLen || len(password) > 1024 {
+		return "", InvalidField("password", "must be %d to 1024 characters long", MinPasswordLen)
+	}
+	if s.passwords == nil {
+		return "", Errorf(Unavailable, "password hashing is not configured")
+	}
+	h, err := s.passwords.Hash(password)
+	if err != nil {
+		return "", &Error{Kind: Internal, Message: "cannot hash the password", Err: err}
+	}
+	return h, nil
+}
+
+// User returns a user the caller may see (else NotFound); it needs
+// users.read (else Forbidden).
+func (s *Service) User(ctx context.Context, pr Principal, id int64) (*User, error) {
+	u, err := s.visibleUser(ctx, s.store, pr, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := pr.RequireScope(ScopeUsersRead); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+func (s *Service) visibleUser(ctx context.Context, r Reader, pr Principal, id int64) (*User, error) {
+	u, err := r.User(ctx, id)
+	if IsKind(err, NotFound) || (err == nil && !pr.seesUser(u)) {
+		return nil, notFound("user")
+	}
+	return u, err
+}
+
+// ListUsers lists visible users: those of one client when clientID != 0
+// (the client must be visible), else those homed directly at a visible
+// partner (direct) or owned anywhere in its subtree, including the users of
+// its clients. A zero key means the caller's home partner; client-level
+// callers list their own client's users. It needs users.read.
+func (s *Service) ListUsers(ctx context.Context, pr Principal, within PartnerKey, clientID int64, direct bool, q ListQuery) (Page[User], error) {
+	if err := q.Validate(); err != nil {
+		return Page[User]{}, err
+	}
+	var scope Scope
+	if clientID != 0 {
+		c, err := s.visibleClient(ctx, s.store, pr, clientID, "")
+		if err != nil {
+			return Page[User]{}, err
+		}
+		scope = Scope{ClientID: c.ID}
+	} else {
+		var err error
+		if scope, err = s.scope(ctx, pr, within, direct); err != nil {
+			return Page[User]{}, err
+		}
+	}
+	if err := pr.RequireScope(ScopeUsersRead); err != nil {
+		return Page[User]{}, err
+	}
+	return s.store.ListUsers(ctx, scope, q)
+}
+
+// UpdateUser applies change to a copy of the stored user and writes it
+// with the version rules of UpdatePartner. It needs users.manage; the user
+// must be visible (else NotFound); neither the user's current nor its new
+// role may rank above the caller's (else Forbidden). The home partner or
+// client, identifiers and timestamps are not changeable here, and a user's
+// own role cannot be changed by that user.
+func (s *Service) UpdateUser(ctx context.Context, pr Principal, id int64, ifVersion int64, change func(*User) error) (*User, error) {
+	if err := pr.RequireScope(ScopeUsersManage); err != nil {
+		return nil, err
+	}
+	var out *User
+	err := s.retryStale(ifVersion, func() error {
+		return s.store.Write(ctx, func(tx Tx) error {
+			cur, err := s.manageableUser(ctx, tx, pr, id)
+			if err != nil {
+				return err
+			}
+			if err := checkVersion(cur.Version, ifVersion); err != nil {
+				return err
+			}
+			next := *cur
+			if err := change(&next); err != nil {
+				return err
+			}
+			next.ID, next.PartnerID, next.ClientID = cur.ID, cur.PartnerID, cur.ClientID
+			next.OwnerPartnerID, next.OwnerPartnerPath = cur.OwnerPartnerID, cur.OwnerPartnerPath
+			next.Version, next.CreatedAt, next.LastLoginAt, next.ModifiedAt = cur.Version, cur.CreatedAt, cur.LastLoginAt, s.now()
+			if err := validateUser(&next); err != nil {
+				return err
+			}
+			if next.Role != cur.Role {
+				if pr.outranks(next.Role) {
+					return Errorf(Forbidden, "cannot grant the role %q, which ranks above your own", next.Role)
+				}
+				if cur.ID == pr.UserID {
+					return Errorf(Forbidden, "a user cannot change its own role")
+				}
+				if err := s.checkUserHome(ctx, tx, pr, &next); err != nil {
+					return err
+				}
+			}
+			if err := tx.UpdateUser(ctx, &next); err != nil {
+				if IsKind(err, Conflict) && !errors.Is(err, ErrStale) {
+					return fieldConflict("username", "is already taken")
+				}
+				return err
+			}
+			out = &next
+			return s.audit(ctx, tx, pr, "update", "user", idString(next.ID), cur.OwnerPartnerID, cur.OwnerPartnerPath, cur, &next)
+		})
+	})
+	return out, err
+}
+
+// manageableUser returns a visible user whose role does not rank above the
+// caller's.
+func (s *Service) manageableUser(ctx context.Context, r Reader, pr Principal, id int64) (*User, error) {
+	u, err := s.visibleUser(ctx, r, pr, id)
+	if err != nil {
+		return nil, err
+	}
+	if pr.outranks(u.Role) {
+		return nil, Errorf(Forbidden, "cannot manage a user whose role ranks above your own")
+	}
+	return u, nil
+}
+
+// DeactivateUser marks a user inactive: it can no longer log in, and its
+// tokens stop working. Callers cannot deactivate themselves. The rules of
+// UpdateUser apply.
+func (s *Service) DeactivateUser(ctx context.Context, pr Principal, id int64) (*User, error) {
+	if id == pr.UserID {
+		return nil, Errorf(Invalid, "a user cannot deactivate itself")
+	}
+	return s.UpdateUser(ctx, pr, id, 0, func(u *User) error {
+		u.Active = false
+		return nil
+	})
+}
+
+// SetPassword replaces a user's password and bumps its version, so cached
+// verifications of the old password stop matching at once. Users may set
+// their own; anyone else needs users.manage and may not manage a user who
+// ranks above them.
+func (s *Service) SetPassword(ctx context.Context, pr Principal, id int64, password string) error {
+	if id != pr.UserID {
+		if err := pr.RequireScope(ScopeUsersManage); err != nil {
+			return err
+		}
+	}
+	hash, err := s.hashPassword(password, false)
+	if err != nil {
+		return err
+	}
+	return s.store.Write(ctx, func(tx Tx) error {
+		u, err := s.manageableUser(ctx, tx, pr, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetUserPassword(ctx, u.ID, hash, s.now()); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, pr, "set_password", "user", idString(u.ID), u.OwnerPartnerID, u.OwnerPartnerPath, nil, nil)
+	})
+}
+
+// loginTouchInterval bounds how often a login rewrites last_login_at.
+const loginTouchInterval = time.Minute
+
+// AuthenticatePassword checks a username and password and returns the
+// user's principal. An unknown user, a wrong password, an inactive user or
+// an inactive home partner are all the same Unauthenticated error. A
+// successful login records last_login_at (at most once a minute).
+func (s *Service) AuthenticatePassword(ctx context.Context, username, password string) (Principal, *User, error) {
+	fail := Errorf(Unauthenticated, "invalid username or password")
+	if s.passwords == nil {
+		return Principal{}, nil, Errorf(Unavailable, "password hashing is not configured")
+	}
+	cred, err := s.store.UserCredentials(ctx, UsernameKey(username))
+	if IsKind(err, NotFound) {
+		// Spend the same work as a real check, so timing does not reveal
+		// which usernames exist.
+		_, _ = s.passwords.Verify(s.dummyHash(), password)
+		return Principal{}, nil, fail
+	}
+	if err != nil {
+		return Principal{}, nil, err
+	}
+	if cred.PasswordHash == "" {
+		return Principal{}, nil, fail
+	}
+	ok, err := s.passwords.Verify(cred.PasswordHash, password)
+	if err != nil || !ok {
+		return Principal{}, nil, fail
+	}
+	u := cred.User
+	pr, err := s.userPrincipal(ctx, s.store, &u)
+	if err != nil {
+		return Principal{}, nil, err
+	}
+	now := s.now()
+	if u.LastLoginAt == nil || now.Sub(*u.LastLoginAt) >= loginTouchInterval {
+		if err := s.store.Write(ctx, func(tx Tx) error { return tx.TouchUserLogin(ctx, u.ID, now) }); err != nil {
+			return Principal{}, nil, err
+		}
+		u.LastLoginAt = &now
+	}
+	return pr, &u, nil
+}
+
+// UserPrincipal returns the principal of an active user whose owning
+// partner is active, with the user's current version, for caches that
+// must notice password, role and status changes at once (each bumps the
+// version). Anything else is Unauthenticated.
+func (s *Service) UserPrincipal(ctx context.Context, id int64) (Principal, int64, error) {
+	u, err := s.store.User(ctx, id)
+	if IsKind(err, NotFound) {
+		return Principal{}, 0, Errorf(Unauthenticated, "invalid credentials")
+	}
+	if err != nil {
+		return Principal{}, 0, err
+	}
+	pr, err := s.userPrincipal(ctx, s.store, u)
+	if err != nil {
+		return Principal{}, 0, err
+	}
+	return pr, u.Version, nil
+}
+
+// userPrincipal returns the principal a user acts as, or Unauthenticated
+// when the user or its owning partner is inactive.
+func (s *Service) userPrincipal(ctx context.Context, r Reader, u *User) (Principal, error) {
+	fail := Errorf(Unauthenticated, "invalid credentials")
+	if !u.Active {
+		return Principal{}, fail
+	}
+	p, err := r.Partner(ctx, PartnerKey{ID: u.OwnerPartnerID})
+	if IsKind(err, NotFound) {
+		return Principal{}, fail
+	}
+	if err != nil {
+		return Principal{}, err
+	}
+	if p.Status == StatusInactive || p.Status == StatusSuspended {
+		return Principal{}, fail
+	}
+	return Principal{PartnerID: p.ID, PartnerPath: p.Path, ClientID: u.ClientID, UserID: u.ID,
+		Actor: "user:" + idString(u.ID), Role: u.Role, Scopes: u.Role.Scopes()}, nil
+}
+
+// fieldConflict builds a Conflict error that names one field.
+func fieldConflict(field, msg string) *Error {
+	return &Error{Kind: Conflict, Message: field + ": " + msg, Fields: []FieldError{{Field: field, Message: msg}}}
+}
+
+// dummyHash returns a valid hash of a random password, computed once, that
+// unknown usernames are checked against.
+func (s *Service) dummyHash() string {
+	s.dummy.once.Do(func() {
+		s.dummy.hash, _ = s.passwords.Hash(NewRef("dummy"))
+	})
+	return s.dummy.hash
+}

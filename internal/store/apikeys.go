@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/partnerhub/partnerhub/internal/filter"
+	"github.com/partnerhub/partnerhub/internal/hub"
+)
+
+const apiKeyFrom = `api_keys k JOIN partners p ON p.id = k.partner_id`
+
+const apiKeyColumns = `k.id, k.partner_id, p.path, k.name, k.role, k.scopes, k.prefix, k.created_by, k.created_at,
+	k.last_used_at, k.expires_at, k.revoked_at`
+
+func scanAPIKey(row rowScanner) (hub.APIKey, error) {
+	k, _, err := scanAPIKeyWith(row)
+	return k, err
+}
+
+// scanAPIKeyWith scans apiKeyColumns plus any extra trailing columns.
+func scanAPIKeyWith(row rowScanner, extra ...any) (hub.APIKey, []any, error) {
+	var k hub.APIKey
+	var used, exp, rev sql.NullTime
+	dest := append([]any{&k.ID, &k.PartnerID, &k.PartnerPath, &k.Name, &k.Role, jsonScan[[]string]{&k.Scopes}, &k.Prefix,
+		&k.CreatedBy, &k.CreatedAt, &used, &exp, &rev}, extra...)
+	err := row.Scan(dest...)
+	k.CreatedAt = k.CreatedAt.UTC()
+	k.LastUsedAt, k.ExpiresAt, k.RevokedAt = timePtr(used), timePtr(exp), timePtr(rev)
+	if k.Scopes == nil {
+		k.Scopes = []string{}
+	}
+	return k, extra, err
+}
+
+var apiKeySchema = filter.Schema{
+	"id":         {Column: "k.id", Type: filter.Int},
+	"partner_id": {Column: "k.partner_id", Type: filter.Int},
+	"name":       {Column: "k.name", Type: filter.String},
+	"prefix":     {Column: "k.prefix", Type: filter.String},
+	"created_at": {Column: "k.created_at", Type: filter.Time},
+}
+
+var apiKeyList = listSpec{from: apiKeyFrom, columns: apiKeyColumns, id: "k.id", schema: apiKeySchema}
+
+func (r reader) APIKey(ctx context.Context, id int64) (*hub.APIKey, error) {
+	k, err := scanAPIKey(r.q.QueryRowContext(ctx, `SELECT `+apiKeyColumns+` FROM `+apiKeyFrom+` WHERE k.id = $1`, id))
+	if err == sql.ErrNoRows {
+		return nil, hub.Errorf(hub.NotFound, "API key not found")
+	}
+	if err != nil {
+		return nil, classify(r.d, err)
+	}
+	return &k, nil
+}
+
+func (r reader) APIKeyByPrefix(ctx context.Context, prefix string) (*hub.APIKeyCredentials, error) {
+	var cred hub.APIKeyCredentials
+	row := r.q.QueryRowContext(ctx, `SELECT `+apiKeyColumns+`, k.secret_hash FROM `+apiKeyFrom+` WHERE k.prefix = $1`, prefix)
+	k, _, err := scanAPIKeyWith(row, &cred.SecretHash)
+	if err == sql.ErrNoRows {
+		return nil, hub.Errorf(hub.NotFound, "API key not found")
+	}
+	if err != nil {
+		return nil, classify(r.d, err)
+	}
+	cred.Key = k
+	return &cred, nil
+}
+
+func (r reader) ListAPIKeys(ctx context.Context, path string, q hub.ListQuery) (hub.Page[hub.APIKey], error) {
+	return runList(ctx, r, apiKeyList, `p.path >= $1 AND p.path < $2`, []any{path, hub.PathUpperBound(path)}, q, scanAPIKey)
+}
+
+func (t *tx) InsertAPIKey(ctx context.Context, k *hub.APIKey, secretHash string) error {
+	scopes, err := jsonText(k.Scopes, "[]")
+	if err != nil {
+		return err
+	}
+	err = t.q.QueryRowContext(ctx, `INSERT INTO api_keys (partner_id, name, role, scopes, prefix, secret_hash, created_by,
+		created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		k.PartnerID, k.Name, string(k.Role), scopes, k.Prefix, secretHash, k.CreatedBy, k.CreatedAt.UTC(), nullTime(k.ExpiresAt)).Scan(&k.ID)
+	return classify(t.d, err)
+}
+
+func (t *tx) RevokeAPIKey(ctx context.Context, id int64, at time.Time) error {
+	_, err := t.q.ExecContext(ctx, `UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, at.UTC(), id)
+	return classify(t.d, err)
+}
+
+func (t *tx) TouchAPIKey(ctx context.Context, id int64, at, olderThan time.Time) error {
+	_, err := t.q.ExecContext(ctx, `UPDATE api_keys SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)`,
+		at.UTC(), id, olderThan.UTC())
+	return classify(t.d, err)
+}

@@ -1,0 +1,67 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/partnerhub/partnerhub/internal/filter"
+	"github.com/partnerhub/partnerhub/internal/hub"
+)
+
+// auditFrom joins each row to its owning partner's current path; a row
+// whose partner is gone keeps the path it recorded.
+const auditFrom = `audit_log a LEFT JOIN partners p ON p.id = a.partner_id`
+
+const auditColumns = `a.id, a.at, a.actor, a.principal_partner_id, a.partner_id, a.partner_path,
+	a.action, a.object_type, a.object_id, a.before, a.after`
+
+func scanAudit(row rowScanner) (hub.AuditEntry, error) {
+	var e hub.AuditEntry
+	err := row.Scan(&e.ID, &e.At, &e.Actor, &e.PrincipalPartnerID, &e.PartnerID, &e.PartnerPath,
+		&e.Action, &e.ObjectType, &e.ObjectID, jsonScan[map[string]any]{&e.Before}, jsonScan[map[string]any]{&e.After})
+	e.At = e.At.UTC()
+	return e, err
+}
+
+var auditSchema = filter.Schema{
+	"id":          {Column: "a.id", Type: filter.Int},
+	"at":          {Column: "a.at", Type: filter.Time},
+	"actor":       {Column: "a.actor", Type: filter.String},
+	"partner_id":  {Column: "a.partner_id", Type: filter.Int},
+	"action":      {Column: "a.action", Type: filter.String},
+	"object_type": {Column: "a.object_type", Type: filter.String},
+	"object_id":   {Column: "a.object_id", Type: filter.String},
+}
+
+var auditList = listSpec{from: auditFrom, columns: auditColumns, id: "a.id", schema: auditSchema}
+
+func (r reader) ListAudit(ctx context.Context, path string, q hub.ListQuery) (hub.Page[hub.AuditEntry], error) {
+	return runList(ctx, r, auditList, `coalesce(p.path, a.partner_path) >= $1 AND coalesce(p.path, a.partner_path) < $2`,
+		[]any{path, hub.PathUpperBound(path)}, q, scanAudit)
+}
+
+// nullJSON encodes an optional field map for a nullable JSON column.
+func nullJSON(m map[string]any) (sql.NullString, error) {
+	if m == nil {
+		return sql.NullString{}, nil
+	}
+	s, err := jsonText(m, "{}")
+	return sql.NullString{String: s, Valid: err == nil}, err
+}
+
+func (t *tx) InsertAudit(ctx context.Context, e *hub.AuditEntry) error {
+	before, err := nullJSON(e.Before)
+	if err != nil {
+		return err
+	}
+	after, err := nullJSON(e.After)
+	if err != nil {
+		return err
+	}
+	err = t.q.QueryRowContext(ctx, `INSERT INTO audit_log (at, actor, principal_partner_id, partner_id, partner_path,
+		action, object_type, object_id, before, after)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		e.At.UTC(), e.Actor, e.PrincipalPartnerID, e.PartnerID, e.PartnerPath,
+		e.Action, e.ObjectType, e.ObjectID, before, after).Scan(&e.ID)
+	return classify(t.d, err)
+}

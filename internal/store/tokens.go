@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/partnerhub/partnerhub/internal/filter"
+	"github.com/partnerhub/partnerhub/internal/hub"
+)
+
+const tokenFrom = `tokens t JOIN partners p ON p.id = t.partner_id`
+
+const tokenColumns = `t.id, t.sid, t.user_id, t.partner_id, p.path, t.name, t.oauth_client_id, t.scopes,
+	t.created_at, t.expires_at, t.refresh_expires_at, t.revoked_at, t.last_access_at, t.last_access_ip`
+
+func scanToken(row rowScanner) (hub.Token, error) {
+	var t hub.Token
+	var rev, last sql.NullTime
+	err := row.Scan(&t.ID, &t.SID, &t.UserID, &t.PartnerID, &t.PartnerPath, &t.Name, &t.OAuthClientID, jsonScan[[]string]{&t.Scopes},
+		&t.CreatedAt, &t.ExpiresAt, &t.RefreshExpiresAt, &rev, &last, &t.LastAccessIP)
+	t.CreatedAt, t.ExpiresAt, t.RefreshExpiresAt = t.CreatedAt.UTC(), t.ExpiresAt.UTC(), t.RefreshExpiresAt.UTC()
+	t.RevokedAt, t.LastAccessAt = timePtr(rev), timePtr(last)
+	if t.Scopes == nil {
+		t.Scopes = []string{}
+	}
+	return t, err
+}
+
+var tokenSchema = filter.Schema{
+	"id":         {Column: "t.id", Type: filter.Int},
+	"sid":        {Column: "t.sid", Type: filter.String},
+	"name":       {Column: "t.name", Type: filter.String},
+	"client_id":  {Column: "t.oauth_client_id", Type: filter.String},
+	"partner_id": {Column: "t.partner_id", Type: filter.Int},
+	"created_at": {Column: "t.created_at", Type: filter.Time},
+	"expires_at": {Column: "t.expires_at", Type: filter.Time},
+}
+
+var tokenList = listSpec{from: tokenFrom, columns: tokenColumns, id: "t.id", schema: tokenSchema}
+
+func (r reader) oneToken(ctx context.Context, where string, arg any) (*hub.Token, error) {
+	t, err := scanToken(r.q.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM `+tokenFrom+` WHERE `+where, arg))
+	if err == sql.ErrNoRows {
+		return nil, hub.Errorf(hub.NotFound, "token not found")
+	}
+	if err != nil {
+		return nil, classify(r.d, err)
+	}
+	return &t, nil
+}
+
+func (r reader) Token(ctx context.Context, sid string) (*hub.Token, error) {
+	return r.oneToken(ctx, `t.sid = $1`, sid)
+}
+
+func (r reader) TokenByAccessHash(ctx context.Context, accessHash string) (*hub.Token, error) {
+	return r.oneToken(ctx, `t.access_hash = $1`, accessHash)
+}
+
+func (r reader) TokenByRefreshHash(ctx context.Context, refreshHash string) (*hub.Token, error) {
+	return r.oneToken(ctx, `t.refresh_hash = $1`, refreshHash)
+}
+
+func (r reader) ListTokens(ctx context.Context, userID int64, q hub.ListQuery) (hub.Page[hub.Token], error) {
+	return runList(ctx, r, tokenList, `t.user_id = $1`, []any{userID}, q, scanToken)
+}
+
+func (t *tx) InsertToken(ctx context.Context, tok *hub.Token, accessHash, refreshHash string) error {
+	scopes, err := jsonText(tok.Scopes, "[]")
+	if err != nil {
+		return err
+	}
+	err = t.q.QueryRowContext(ctx, `INSERT INTO tokens (sid, user_id, partner_id, name, oauth_client_id, scopes,
+		access_hash, refresh_hash, created_at, expires_at, refresh_expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		tok.SID, tok.UserID, tok.PartnerID, tok.Name, tok.OAuthClientID, scopes, accessHash, refreshHash,
+		tok.CreatedAt.UTC(), tok.ExpiresAt.UTC(), tok.RefreshExpiresAt.UTC()).Scan(&tok.ID)
+	return classify(t.d, err)
+}
+
+func (t *tx) RevokeToken(ctx context.Context, id int64, at time.Time) (bool, error) {
+	res, err := t.q.ExecContext(ctx, `UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, at.UTC(), id)
+	if err != nil {
+		return false, classify(t.d, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, classify(t.d, err)
+}
+
+func (t *tx) TouchToken(ctx context.Context, id int64, at time.Time, ip string, olderThan time.Time) error {
+	_, err := t.q.ExecContext(ctx, `UPDATE tokens SET last_access_at = $1, last_access_ip = $2
+		WHERE id = $3 AND (last_access_at IS NULL OR last_access_at < $4 OR last_access_ip <> $2)`,
+		at.UTC(), ip, id, olderThan.UTC())
+	return classify(t.d, err)
+}
