@@ -24,8 +24,12 @@ type Partner struct {
 	SID      string // CarrierX partner_sid (UUID)
 	Ref      string // 360dialog id (base62 + "PA")
 	ParentID int64  // 0 only for the root
-	Path     string // materialised ancestry, e.g. "/1/5/23/"
-	Depth    int    // 0 for the root
+	// ParentSID is the parent's SID, filled by the store on reads ("" for
+	// the root). It belongs to the child's own record, so showing it leaks
+	// nothing of the parent.
+	ParentSID string
+	Path      string // materialised ancestry, e.g. "/1/5/23/"
+	Depth     int    // 0 for the root
 
 	Name        string // organisation name (Bluefin name, CarrierX company_name, 360dialog brand_name)
 	ContactName string // CarrierX "name": the contact person

@@ -24,7 +24,7 @@ func (s *Service) CreateRoot(ctx context.Context, in *Partner) (*Partner, error)
 		if err != nil {
 			return err
 		}
-		p.ID, p.ParentID, p.Path, p.Depth = id, 0, RootPath(id), 0
+		p.ID, p.ParentID, p.ParentSID, p.Path, p.Depth = id, 0, "", RootPath(id), 0
 		if err := tx.InsertPartner(ctx, p); err != nil {
 			return err
 		}
@@ -66,6 +66,7 @@ func (s *Service) CreatePartner(ctx context.Context, pr Principal, in *Partner) 
 			return err
 		}
 		p.ID, p.ParentID, p.Path, p.Depth = id, parent.ID, ChildPath(parent.Path, id), parent.Depth+1
+		p.ParentSID = parent.SID
 		if err := tx.InsertPartner(ctx, p); err != nil {
 			return err
 		}
@@ -183,9 +184,12 @@ func (s *Service) UpdatePartner(ctx context.Context, pr Principal, key PartnerKe
 				return err
 			}
 			next.ID, next.SID, next.Ref, next.Path, next.Depth = cur.ID, cur.SID, cur.Ref, cur.Path, cur.Depth
-			next.Version, next.CreatedAt = cur.Version, cur.CreatedAt
+			next.ParentSID, next.Version, next.CreatedAt = cur.ParentSID, cur.Version, cur.CreatedAt
 			next.ModifiedAt = s.now()
 			next.normalize()
+			if err := partnerChangeRules(pr, cur, &next); err != nil {
+				return err
+			}
 			if err := validatePartner(&next); err != nil {
 				return err
 			}
@@ -196,7 +200,7 @@ func (s *Service) UpdatePartner(ctx context.Context, pr Principal, key PartnerKe
 				if err != nil {
 					return err
 				}
-				next.ParentID, next.Path, next.Depth = moved.ParentID, moved.Path, moved.Depth
+				next.ParentID, next.ParentSID, next.Path, next.Depth = moved.ParentID, moved.ParentSID, moved.Path, moved.Depth
 			}
 			if err := tx.UpdatePartner(ctx, &next); err != nil {
 				return err

@@ -17,7 +17,8 @@ const partnerColumns = `id, sid, ref, coalesce(parent_id, 0), path, depth, name,
 	owner_email, owner_email_verified, billing_email, billing_email_verified, tech_email, tech_email_verified,
 	payment_type, balance, charge_at, prepay_amount, daily_spending_limit, daily_spent_amount, spending_limit,
 	logo_url, webhook_url, redirect_url, allow_client_add_phone,
-	attributes, callbacks, settings, acls, parent_assigned_acls, transformations, created_at, modified_at`
+	attributes, callbacks, settings, acls, parent_assigned_acls, transformations, created_at, modified_at,
+	coalesce((SELECT q.sid FROM partners q WHERE q.id = partners.parent_id), '')`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
@@ -32,7 +33,7 @@ func scanPartner(row rowScanner) (*hub.Partner, error) {
 		&p.LogoURL, &p.WebhookURL, &p.RedirectURL, &p.AllowClientAddPhone,
 		jsonScan[map[string]string]{&p.Attributes}, jsonScan[map[string]string]{&p.Callbacks}, jsonScan[map[string]any]{&p.Settings},
 		jsonScan[[]map[string]any]{&p.ACLs}, jsonScan[[]map[string]any]{&p.ParentAssignedACLs}, jsonScan[[]map[string]any]{&p.Transformations},
-		&p.CreatedAt, &p.ModifiedAt)
+		&p.CreatedAt, &p.ModifiedAt, &p.ParentSID)
 	if err != nil {
 		return nil, err
 	}

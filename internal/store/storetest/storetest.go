@@ -38,6 +38,7 @@ func Run(t *testing.T, open Opener) {
 		{"ClientPrincipal", testClientPrincipal},
 		{"TreeProperties", testTreeProperties},
 		{"ConcurrentOpposingMoves", testConcurrentMoves},
+		{"PartnerChangeRules", testPartnerChangeRules},
 		{"ScopesForbidden", testScopesForbidden},
 		{"Users", testUsers},
 		{"UserRoleRules", testUserRoleRules},

@@ -1,0 +1,46 @@
+package storetest
+
+import (
+	"testing"
+
+	"github.com/partnerhub/partnerhub/internal/hub"
+)
+
+// testPartnerChangeRules checks the rules every face shares on updates:
+// verification flags cannot be set by an edit, and parent_assigned_acls
+// are set by an ancestor, never by the partner itself.
+func testPartnerChangeRules(t *testing.T, f *fixture) {
+	a := f.child(t, f.root, "A")
+	up, err := f.svc.UpdatePartner(f.ctx, f.sys, hub.PartnerKey{ID: a.ID}, 0, func(p *hub.Partner) error {
+		p.OwnerEmail, p.OwnerEmailVerified = "owner@example.com", true
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if up.OwnerEmailVerified || f.get(t, a.ID).OwnerEmailVerified {
+		t.Fatal("an edit marked an e-mail address verified")
+	}
+	if up.ParentSID != f.root.SID || f.get(t, a.ID).ParentSID != f.root.SID {
+		t.Fatalf("parent sid %q, want the root's %q", up.ParentSID, f.root.SID)
+	}
+	acls := []map[string]any{{"direction": "inbound"}}
+	_, err = f.svc.UpdatePartner(f.ctx, principal(a), hub.PartnerKey{ID: a.ID}, 0, func(p *hub.Partner) error {
+		p.ParentAssignedACLs = acls
+		return nil
+	})
+	wantKind(t, err, hub.Invalid, "a partner sets its own parent_assigned_acls")
+	if _, err := f.svc.UpdatePartner(f.ctx, principal(f.root), hub.PartnerKey{ID: a.ID}, 0, func(p *hub.Partner) error {
+		p.ParentAssignedACLs = acls
+		return nil
+	}); err != nil {
+		t.Fatalf("the parent sets parent_assigned_acls: %v", err)
+	}
+	// The partner may still edit its other fields, sending the ACLs back unchanged.
+	if _, err := f.svc.UpdatePartner(f.ctx, principal(a), hub.PartnerKey{ID: a.ID}, 0, func(p *hub.Partner) error {
+		p.City = "Lima"
+		return nil
+	}); err != nil {
+		t.Fatalf("own edit with unchanged parent_assigned_acls: %v", err)
+	}
+}
