@@ -119,7 +119,8 @@ func openSQLite(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	}
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	db := &DB{reader: reader{q: read, d: sqliteDialect}, write: write, read: read}
-	db.close = func() { read.Close(); write.Close() }
+	cache := newStmtCache(read)
+	db := &DB{reader: reader{q: cache, d: sqliteDialect}, write: write, read: read}
+	db.close = func() { cache.close(); read.Close(); write.Close() }
 	return db, nil
 }
