@@ -11,9 +11,14 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/partnerhub/partnerhub/internal/auth"
 	"github.com/partnerhub/partnerhub/internal/hub"
 	"github.com/partnerhub/partnerhub/internal/store"
 )
+
+// adminPasswordEnv names the variable that chooses the bootstrap admin's
+// password; without it a random one is generated.
+const adminPasswordEnv = "PARTNERHUB_ADMIN_PASSWORD"
 
 // version is set at build time with -ldflags "-X main.version=..."; it
 // falls back to the module version recorded by the Go toolchain.
@@ -32,7 +37,9 @@ func buildVersion() string {
 const usage = `usage: partnerhub [command] [flags]
 
 commands:
-  serve      run the HTTP service (the default)
+  serve      run the HTTP service (the default); bootstraps an empty database
+  bootstrap  create the root partner, the admin user and its API key
+  keys       create: issue an API key for a partner
   migrate    up | status: apply or list database migrations
   seed       build a synthetic partner tree (for demos and benchmarks)
   version    print the version
@@ -50,6 +57,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch cmd {
 	case "serve":
 		return runServe(ctx, args, getenv, stdout, stderr)
+	case "bootstrap":
+		return runBootstrap(ctx, args, getenv, stdout, stderr)
+	case "keys":
+		return runKeys(ctx, args, getenv, stdout, stderr)
 	case "migrate":
 		return runMigrate(ctx, args, getenv, stdout, stderr)
 	case "seed":
@@ -141,4 +152,12 @@ func (c *common) logger(w io.Writer) *slog.Logger {
 
 func (c *common) open(ctx context.Context, opt store.Options) (*store.DB, error) {
 	return store.Open(ctx, c.databaseURL, opt)
+}
+
+// service returns the domain service over db, with the tree depth bound
+// and the argon2id password hasher.
+func (c *common) service(db *store.DB) *hub.Service {
+	svc := hub.NewService(db, c.maxDepth)
+	svc.SetPasswordHasher(auth.Argon2id{})
+	return svc
 }

@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net"
 	"net/http"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -42,14 +44,19 @@ func freeAddr(t *testing.T) string {
 }
 
 // TestRunServe starts the real program through run, polls /readyz until the
-// database is migrated and reachable, checks the operational endpoints and
-// shuts it down through its context.
+// database is migrated and reachable, checks the operational endpoints, that
+// the empty database was bootstrapped and that the /core/v2 face accepts the
+// admin's password (Basic) and key (Bearer), and shuts it down through its
+// context. The password and key appear once on stderr and never in the
+// structured log.
 func TestRunServe(t *testing.T) {
 	t.Parallel()
+	const adminPassword = "serve-test password 1"
 	addr := freeAddr(t)
 	env := map[string]string{
 		"PARTNERHUB_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "e2e.db"),
 		"PARTNERHUB_LOG_FORMAT":   "json",
+		adminPasswordEnv:          adminPassword,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr syncBuffer
@@ -96,6 +103,11 @@ func TestRunServe(t *testing.T) {
 			t.Fatalf("metrics lack the readyz request:\n%s", body)
 		}
 	}
+	key := keyRE.FindString(stderr.String())
+	if n := strings.Count(stderr.String(), adminPassword); n != 1 || key == "" {
+		t.Fatalf("stderr shows the password %d times, key %q:\n%s", n, key, stderr.String())
+	}
+	checkCoreV2(t, base, adminPassword, key)
 	cancel()
 	select {
 	case err := <-done:
@@ -107,6 +119,78 @@ func TestRunServe(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), `"msg":"listening"`) {
 		t.Fatalf("no listening line in the log: %s", stderr.String())
+	}
+	checkLogSecrets(t, stderr.String(), adminPassword, key)
+}
+
+var keyRE = regexp.MustCompile(`phk_[A-Za-z0-9]+_[A-Za-z0-9]+`)
+
+// checkCoreV2 lists partners through /core/v2 with each credential the
+// face accepts, and checks that bad or missing ones are refused.
+func checkCoreV2(t *testing.T, base, password, key string) {
+	t.Helper()
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte("admin:"+password))
+	wrong := "Basic " + base64.StdEncoding.EncodeToString([]byte("admin:not the password"))
+	for _, tc := range []struct {
+		authz string
+		want  int
+	}{
+		{basic, http.StatusOK},
+		{"Bearer " + key, http.StatusOK},
+		{"", http.StatusUnauthorized},
+		{wrong, http.StatusUnauthorized},
+		{"Bearer phk_AAAAAAAA_notakey", http.StatusUnauthorized},
+	} {
+		req, _ := http.NewRequest("GET", base+"/core/v2/partners", nil)
+		if tc.authz != "" {
+			req.Header.Set("Authorization", tc.authz)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Fatalf("%.12s: %d %s", tc.authz, resp.StatusCode, body)
+		}
+		if tc.want != http.StatusOK {
+			continue
+		}
+		var list struct {
+			Total int64
+			Items []struct {
+				CompanyName string `json:"company_name"`
+				ParentSID   any    `json:"parent_sid"`
+			}
+		}
+		if err := json.Unmarshal(body, &list); err != nil || list.Total != 1 || len(list.Items) != 1 || list.Items[0].CompanyName != "Root" {
+			t.Fatalf("%.12s: list %s (%v)", tc.authz, body, err)
+		}
+	}
+}
+
+// checkLogSecrets fails if any structured log line carries a secret, or if
+// no structured line was written at all.
+func checkLogSecrets(t *testing.T, stderr string, secrets ...string) {
+	t.Helper()
+	lines := 0
+	for line := range strings.Lines(stderr) {
+		if !strings.HasPrefix(line, "{") {
+			continue
+		}
+		lines++
+		if !json.Valid([]byte(line)) {
+			t.Fatalf("malformed log line %q", line)
+		}
+		for _, s := range secrets {
+			if strings.Contains(line, s) {
+				t.Fatalf("log line carries a secret: %s", line)
+			}
+		}
+	}
+	if lines == 0 {
+		t.Fatal("no structured log lines")
 	}
 }
 

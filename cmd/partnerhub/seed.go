@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/partnerhub/partnerhub/internal/hub"
 	"github.com/partnerhub/partnerhub/internal/seed"
 	"github.com/partnerhub/partnerhub/internal/store"
 )
@@ -30,7 +29,7 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer db.Close()
-	svc := hub.NewService(db, c.maxDepth)
+	svc := c.service(db)
 	res, err := seed.Run(ctx, db, svc, cfg, newProgress(stdout))
 	if err != nil {
 		return err

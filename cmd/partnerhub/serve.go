@@ -7,10 +7,15 @@ import (
 	"net"
 	"time"
 
+	"github.com/partnerhub/partnerhub/internal/api/carrierx"
+	"github.com/partnerhub/partnerhub/internal/auth"
 	"github.com/partnerhub/partnerhub/internal/server"
 	"github.com/partnerhub/partnerhub/internal/store"
 )
 
+// runServe is "partnerhub serve": it migrates, bootstraps an empty
+// database (printing the admin's password and key once to stderr, outside
+// the structured log), mounts every API face and serves until ctx ends.
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs, c, env := newFlags("serve", getenv, stderr)
 	listen := fs.String("listen", env.str("PARTNERHUB_LISTEN", "127.0.0.1:8080"), "address to listen on (env PARTNERHUB_LISTEN)")
@@ -29,10 +34,23 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer db.Close()
 	log.Info("database ready", "engine", db.Dialect())
 
+	svc := c.service(db)
+	creds, err := bootstrap(ctx, svc, getenv(adminPasswordEnv), false)
+	switch {
+	case isAlreadyBootstrapped(err):
+	case err != nil:
+		return err
+	default:
+		printCredentials(stderr, creds)
+		log.Info("bootstrapped", "root_partner", creds.PartnerID, "username", creds.Username)
+	}
+	authn := auth.NewAuthenticator(svc, auth.Config{})
+
 	h := server.NewHandler(server.Deps{
 		Logger:       log,
 		Ready:        db.Ping,
 		DBStats:      db.Stats,
+		Faces:        []server.Face{{Prefix: carrierx.Prefix, Handler: carrierx.New(svc, authn, log)}},
 		MaxBodyBytes: int64(*maxBody),
 		Version:      buildVersion(),
 	})
