@@ -2,7 +2,8 @@
 // translator over the hub. It decodes requests, authenticates the caller,
 // maps each call to one hub.Service method and encodes the answer in the
 // vendor's exact shape (see /work/shared/spec/carrierx.md). It holds no
-// business rules of its own; routes.go is the whole route table.
+// business rules of its own; routeTable in routes.go is the whole route
+// table, registered by New and exported as data by Routes.
 //
 // Decisions where the spec is silent:
 //
@@ -38,6 +39,23 @@
 //     than by offset. pagination links use http unless the connection is
 //     TLS (X-Forwarded-Proto is not trusted) and the request's Host.
 //     include_fields is applied before exclude_fields when both are given.
+//   - OAuth (/oauth/token, /oauth/token/{partner_sid}): bodies are
+//     application/x-www-form-urlencoded only (else 415; the sub-partner
+//     grant also takes no body at all); parameters come from the body,
+//     never the query string, and may not repeat. Form problems, an
+//     unknown grant_type and a bad access_token_expires_in (a positive
+//     whole number of seconds; capped at hub.MaxTokenTTL) are 400 naming
+//     the parameter; bad credentials or refresh token 401; failures are
+//     throttled by the authenticator (429 with Retry-After). client_secret
+//     is accepted and ignored; client_id is recorded on the token. Issued
+//     tokens answer with Cache-Control: no-store. Scopes needed:
+//     tokens.manage for every OAuth route but the public /oauth/token.
+//   - GET /oauth/tokens lists the caller's user's tokens (revoked and
+//     expired ones too, as the hub lists them), newest first, with
+//     access_token and refresh_token null; filter/order take token_sid,
+//     name, client_id, date_created and date_expiration_access_token.
+//     DELETE /oauth/tokens/{token_sid} follows the hub: the caller's own
+//     tokens, or those of a user the caller may manage; anything else 404.
 //   - available_scopes is every scope (hub.AllScopes) until the hub can say
 //     which scopes a partner may grant. parent_sid is shown to a caller that
 //     cannot see the parent: it is part of the child's own object.

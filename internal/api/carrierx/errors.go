@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/partnerhub/partnerhub/internal/auth"
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
@@ -62,6 +63,21 @@ func statusOf(k hub.Kind, o origin) int {
 // limiter's). Without it a 429 or 503 says one second.
 type retryAfter interface{ RetryAfter() time.Duration }
 
+// retryAfterSeconds is the Retry-After of a 429 or 503: the wait carried
+// by the authenticator's throttle (auth.RetryAfter) or by any error with a
+// RetryAfter method, rounded up to whole seconds; one second otherwise.
+func retryAfterSeconds(err error) int {
+	d, ok := auth.RetryAfter(err)
+	var ra retryAfter
+	if !ok && errors.As(err, &ra) {
+		d = ra.RetryAfter()
+	}
+	if d <= time.Second {
+		return 1
+	}
+	return int((d + time.Second - 1) / time.Second)
+}
+
 // writeError answers err in the vendor's error shape. Internal errors get
 // a generic message; their detail only reaches the log.
 func (a *api) writeError(w http.ResponseWriter, r *http.Request, err error, o origin) {
@@ -84,12 +100,7 @@ func (a *api) writeError(w http.ResponseWriter, r *http.Request, err error, o or
 	case http.StatusUnauthorized:
 		h.Set("WWW-Authenticate", `Bearer realm="core/v2", Basic realm="core/v2"`)
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		secs := 1
-		var ra retryAfter
-		if errors.As(err, &ra) && ra.RetryAfter() > time.Second {
-			secs = int((ra.RetryAfter() + time.Second - 1) / time.Second)
-		}
-		h.Set("Retry-After", strconv.Itoa(secs))
+		h.Set("Retry-After", strconv.Itoa(retryAfterSeconds(err)))
 	}
 	a.writeProblem(w, status, he.Message, he.Fields)
 }

@@ -36,7 +36,9 @@ type listRequest struct {
 // selection. Every problem is a 400 naming the parameter. An empty after=
 // asks for cursor mode from the start, so that pagination.next walks by
 // cursor rather than by offset.
-func (a *api) parseList(ctx context.Context, pr hub.Principal, q url.Values, keys []string) (*listRequest, error) {
+// cursor resolves an after/before SID to the id the hub pages by (an
+// empty SID is 0).
+func (a *api) parseList(ctx context.Context, q url.Values, keys []string, cursor cursorFunc) (*listRequest, error) {
 	lr := &listRequest{query: hub.ListQuery{Limit: hub.DefaultLimit}}
 	var err error
 	if v, ok := param(q, "limit"); ok {
@@ -74,10 +76,10 @@ func (a *api) parseList(ctx context.Context, pr hub.Principal, q url.Values, key
 		return nil, queryError("order", "shuffle cannot be combined with after or before")
 	}
 	lr.cursor, lr.after, lr.before = hasAfter || hasBefore, after, before
-	if lr.query.After, err = a.cursorID(ctx, pr, "after", after); err != nil {
+	if lr.query.After, err = cursor(ctx, "after", after); err != nil {
 		return nil, err
 	}
-	if lr.query.Before, err = a.cursorID(ctx, pr, "before", before); err != nil {
+	if lr.query.Before, err = cursor(ctx, "before", before); err != nil {
 		return nil, err
 	}
 	if lr.fields, err = parseFieldSelection(q, keys); err != nil {
@@ -122,9 +124,20 @@ func parseOrder(v string) ([]hub.OrderTerm, bool, error) {
 	return terms, false, nil
 }
 
-// cursorID resolves a SID cursor to the partner id the hub pages by. An
-// empty value means "from the start"; an unknown or invisible SID is 400.
-func (a *api) cursorID(ctx context.Context, pr hub.Principal, name, sid string) (int64, error) {
+// cursorFunc resolves the SID of an after/before cursor (parameter name)
+// to the object id the hub pages by. An empty SID means "from the start"
+// (0); an unknown or invisible SID is a 400 naming the parameter.
+type cursorFunc func(ctx context.Context, name, sid string) (int64, error)
+
+// partnerCursor is the cursorFunc of the partner list.
+func (a *api) partnerCursor(pr hub.Principal) cursorFunc {
+	return func(ctx context.Context, name, sid string) (int64, error) {
+		return a.partnerCursorID(ctx, pr, name, sid)
+	}
+}
+
+// partnerCursorID resolves a partner_sid cursor to the partner id.
+func (a *api) partnerCursorID(ctx context.Context, pr hub.Principal, name, sid string) (int64, error) {
 	if sid == "" {
 		return 0, nil
 	}
@@ -144,7 +157,7 @@ func (a *api) cursorID(ctx context.Context, pr hub.Principal, name, sid string) 
 // listPartners serves GET /core/v2/partners: the caller's subtree.
 func (a *api) listPartners(w http.ResponseWriter, r *http.Request, pr hub.Principal) {
 	ctx := r.Context()
-	lr, err := a.parseList(ctx, pr, r.URL.Query(), partnerKeys)
+	lr, err := a.parseList(ctx, r.URL.Query(), partnerKeys, a.partnerCursor(pr))
 	if err != nil {
 		a.writeError(w, r, err, fromQuery)
 		return
@@ -158,15 +171,14 @@ func (a *api) listPartners(w http.ResponseWriter, r *http.Request, pr hub.Princi
 	for i := range page.Items {
 		ptrs[i] = &page.Items[i]
 	}
-	sids, err := a.parentSIDs(ctx, ptrs...)
-	if err != nil {
+	if err := a.fillParentSIDs(ctx, ptrs...); err != nil {
 		a.writeError(w, r, err, fromQuery)
 		return
 	}
 	items := make([]any, len(ptrs))
 	firstSID, lastSID := "", ""
 	for i, p := range ptrs {
-		if items[i], err = lr.fields.apply(toPartnerJSON(p, parentSID(p, sids))); err != nil {
+		if items[i], err = lr.fields.apply(toPartnerJSON(p)); err != nil {
 			a.writeError(w, r, err, fromQuery)
 			return
 		}
@@ -175,14 +187,21 @@ func (a *api) listPartners(w http.ResponseWriter, r *http.Request, pr hub.Princi
 		}
 		lastSID = p.SID
 	}
+	writeList(w, r, lr, items, page.HasMore, page.Total, firstSID, lastSID)
+}
+
+// writeList answers 200 with one page in the list envelope; firstSID and
+// lastSID are the SIDs of the page's first and last items (the cursors of
+// the pagination links).
+func writeList(w http.ResponseWriter, r *http.Request, lr *listRequest, items []any, hasMore bool, total int64, firstSID, lastSID string) {
 	writeJSON(w, http.StatusOK, listEnvelope{
 		Count:      len(items),
-		HasMore:    page.HasMore,
+		HasMore:    hasMore,
 		Items:      items,
 		Limit:      lr.query.Limit,
 		Offset:     lr.query.Offset,
-		Pagination: pagination(r, lr, page.HasMore, firstSID, lastSID),
-		Total:      page.Total,
+		Pagination: pagination(r, lr, hasMore, firstSID, lastSID),
+		Total:      total,
 	})
 }
 

@@ -56,11 +56,11 @@ var partnerKeys = []string{
 	"prepay_amount", "spending_limit", "state", "status", "tech_email", "transformations", "zip",
 }
 
-// toPartnerJSON renders p; parentSID is "" for the root.
+// toPartnerJSON renders p; p.ParentSID is "" for the root (null).
 //
 // available_scopes is hub.AllScopes for every partner until the hub can say
 // which scopes a partner may grant.
-func toPartnerJSON(p *hub.Partner, parentSID string) partnerJSON {
+func toPartnerJSON(p *hub.Partner) partnerJSON {
 	return partnerJSON{
 		ACLs:               nonNilList(p.ACLs),
 		Address1:           nullable(p.Address1),
@@ -82,7 +82,7 @@ func toPartnerJSON(p *hub.Partner, parentSID string) partnerJSON {
 		Name:               nullable(p.ContactName),
 		OwnerEmail:         verified(p.OwnerEmail, p.OwnerEmailVerified),
 		ParentAssignedACLs: nonNilList(p.ParentAssignedACLs),
-		ParentSID:          nullable(parentSID),
+		ParentSID:          nullable(p.ParentSID),
 		PartnerSID:         p.SID,
 		PaymentType:        nullable(p.PaymentType),
 		Phonenumber:        nullable(p.Phonenumber),

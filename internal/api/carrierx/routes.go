@@ -3,6 +3,8 @@ package carrierx
 import (
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
@@ -16,6 +18,61 @@ type Authenticator interface {
 
 // Prefix is where the face is mounted; every route below is a full path.
 const Prefix = "/core/v2"
+
+// Route is one route of the face, as data: the method, the full ServeMux
+// pattern, the scopes of which the caller needs any one (checked after
+// authentication, before anything else), and whether it is served without
+// authentication.
+type Route struct {
+	Method  string
+	Pattern string
+	Scopes  []string
+	Public  bool
+}
+
+// routeDef is a Route with its handler: serve for an authenticated route,
+// public for a public one (exactly one is set).
+type routeDef struct {
+	Route
+	serve  func(*api, http.ResponseWriter, *http.Request, hub.Principal)
+	public func(*api, http.ResponseWriter, *http.Request)
+}
+
+var (
+	partnersRead   = []string{hub.ScopePartnersManage, hub.ScopePartnersRead}
+	partnersCreate = []string{hub.ScopePartnersManage, hub.ScopePartnersCreate}
+	partnersUpdate = []string{hub.ScopePartnersManage, hub.ScopePartnersUpdate}
+	partnersDelete = []string{hub.ScopePartnersManage, hub.ScopePartnersDelete}
+	tokensManage   = []string{hub.ScopeTokensManage}
+)
+
+// routeTable is the whole route table of /core/v2. New builds its mux from
+// it and Routes exports it, so the two cannot diverge.
+var routeTable = []routeDef{
+	{Route: Route{Method: "GET", Pattern: "/core/v2/openapi.json", Public: true}, public: (*api).openAPI},
+
+	{Route: Route{Method: "POST", Pattern: "/core/v2/oauth/token", Public: true}, public: (*api).issueToken},
+	{Route: Route{Method: "POST", Pattern: "/core/v2/oauth/token/{partner_sid}", Scopes: tokensManage}, serve: (*api).issueTokenForPartner},
+	{Route: Route{Method: "GET", Pattern: "/core/v2/oauth/tokens", Scopes: tokensManage}, serve: (*api).listTokens},
+	{Route: Route{Method: "DELETE", Pattern: "/core/v2/oauth/tokens/{token_sid}", Scopes: tokensManage}, serve: (*api).revokeToken},
+
+	{Route: Route{Method: "POST", Pattern: "/core/v2/partners", Scopes: partnersCreate}, serve: (*api).createPartner},
+	{Route: Route{Method: "GET", Pattern: "/core/v2/partners", Scopes: partnersRead}, serve: (*api).listPartners},
+	{Route: Route{Method: "GET", Pattern: "/core/v2/partners/{partner_sid}", Scopes: partnersRead}, serve: (*api).getPartner},
+	{Route: Route{Method: "PATCH", Pattern: "/core/v2/partners/{partner_sid}", Scopes: partnersUpdate}, serve: (*api).patchPartner},
+	{Route: Route{Method: "PUT", Pattern: "/core/v2/partners/{partner_sid}", Scopes: partnersUpdate}, serve: (*api).putPartner},
+	{Route: Route{Method: "DELETE", Pattern: "/core/v2/partners/{partner_sid}", Scopes: partnersDelete}, serve: (*api).deletePartner},
+}
+
+// Routes returns every route of the face (a copy), in registration order.
+func Routes() []Route {
+	out := make([]Route, len(routeTable))
+	for i, d := range routeTable {
+		out[i] = d.Route
+		out[i].Scopes = slices.Clone(d.Scopes)
+	}
+	return out
+}
 
 // api carries the face's dependencies; handlers are its methods.
 type api struct {
@@ -32,21 +89,27 @@ func New(svc *hub.Service, authn Authenticator, log *slog.Logger) http.Handler {
 	}
 	a := &api{svc: svc, authn: authn, log: log}
 	mux := http.NewServeMux()
-
-	// The whole route table of /core/v2.
-	mux.Handle("GET /core/v2/openapi.json", handleOpenAPI())
-
-	mux.Handle("POST /core/v2/partners", a.authorized(a.createPartner, hub.ScopePartnersManage, hub.ScopePartnersCreate))
-	mux.Handle("GET /core/v2/partners", a.authorized(a.listPartners, hub.ScopePartnersManage, hub.ScopePartnersRead))
-	mux.Handle("GET /core/v2/partners/{partner_sid}", a.authorized(a.getPartner, hub.ScopePartnersManage, hub.ScopePartnersRead))
-	mux.Handle("PATCH /core/v2/partners/{partner_sid}", a.authorized(a.patchPartner, hub.ScopePartnersManage, hub.ScopePartnersUpdate))
-	mux.Handle("PUT /core/v2/partners/{partner_sid}", a.authorized(a.putPartner, hub.ScopePartnersManage, hub.ScopePartnersUpdate))
-	mux.Handle("DELETE /core/v2/partners/{partner_sid}", a.authorized(a.deletePartner, hub.ScopePartnersManage, hub.ScopePartnersDelete))
-
+	allowed := map[string][]string{} // pattern -> methods
+	var patterns []string
+	for _, d := range routeTable {
+		var h http.Handler
+		if d.Public {
+			h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { d.public(a, w, r) })
+		} else {
+			h = a.authorized(func(w http.ResponseWriter, r *http.Request, pr hub.Principal) { d.serve(a, w, r, pr) }, d.Scopes...)
+		}
+		mux.Handle(d.Method+" "+d.Pattern, h)
+		if _, ok := allowed[d.Pattern]; !ok {
+			patterns = append(patterns, d.Pattern)
+		}
+		allowed[d.Pattern] = append(allowed[d.Pattern], d.Method)
+	}
 	// Known paths with another method: 405 in the vendor's error shape.
-	mux.Handle("/core/v2/partners", a.methodNotAllowed("GET, POST"))
-	mux.Handle("/core/v2/partners/{partner_sid}", a.methodNotAllowed("DELETE, GET, PATCH, PUT"))
-	mux.Handle("/core/v2/openapi.json", a.methodNotAllowed("GET"))
+	for _, p := range patterns {
+		methods := allowed[p]
+		slices.Sort(methods)
+		mux.Handle(p, a.methodNotAllowed(strings.Join(methods, ", ")))
+	}
 	// Everything else under the prefix: 404 in the vendor's error shape.
 	mux.Handle("/core/v2/", a.routeNotFound())
 	return mux

@@ -18,6 +18,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
+	"github.com/partnerhub/partnerhub/internal/auth"
 	"github.com/partnerhub/partnerhub/internal/hub"
 	"github.com/partnerhub/partnerhub/internal/server"
 	"github.com/partnerhub/partnerhub/internal/testdb"
@@ -92,18 +93,50 @@ func (b *syncBuffer) String() string {
 }
 
 // engines runs fn once per database engine, each as a parallel subtest:
-// SQLite always, PostgreSQL when PARTNERHUB_TEST_POSTGRES_URL is set.
+// SQLite always, PostgreSQL when PARTNERHUB_TEST_POSTGRES_URL is set. The
+// env authenticates with fakeAuthn.
 func engines(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Helper()
+	enginesWith(t, newEnv, fn)
+}
+
+// authEngines is engines over newAuthEnv: the real authenticator.
+func authEngines(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Helper()
+	enginesWith(t, newAuthEnv, fn)
+}
+
+// enginesWith is engines with the env constructor mk.
+func enginesWith(t *testing.T, mk func(*testing.T, string) *env, fn func(t *testing.T, e *env)) {
 	t.Helper()
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
 			t.Parallel()
-			fn(t, newEnv(t, engine))
+			fn(t, mk(t, engine))
 		})
 	}
 }
 
+// newEnv is an env whose face authenticates with fakeAuthn.
 func newEnv(t *testing.T, engine string) *env {
+	t.Helper()
+	return newEnvWith(t, engine, func(_ *hub.Service, db hub.Store) carrierx.Authenticator { return fakeAuthn{db} })
+}
+
+// newAuthEnv is an env whose face authenticates with the real
+// authenticator over the service, with argon2id passwords: credentials
+// are users made with user and tokens issued through the face.
+func newAuthEnv(t *testing.T, engine string) *env {
+	t.Helper()
+	return newEnvWith(t, engine, func(svc *hub.Service, _ hub.Store) carrierx.Authenticator {
+		svc.SetPasswordHasher(auth.Argon2id{})
+		return auth.NewAuthenticator(svc, auth.Config{})
+	})
+}
+
+// newEnvWith builds an env over a fresh database of engine, with the
+// authenticator that authn returns.
+func newEnvWith(t *testing.T, engine string, authn func(*hub.Service, hub.Store) carrierx.Authenticator) *env {
 	t.Helper()
 	ctx := context.Background()
 	open := testdb.SQLite
@@ -117,7 +150,7 @@ func newEnv(t *testing.T, engine string) *env {
 		t.Fatal(err)
 	}
 	log := &syncBuffer{}
-	face := carrierx.New(svc, fakeAuthn{db}, slog.New(slog.NewTextHandler(log, nil)))
+	face := carrierx.New(svc, authn(svc, db), slog.New(slog.NewTextHandler(log, nil)))
 	h := server.NewHandler(server.Deps{Faces: []server.Face{{Prefix: carrierx.Prefix, Handler: face}}})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

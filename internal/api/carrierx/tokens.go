@@ -1,0 +1,143 @@
+package carrierx
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/partnerhub/partnerhub/internal/filter"
+	"github.com/partnerhub/partnerhub/internal/hub"
+)
+
+// listTokens serves GET /core/v2/oauth/tokens: the caller's user's own
+// tokens (revoked and expired ones included, as the hub lists them),
+// newest first, in the standard list envelope. access_token and
+// refresh_token are always null here. filter and order take token_sid,
+// name, client_id, date_created and date_expiration_access_token.
+func (a *api) listTokens(w http.ResponseWriter, r *http.Request, pr hub.Principal) {
+	ctx := r.Context()
+	lr, err := a.parseList(ctx, r.URL.Query(), tokenKeys, a.tokenCursor(pr))
+	if err == nil {
+		lr.query.Filter, err = renameFilter(lr.query.Filter, tokenListFields)
+	}
+	if err == nil {
+		err = renameOrder(lr.query.Order, tokenListFields)
+	}
+	if err != nil {
+		a.writeError(w, r, err, fromQuery)
+		return
+	}
+	page, err := a.svc.ListTokens(ctx, pr, lr.query)
+	if err != nil {
+		a.writeError(w, r, err, fromQuery)
+		return
+	}
+	ids := make([]int64, len(page.Items))
+	for i := range page.Items {
+		ids[i] = page.Items[i].PartnerID
+	}
+	sids, err := a.partnerSIDsByID(ctx, ids...)
+	if err != nil {
+		a.writeError(w, r, err, fromQuery)
+		return
+	}
+	items := make([]any, len(page.Items))
+	firstSID, lastSID := "", ""
+	for i := range page.Items {
+		t := &page.Items[i]
+		if items[i], err = lr.fields.apply(toTokenJSON(t, sids[t.PartnerID], "", "")); err != nil {
+			a.writeError(w, r, err, fromQuery)
+			return
+		}
+		if i == 0 {
+			firstSID = t.SID
+		}
+		lastSID = t.SID
+	}
+	writeList(w, r, lr, items, page.HasMore, page.Total, firstSID, lastSID)
+}
+
+// revokeToken serves DELETE /core/v2/oauth/tokens/{token_sid}: 204. The
+// hub allows the caller's own tokens and those of users the caller may
+// manage; any other, unknown or malformed token_sid is 404.
+func (a *api) revokeToken(w http.ResponseWriter, r *http.Request, pr hub.Principal) {
+	sid := r.PathValue("token_sid")
+	if !hub.IsSID(sid) {
+		a.writeError(w, r, hub.Errorf(hub.NotFound, "token not found"), fromQuery)
+		return
+	}
+	if _, err := a.svc.RevokeToken(r.Context(), pr, sid); err != nil {
+		a.writeError(w, r, err, fromQuery)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// tokenCursor resolves a token_sid cursor of the caller's token list.
+// TODO(hub): cursors by SID (or a Service.Token(ctx, pr, sid)) would keep
+// this ownership check out of the face.
+func (a *api) tokenCursor(pr hub.Principal) cursorFunc {
+	return func(ctx context.Context, name, sid string) (int64, error) {
+		if sid == "" {
+			return 0, nil
+		}
+		bad := queryError(name, "is not the token_sid of a token in this list")
+		if !hub.IsSID(sid) || pr.UserID == 0 {
+			return 0, bad
+		}
+		t, err := a.svc.Store().Token(ctx, sid)
+		if hub.IsKind(err, hub.NotFound) || (err == nil && t.UserID != pr.UserID) {
+			return 0, bad
+		}
+		if err != nil {
+			return 0, err
+		}
+		return t.ID, nil
+	}
+}
+
+// renameFilter rewrites the field names of a parsed filter from the face's
+// keys to the hub's, in place; a field not in names is a 400.
+func renameFilter(e filter.Expr, names map[string]string) (filter.Expr, error) {
+	var walk func(filter.Expr) error
+	walk = func(e filter.Expr) error {
+		switch x := e.(type) {
+		case *filter.And:
+			if err := walk(x.Left); err != nil {
+				return err
+			}
+			return walk(x.Right)
+		case *filter.Or:
+			if err := walk(x.Left); err != nil {
+				return err
+			}
+			return walk(x.Right)
+		case *filter.Not:
+			return walk(x.X)
+		case *filter.Cond:
+			hubName, ok := names[x.Field]
+			if !ok {
+				return queryError("filter", "unknown field %q at position %d; fields: %s", shorten(x.Field), x.Pos+1, strings.Join(sortedKeys(names), ", "))
+			}
+			x.Field = hubName
+		}
+		return nil
+	}
+	if e == nil {
+		return nil, nil
+	}
+	return e, walk(e)
+}
+
+// renameOrder rewrites order fields from the face's keys to the hub's, in
+// place; a field not in names is a 400.
+func renameOrder(terms []hub.OrderTerm, names map[string]string) error {
+	for i, t := range terms {
+		hubName, ok := names[t.Field]
+		if !ok {
+			return queryError("order", "unknown field %q; fields: %s", shorten(t.Field), strings.Join(sortedKeys(names), ", "))
+		}
+		terms[i].Field = hubName
+	}
+	return nil
+}
