@@ -70,7 +70,7 @@ var readScopes = []string{ScopePartnersRead, ScopeClientsRead, ScopeChannelsRead
 
 var roleScopes = map[Role][]string{
 	RoleSystemAdmin: AllScopes,
-	RoleSystemUser:  readScopes,
+	RoleSystemUser:  append(slices.Clone(readScopes), ScopeTokensManage),
 	RolePartnerSupervisor: {ScopePartnersManage, ScopeClientsManage, ScopeChannelsManage, ScopeUsersManage,
 		ScopeKeysManage, ScopeTokensManage, ScopeChangeRequestsManage, ScopeAuditRead},
 	RolePartnerUser: {ScopePartnersRead, ScopeClientsRead, ScopeClientsManage, ScopeChannelsRead, ScopeChannelsManage,

@@ -193,15 +193,12 @@ func (s *Service) RevokeToken(ctx context.Context, pr Principal, sid string) (*T
 			return err
 		}
 		if t.UserID != pr.UserID || pr.UserID == 0 {
+			// Another user's token is revocable only by someone who may
+			// manage that user; to anyone else it does not exist, so the
+			// answer cannot reveal whose token a SID is.
 			u, err := s.visibleUser(ctx, tx, pr, t.UserID)
-			if err != nil {
+			if err != nil || !pr.HasScope(ScopeUsersManage) || pr.outranks(u.Role) {
 				return notFound("token")
-			}
-			if err := pr.RequireScope(ScopeUsersManage); err != nil {
-				return err
-			}
-			if pr.outranks(u.Role) {
-				return Errorf(Forbidden, "cannot manage a user whose role ranks above your own")
 			}
 		}
 		out = t

@@ -90,6 +90,15 @@ func testTokens(t *testing.T, f *fixture) {
 	outsider.UserID = 1 << 40
 	_, err = svc.RevokeToken(f.ctx, outsider, tok.SID)
 	wantKind(t, err, hub.NotFound, "revoke a token of an invisible user")
+	// A visible user without users.manage cannot tell another user's token
+	// from a missing one.
+	peer := f.mustUser(t, f.newUser("pete", hub.RolePartnerUser, a.ID, 0), testPassword)
+	ppr, _, err := svc.AuthenticatePassword(f.ctx, peer.Username, testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = svc.RevokeToken(f.ctx, ppr, tok.SID)
+	wantKind(t, err, hub.NotFound, "a peer without users.manage revokes another user's token")
 	rt, err := svc.RevokeToken(f.ctx, upr, tok.SID)
 	if err != nil || rt.RevokedAt == nil {
 		t.Fatalf("revoke own token: %+v %v", rt, err)
