@@ -1,0 +1,177 @@
+package isolation
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path"
+	"strings"
+	"testing"
+
+	"github.com/partnerhub/partnerhub/internal/api/carrierx"
+	"github.com/partnerhub/partnerhub/internal/testdb"
+)
+
+// recorder collects the matrix's findings instead of failing a test.
+type recorder struct{ findings []string }
+
+func (r *recorder) Helper() {}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.findings = append(r.findings, fmt.Sprintf(format, args...))
+}
+
+// mutant is a face with one isolation bug: a wrapper around the real
+// handler, the route it breaks and the finding the matrix must report.
+type mutant struct {
+	name, route, finding string
+	wrap                 func(f *fixture, real http.Handler) http.HandlerFunc
+}
+
+var mutants = []mutant{
+	{name: "GET shows an invisible partner", route: "GET /core/v2/partners/{partner_sid}",
+		finding: "want the missing-id answer",
+		wrap: func(f *fixture, real http.Handler) http.HandlerFunc {
+			return func(w http.ResponseWriter, r *http.Request) {
+				body := readAll(r)
+				if rec := replay(real, r, body, nil); rec.Code != http.StatusNotFound {
+					copyTo(w, rec)
+					return
+				}
+				copyTo(w, replay(real, r, body, f.admin)) // the lookup forgot the subtree
+			}
+		}},
+	{name: "PATCH writes an invisible partner, then says 404", route: "PATCH /core/v2/partners/{partner_sid}",
+		finding: "a refused request changed the target",
+		wrap: func(f *fixture, real http.Handler) http.HandlerFunc {
+			return func(w http.ResponseWriter, r *http.Request) {
+				body := readAll(r)
+				rec := replay(real, r, body, nil)
+				if rec.Code == http.StatusNotFound {
+					replay(real, r, body, f.admin) // written before the visibility check
+				}
+				copyTo(w, rec)
+			}
+		}},
+	{name: "403 for an invisible partner, 404 for a missing one", route: "GET /core/v2/partners/{partner_sid}",
+		finding: "want the missing-id answer",
+		wrap: func(f *fixture, real http.Handler) http.HandlerFunc {
+			return func(w http.ResponseWriter, r *http.Request) {
+				rec := replay(real, r, readAll(r), nil)
+				if rec.Code == http.StatusNotFound && f.partnerBySID(path.Base(r.URL.Path)) != nil {
+					w.Header().Set("Content-Type", "application/json")
+					w.WriteHeader(http.StatusForbidden)
+					io.WriteString(w, `{"message":"not yours","errors":[{"field":null,"message":"not yours","reference_sid":null}]}`)
+					return
+				}
+				copyTo(w, rec)
+			}
+		}},
+	{name: "the partner list shows the whole tree", route: "GET /core/v2/partners",
+		finding: "outside the caller's subtree",
+		wrap: func(f *fixture, real http.Handler) http.HandlerFunc {
+			return func(w http.ResponseWriter, r *http.Request) {
+				copyTo(w, replay(real, r, readAll(r), f.admin)) // listed from the root
+			}
+		}},
+	{name: "DELETE revokes an invisible token, then says 404", route: "DELETE /core/v2/oauth/tokens/{token_sid}",
+		finding: "a refused request changed the target",
+		wrap: func(f *fixture, real http.Handler) http.HandlerFunc {
+			return func(w http.ResponseWriter, r *http.Request) {
+				body := readAll(r)
+				rec := replay(real, r, body, nil)
+				if rec.Code == http.StatusNotFound {
+					replay(real, r, body, f.admin)
+				}
+				copyTo(w, rec)
+			}
+		}},
+}
+
+// TestMatrixCatchesLeaks proves that the matrix can fail: it runs the
+// matrix of one route against each mutant face and requires the finding
+// that the mutant's bug must produce.
+func TestMatrixCatchesLeaks(t *testing.T) {
+	f := newFixture(t, testdb.Engine{Name: "SQLite", Open: testdb.SQLite})
+	real := f.h
+	routes := map[string]carrierx.Route{}
+	for _, rt := range carrierx.Routes() {
+		routes[routeID(rt)] = rt
+	}
+	for _, m := range mutants {
+		t.Run(m.name, func(t *testing.T) {
+			rt, ok := routes[m.route]
+			if !ok {
+				t.Fatalf("route %s is no longer in carrierx.Routes(): update the mutant", m.route)
+			}
+			f.t, f.h = t, m.wrap(f, real)
+			defer func() { f.h = real }()
+			var rec recorder
+			f.route(&rec, rt)
+			n := 0
+			for _, s := range rec.findings {
+				if strings.Contains(s, m.finding) {
+					n++
+				}
+			}
+			if n == 0 {
+				t.Fatalf("the matrix did not catch the mutant (want a finding with %q); its findings: %q", m.finding, rec.findings)
+			}
+			t.Logf("%d of %d findings say %q; the first: %s", n, len(rec.findings), m.finding, rec.findings[0])
+		})
+	}
+}
+
+// readAll reads and closes a request body.
+func readAll(r *http.Request) []byte {
+	b, _ := io.ReadAll(r.Body)
+	return b
+}
+
+// replay serves a copy of r (with body) to h, as the caller of r or, when
+// as is set, with as's credentials instead.
+func replay(h http.Handler, r *http.Request, body []byte, as *caller) *httptest.ResponseRecorder {
+	r2 := httptest.NewRequestWithContext(r.Context(), r.Method, r.URL.String(), bytes.NewReader(body))
+	r2.Header = r.Header.Clone()
+	if as != nil {
+		r2.Header.Del("Authorization")
+		r2.Header.Del("X-API-Key")
+		as.set(r2)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r2)
+	return w
+}
+
+// copyTo writes a recorded answer to w.
+func copyTo(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
+}
+
+// TestUnknownRoutesFail checks that a route the matrix cannot exercise
+// fails it rather than going unchecked.
+func TestUnknownRoutesFail(t *testing.T) {
+	for _, c := range []struct {
+		rt      carrierx.Route
+		finding string
+	}{
+		{carrierx.Route{Method: "GET", Pattern: "/core/v2/widgets/{widget_sid}", Scopes: []string{"partners.read"}},
+			"route GET /core/v2/widgets/{widget_sid} has parameter {widget_sid} that the isolation matrix does not know"},
+		{carrierx.Route{Method: "PATCH", Pattern: "/core/v2/partners/{partner_sid}/users/{user_sid}", Scopes: []string{"users.manage"}},
+			"substitutes only one per route"},
+		{carrierx.Route{Method: "POST", Pattern: "/core/v2/widgets", Scopes: []string{"partners.create"}},
+			"does not know what it targets"},
+	} {
+		var rec recorder
+		(&fixture{t: t}).route(&rec, c.rt)
+		if len(rec.findings) != 1 || !strings.Contains(rec.findings[0], c.finding) {
+			t.Errorf("%s: findings %q; want one with %q", routeID(c.rt), rec.findings, c.finding)
+		}
+	}
+}

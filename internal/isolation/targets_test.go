@@ -1,0 +1,93 @@
+package isolation
+
+import (
+	"fmt"
+
+	"github.com/partnerhub/partnerhub/internal/hub"
+)
+
+// target is what one path parameter (or POST's parent_sid) names: a
+// fixture partner, a fixture token, or nothing at all (missing).
+type target struct {
+	name    string
+	sid     string
+	partner *node        // set for partner targets
+	token   *tokenTarget // set for token targets
+}
+
+// missing reports whether the target names nothing.
+func (tg target) missing() bool { return tg.partner == nil && tg.token == nil }
+
+// visible reports whether c may see the target. A partner is visible when
+// it lies in c's subtree. A token is visible by the rule of
+// hub.RevokeToken ("the caller's own, or that of a visible user the
+// caller may manage (users.manage, rank). Any other token is NotFound"):
+// c's own, or one whose owner is homed in c's subtree when c holds
+// users.manage and the owner's role does not rank above c's.
+func (tg target) visible(c *caller) bool {
+	switch {
+	case tg.partner != nil:
+		return c.sees(tg.partner.p.Path)
+	case tg.token != nil:
+		owner := tg.token.owner.u
+		if c.userID != 0 && c.userID == owner.ID {
+			return true
+		}
+		return c.sees(owner.OwnerPartnerPath) && c.holds(hub.ScopeUsersManage) && owner.Role.Rank() >= c.role.Rank()
+	}
+	return false
+}
+
+// missingTarget names a random id that no object has.
+func missingTarget(kind string) target {
+	return target{name: "missing " + kind, sid: hub.NewSID()}
+}
+
+// partnerTargets are the six fixture partners and a missing one.
+func (f *fixture) partnerTargets() []target {
+	var out []target
+	for _, n := range f.nodes {
+		out = append(out, target{name: "partner " + n.name, sid: n.p.SID, partner: n})
+	}
+	return append(out, missingTarget("partner"))
+}
+
+// tokenTargets are a token of every fixture user and a missing one.
+func (f *fixture) tokenTargets() []target {
+	var out []target
+	for _, tt := range f.tokens {
+		name := fmt.Sprintf("token of %s (%s@%s)", tt.owner.u.Username, tt.owner.u.Role, tt.owner.home.name)
+		out = append(out, target{name: name, sid: tt.sid, token: tt})
+	}
+	return append(out, missingTarget("token"))
+}
+
+// snapshot is the state of the target that a refused request must leave
+// as it was: a partner's version, a token's revocation, and the number of
+// audit rows in the subtree of the partner concerned (every hub write is
+// audited there: a child created under it, a token issued at it, ...).
+func (f *fixture) snapshot(tg target) string {
+	f.t.Helper()
+	var path, state string
+	switch {
+	case tg.partner != nil:
+		p := f.partnerBySID(tg.partner.p.SID)
+		if p == nil {
+			f.t.Fatalf("%s is gone", tg.name)
+		}
+		path, state = p.Path, fmt.Sprintf("version %d", p.Version)
+	case tg.token != nil:
+		t, err := f.svc.Store().Token(f.ctx, tg.sid)
+		if err != nil {
+			f.t.Fatalf("read %s: %v", tg.name, err)
+		}
+		path, state = t.PartnerPath, fmt.Sprintf("revoked %v", t.RevokedAt != nil)
+	default:
+		return ""
+	}
+	page, err := f.svc.Store().ListAudit(f.ctx, path, hub.ListQuery{Limit: 1})
+	if err != nil {
+		f.t.Fatalf("audit of %s: %v", tg.name, err)
+	}
+	return fmt.Sprintf("%s, %d audit rows", state, page.Total)
+}
