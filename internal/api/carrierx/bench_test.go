@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
+	"github.com/partnerhub/partnerhub/internal/auth"
 	"github.com/partnerhub/partnerhub/internal/hub"
 	"github.com/partnerhub/partnerhub/internal/seed"
 	"github.com/partnerhub/partnerhub/internal/server"
@@ -49,8 +50,21 @@ func benchFace(b *testing.B, db *store.DB) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	auth := "Bearer test-" + strconv.FormatInt(res.Root.ID, 10)
-	face := carrierx.New(svc, fakeAuthn{db}, slog.New(slog.DiscardHandler))
+	// A real user and a real Bearer token, through the real authenticator.
+	svc.SetPasswordHasher(auth.Argon2id{})
+	sys := hub.SystemPrincipal(res.Root, "bench")
+	const password = "bench-password-1"
+	if _, err := svc.CreateUser(ctx, sys, &hub.User{Username: "bench", FirstName: "Bench", LastName: "User",
+		Email: "bench@example.com", Role: hub.RoleSystemAdmin, PartnerID: res.Root.ID, Active: true}, password); err != nil {
+		b.Fatal(err)
+	}
+	issued, err := svc.IssueTokenWithPassword(ctx, "bench", password, hub.TokenRequest{TTL: hub.MaxTokenTTL})
+	if err != nil {
+		b.Fatal(err)
+	}
+	bearer := "Bearer " + issued.Access
+	authn := auth.NewAuthenticator(svc, auth.Config{})
+	face := carrierx.New(svc, authn, slog.New(slog.DiscardHandler))
 
 	// Record the face's answers once; the baseline serves those bytes.
 	getPath := "/core/v2/partners/" + target.SID
@@ -59,7 +73,7 @@ func benchFace(b *testing.B, db *store.DB) {
 	for _, p := range []string{getPath, listPath} {
 		rec := httptest.NewRecorder()
 		req := httptest.NewRequest(http.MethodGet, p, nil)
-		req.Header.Set("Authorization", auth)
+		req.Header.Set("Authorization", bearer)
 		face.ServeHTTP(rec, req)
 		if rec.Code != http.StatusOK {
 			b.Fatalf("GET %s: %d %s", p, rec.Code, rec.Body)
@@ -87,7 +101,7 @@ func benchFace(b *testing.B, db *store.DB) {
 			for b.Loop() {
 				rec := &discardRecorder{header: http.Header{}}
 				req := httptest.NewRequest(http.MethodGet, path, nil)
-				req.Header.Set("Authorization", auth)
+				req.Header.Set("Authorization", bearer)
 				h.ServeHTTP(rec, req)
 				if rec.status != 0 && rec.status != http.StatusOK || rec.n != size {
 					b.Fatalf("GET %s: status %d, %d bytes, want %d", path, rec.status, rec.n, size)
