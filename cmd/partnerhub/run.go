@@ -42,6 +42,9 @@ commands:
   keys       create: issue an API key for a partner
   migrate    up | status: apply or list database migrations
   seed       build a synthetic partner tree (for demos and benchmarks)
+  verify-email
+             --token T: consume an e-mail verification token;
+             --request --partner P --field F: issue one
   version    print the version
 
 Run "partnerhub COMMAND -h" for a command's flags. Every flag also reads
@@ -65,6 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runMigrate(ctx, args, getenv, stdout, stderr)
 	case "seed":
 		return runSeed(ctx, args, getenv, stdout, stderr)
+	case "verify-email":
+		return runVerifyEmail(ctx, args, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "partnerhub", buildVersion())
 		return nil

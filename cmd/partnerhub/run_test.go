@@ -214,7 +214,7 @@ func TestRunCommands(t *testing.T) {
 	if out, err := exec("migrate", "status"); err != nil || !strings.Contains(out, "pending") {
 		t.Fatalf("migrate status before up: %q %v", out, err)
 	}
-	if out, err := exec("migrate", "up"); err != nil || !strings.Contains(out, "applied 2 migration") {
+	if out, err := exec("migrate", "up"); err != nil || !strings.Contains(out, "applied 3 migration") {
 		t.Fatalf("migrate up: %q %v", out, err)
 	}
 	if out, err := exec("migrate", "status"); err != nil || strings.Contains(out, "pending") || !strings.Contains(out, "applied") {

@@ -158,4 +158,23 @@ type Tx interface {
 
 	// InsertAudit appends one audit row and sets its ID.
 	InsertAudit(ctx context.Context, e *AuditEntry) error
+
+	// EmailVerificationByHash returns the e-mail verification whose token
+	// hashes to tokenHash (used or not). Only VerifyEmail may call it.
+	EmailVerificationByHash(ctx context.Context, tokenHash string) (*EmailVerification, error)
+	// InsertEmailVerification stores a new verification with the hash of
+	// its token and sets its ID.
+	InsertEmailVerification(ctx context.Context, v *EmailVerification, tokenHash string) error
+	// DeleteEmailVerifications removes every verification of one e-mail
+	// field of a partner, so that their tokens stop working.
+	DeleteEmailVerifications(ctx context.Context, partnerID int64, field string) error
+	// UseEmailVerification sets a verification's used_at unless already
+	// set and reports whether this call set it.
+	UseEmailVerification(ctx context.Context, id int64, at time.Time) (bool, error)
+	// MarkEmailVerified sets the verified flag of e-mail field (one of
+	// EmailFields) of partner id, provided the field still holds exactly
+	// address; with activate, an unverified status becomes active. It bumps
+	// the version and sets modified_at to at. It reports whether the
+	// partner matched; false means nothing was written.
+	MarkEmailVerified(ctx context.Context, id int64, field, address string, activate bool, at time.Time) (bool, error)
 }

@@ -3,17 +3,23 @@
 //
 // The matrix is driven by each face's route table (carrierx.Routes), so a
 // new route is covered without anyone remembering to add it. For every
-// authenticated route it sends the route, as principals homed at every
-// level of a small tree and holding every credential type, against
-// partners and tokens inside and outside the principal's subtree and
-// against an id that does not exist, and checks that
+// authenticated route it sends the route, as principals of every role
+// (System Admin and System User at the root, Partner Supervisor and
+// Partner User at every other level of a small tree, Client Admin and
+// Client User at a client of every partner) holding every credential type
+// their role can hold (client-level users hold no API key: keys belong to
+// partners), against partners and tokens inside and outside the
+// principal's subtree and against an id that does not exist, and checks
+// that
 //
 //   - an invisible target gets exactly the answer of a missing one (status
 //     and body) and is not changed;
 //   - a visible target is served when the principal's role holds the
 //     route's scope;
 //   - a principal without the scope gets 403 whatever the target;
-//   - lists show the principal's subtree, all of it and nothing else.
+//   - lists show the principal's subtree, all of it and nothing else;
+//   - a client-level principal sees no partner at all: every partner
+//     route answers it as for a missing id.
 //
 // A route whose path parameter the matrix does not know fails the test,
 // so that the matrix is extended with each new kind of route.

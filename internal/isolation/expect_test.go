@@ -9,6 +9,10 @@ import (
 // routeID names a route as "METHOD pattern".
 func routeID(rt carrierx.Route) string { return rt.Method + " " + rt.Pattern }
 
+// verifyEmailRoute asks for the verification of a partner's e-mail
+// address, with a JSON body naming the field.
+const verifyEmailRoute = "POST /core/v2/partners/{partner_sid}/verify_email"
+
 // wantStatus is the exact status of rt sent by c against tg, for the
 // routes whose answers the matrix knows; 0 for any other route, which
 // is held to the general rule only (see check).
@@ -26,9 +30,10 @@ func wantStatus(c *caller, rt carrierx.Route, tg target) int {
 		switch {
 		case !vis:
 			return http.StatusNotFound
-		case tg.partner == c.home:
-			// hub.DeletePartner: "a partner cannot delete its own home
-			// partner" (Invalid; 422 as a body-origin error).
+		case tg.partner.p.IsRoot(), tg.partner == c.home:
+			// hub.DeletePartner: "the root partner cannot be deleted",
+			// "a partner cannot delete its own home partner" (Invalid;
+			// 422 as a body-origin error).
 			return http.StatusUnprocessableEntity
 		}
 		// Every fixture partner has a client: hub.DeletePartner refuses.
@@ -44,6 +49,22 @@ func wantStatus(c *caller, rt carrierx.Route, tg target) int {
 			return http.StatusForbidden
 		}
 		return pick(vis, http.StatusOK, http.StatusNotFound)
+	case verifyEmailRoute:
+		// hub.RequestEmailVerification: the partner must be visible (else
+		// NotFound); the caller must act from an ancestor, not from the
+		// partner itself, unless that is the root (Forbidden: the token
+		// comes back to the caller); the field must hold an address (else
+		// Invalid naming the field; the fixture sets owner_email at C and
+		// U only).
+		switch {
+		case !vis:
+			return http.StatusNotFound
+		case tg.partner == c.home && !tg.partner.p.IsRoot():
+			return http.StatusForbidden
+		case tg.partner.p.OwnerEmail == "":
+			return http.StatusUnprocessableEntity
+		}
+		return http.StatusOK
 	case "DELETE /core/v2/oauth/tokens/{token_sid}":
 		return revokeStatus(c, tg)
 	}

@@ -12,17 +12,22 @@ import (
 	"github.com/partnerhub/partnerhub/internal/testdb"
 )
 
-// node is one partner of the fixture tree, by its name in the tree.
+// node is one partner of the fixture tree, by its name in the tree, with
+// its one client.
 type node struct {
-	name string
-	p    *hub.Partner
+	name   string
+	p      *hub.Partner
+	client *hub.Client
 }
 
-// user is a fixture user with its password.
+// user is a fixture user with its password. client is set for the
+// client-level roles (Client Admin, Client User): the user belongs to
+// home's client, and home is its owning partner.
 type user struct {
 	u        *hub.User
 	password string
 	home     *node
+	client   *hub.Client
 }
 
 // fixture is one engine's database, service and handler with the tree
@@ -32,17 +37,26 @@ type user struct {
 //	root -> U
 //
 // (S's subtree is {S, C}), one client per partner (so that deleting a
-// visible partner is a 409, not the loss of a fixture), a System Admin at
-// the root (the system's view through the face), two users (Partner
-// Supervisor, Partner User) at every other partner, each with all four
-// credential types, and one target token per user.
+// visible partner is a 409, not the loss of a fixture), and users of
+// every role, each with every credential type it can hold:
+//
+//   - System Admin and System User at the root (they see the whole tree);
+//   - Partner Supervisor and Partner User at P, S, C, B and U;
+//   - Client Admin and Client User at the client of every partner, the
+//     root included (they see no partner at all).
+//
+// Each user is created once (argon2id is slow) and has one target token.
+// The owner e-mail of C and U is set and verified, so that both answers
+// of a visible verify_email request (422 without an address, 200 with
+// one) occur.
 type fixture struct {
 	t       *testing.T
 	ctx     context.Context
 	svc     *hub.Service
+	authn   carrierx.Authenticator
 	h       http.Handler
 	nodes   []*node // root, P, S, C, B, U
-	admin   *caller // the root's System Admin, by Basic
+	admin   *caller // the root's System Admin, by Basic: the system's view through the face
 	callers []*caller
 	tokens  []*tokenTarget
 	putKeys []string // the keys a PUT must carry, as the face names them
@@ -52,6 +66,9 @@ type fixture struct {
 	missResp []response
 }
 
+// ownerEmailAt lists the partners created with an owner e-mail.
+var ownerEmailAt = map[string]bool{"C": true, "U": true}
+
 // newFixture builds the fixture on a fresh database of engine.
 func newFixture(t *testing.T, engine testdb.Engine) *fixture {
 	t.Helper()
@@ -59,8 +76,8 @@ func newFixture(t *testing.T, engine testdb.Engine) *fixture {
 	svc := hub.NewService(engine.Open(t), 0)
 	svc.SetPasswordHasher(auth.Argon2id{})
 	authn := auth.NewAuthenticator(svc, auth.Config{})
-	h := server.NewHandler(server.Deps{Faces: []server.Face{{Prefix: carrierx.Prefix, Handler: carrierx.New(svc, authn, nil)}}})
-	f := &fixture{t: t, ctx: ctx, svc: svc, h: h, missing: map[string]int{}}
+	f := &fixture{t: t, ctx: ctx, svc: svc, authn: authn, missing: map[string]int{}}
+	f.h = f.handler(authn)
 
 	root, err := svc.CreateRoot(ctx, &hub.Partner{Name: "Root"})
 	if err != nil {
@@ -69,9 +86,16 @@ func newFixture(t *testing.T, engine testdb.Engine) *fixture {
 	sys := hub.SystemPrincipal(root, "test")
 	f.nodes = []*node{{name: "root", p: root}}
 	add := func(name string, parent *node) *node {
-		p, err := svc.CreatePartner(ctx, sys, &hub.Partner{Name: "Partner " + name, ParentID: parent.p.ID})
+		in := &hub.Partner{Name: "Partner " + name, ParentID: parent.p.ID}
+		if ownerEmailAt[name] {
+			in.OwnerEmail = "owner-" + name + "@example.com"
+		}
+		p, err := svc.CreatePartner(ctx, sys, in)
 		if err != nil {
 			t.Fatalf("create partner %s: %v", name, err)
+		}
+		if in.OwnerEmail != "" {
+			p = f.verifyOwnerEmail(sys, p)
 		}
 		n := &node{name: name, p: p}
 		f.nodes = append(f.nodes, n)
@@ -83,46 +107,90 @@ func newFixture(t *testing.T, engine testdb.Engine) *fixture {
 	add("B", P)
 	add("U", f.nodes[0])
 	for _, n := range f.nodes {
-		if _, err := svc.CreateClient(ctx, sys, &hub.Client{Name: "Client of " + n.name, PartnerID: n.p.ID}); err != nil {
+		if n.client, err = svc.CreateClient(ctx, sys, &hub.Client{Name: "Client of " + n.name, PartnerID: n.p.ID}); err != nil {
 			t.Fatalf("create client of %s: %v", n.name, err)
 		}
 	}
 
-	admin := f.user(sys, f.nodes[0], hub.RoleSystemAdmin, "admin")
-	f.admin = &caller{name: "System Admin@root via Basic", home: f.nodes[0], role: hub.RoleSystemAdmin,
-		userID: admin.u.ID, set: basic(admin)}
-	f.tokens = append(f.tokens, f.targetToken(admin))
+	addUser := func(n *node, role hub.Role) {
+		u := f.user(sys, n, role)
+		f.callers = append(f.callers, f.credentials(u)...)
+		f.tokens = append(f.tokens, f.targetToken(u))
+	}
+	for _, role := range []hub.Role{hub.RoleSystemAdmin, hub.RoleSystemUser} {
+		addUser(f.nodes[0], role)
+	}
+	f.admin = f.callers[0]
+	if f.admin.role != hub.RoleSystemAdmin || f.admin.userID == 0 {
+		t.Fatalf("the first caller is %s; want the System Admin by Basic", f.admin.name)
+	}
 	for _, n := range f.nodes[1:] {
 		for _, role := range []hub.Role{hub.RolePartnerSupervisor, hub.RolePartnerUser} {
-			u := f.user(sys, n, role, roleTag(role))
-			f.callers = append(f.callers, f.credentials(u)...)
-			f.tokens = append(f.tokens, f.targetToken(u))
+			addUser(n, role)
+		}
+	}
+	for _, n := range f.nodes {
+		for _, role := range []hub.Role{hub.RoleClientAdmin, hub.RoleClientUser} {
+			addUser(n, role)
 		}
 	}
 	f.putKeys = f.learnPutKeys()
 	return f
 }
 
-// roleTag is a short username part for a role.
-func roleTag(r hub.Role) string {
-	if r == hub.RolePartnerSupervisor {
-		return "sup"
+// verifyOwnerEmail verifies p's owner e-mail through the hub and returns
+// p as now stored. The face shows an unverified address as null, so the
+// PUT of the matrix (the partner's values as GET shows them) would clear
+// an unverified one, and verify_email would then never see an address.
+func (f *fixture) verifyOwnerEmail(sys hub.Principal, p *hub.Partner) *hub.Partner {
+	f.t.Helper()
+	tok, err := f.svc.RequestEmailVerification(f.ctx, sys, hub.PartnerKey{ID: p.ID}, hub.EmailFieldOwner)
+	if err != nil {
+		f.t.Fatalf("request the verification of %s's owner e-mail: %v", p.Name, err)
 	}
-	return "usr"
+	out, _, err := f.svc.VerifyEmail(f.ctx, tok)
+	if err != nil {
+		f.t.Fatalf("verify %s's owner e-mail: %v", p.Name, err)
+	}
+	return out
 }
 
-// user creates a user homed at n as the system principal. Each user is
-// hashed once (argon2id is slow) and reused by every case.
-func (f *fixture) user(sys hub.Principal, n *node, role hub.Role, tag string) *user {
+// handler is the server with the /core/v2 face over f's service,
+// authenticating with authn.
+func (f *fixture) handler(authn carrierx.Authenticator) http.Handler {
+	return server.NewHandler(server.Deps{Faces: []server.Face{{Prefix: carrierx.Prefix, Handler: carrierx.New(f.svc, authn, nil)}}})
+}
+
+// roleTags are short username parts for the roles.
+var roleTags = map[hub.Role]string{
+	hub.RoleSystemAdmin: "admin", hub.RoleSystemUser: "sysusr",
+	hub.RolePartnerSupervisor: "sup", hub.RolePartnerUser: "usr",
+	hub.RoleClientAdmin: "cladm", hub.RoleClientUser: "clusr",
+}
+
+// user creates a user of role as the system principal: homed at n, or
+// for a client-level role belonging to n's client. Each user is hashed
+// once (argon2id is slow) and reused by every case.
+func (f *fixture) user(sys hub.Principal, n *node, role hub.Role) *user {
 	f.t.Helper()
+	tag, ok := roleTags[role]
+	if !ok {
+		f.t.Fatalf("no username tag for role %q", role)
+	}
 	name := tag + "-" + n.name
 	password := "matrix-password-" + name
-	u, err := f.svc.CreateUser(f.ctx, sys, &hub.User{Username: name, FirstName: "Matrix", LastName: name,
-		Email: name + "@example.com", Role: role, PartnerID: n.p.ID, Active: true}, password)
+	in := &hub.User{Username: name, FirstName: "Matrix", LastName: name,
+		Email: name + "@example.com", Role: role, PartnerID: n.p.ID, Active: true}
+	var client *hub.Client
+	if role.IsClientLevel() {
+		client = n.client
+		in.PartnerID, in.ClientID = 0, client.ID
+	}
+	u, err := f.svc.CreateUser(f.ctx, sys, in, password)
 	if err != nil {
 		f.t.Fatalf("create user %s: %v", name, err)
 	}
-	return &user{u: u, password: password, home: n}
+	return &user{u: u, password: password, home: n, client: client}
 }
 
 // principal is the hub principal of u, as its credentials authenticate.

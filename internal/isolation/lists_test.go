@@ -51,11 +51,19 @@ func (f *fixture) list(t reporter, rt carrierx.Route) {
 				continue
 			}
 			sids = append(sids, *it.PartnerSID)
-			if p := f.partnerBySID(*it.PartnerSID); p == nil || !c.sees(p.Path) {
+			p := f.partnerBySID(*it.PartnerSID)
+			// A token shows the partner it acts at, and a client-level
+			// caller's own tokens act at its client's owning partner
+			// (hub.IssueToken homes a token where its principal is):
+			// that partner, and only in the caller's own tokens
+			// (checkOwnToken), is no leak of a partner the caller cannot
+			// see.
+			ownHome := id == tokensList && c.clientID != 0 && p != nil && p.ID == c.home.p.ID
+			if p == nil || !(c.sees(p.Path) || ownHome) {
 				t.Errorf("%s: item %d belongs to partner %s, outside the caller's subtree (%s)", where, i, *it.PartnerSID, c.home.name)
 			}
-			if id == "GET /core/v2/oauth/tokens" {
-				f.checkOwnToken(t, where, c, it.TokenSID)
+			if id == tokensList {
+				f.checkOwnToken(t, where, c, it.TokenSID, *it.PartnerSID)
 			}
 		}
 		if id == "GET /core/v2/partners" {
@@ -64,9 +72,13 @@ func (f *fixture) list(t reporter, rt carrierx.Route) {
 	}
 }
 
+// tokensList is the route of the caller's own tokens.
+const tokensList = "GET /core/v2/oauth/tokens"
+
 // checkOwnToken fails unless sid names a token of c's user
-// (hub.ListTokens: "the caller's own tokens"; a key has none).
-func (f *fixture) checkOwnToken(t reporter, where string, c *caller, sid *string) {
+// (hub.ListTokens: "the caller's own tokens"; a key has none) shown at
+// the partner it is stored at.
+func (f *fixture) checkOwnToken(t reporter, where string, c *caller, sid *string, partnerSID string) {
 	t.Helper()
 	if sid == nil {
 		t.Errorf("%s: a token item without token_sid", where)
@@ -75,20 +87,26 @@ func (f *fixture) checkOwnToken(t reporter, where string, c *caller, sid *string
 	tok, err := f.svc.Store().Token(f.ctx, *sid)
 	if err != nil || c.userID == 0 || tok.UserID != c.userID {
 		t.Errorf("%s: lists token %s, which is not the caller's own (err %v)", where, *sid, err)
+		return
+	}
+	if p := f.partnerBySID(partnerSID); p == nil || p.ID != tok.PartnerID {
+		t.Errorf("%s: lists token %s at partner %s; it is stored at partner id %d", where, *sid, partnerSID, tok.PartnerID)
 	}
 }
 
 // checkWholeSubtree fails unless sids are exactly the partners of c's
-// subtree as stored.
+// subtree as stored (none at all for a client-level caller).
 func (f *fixture) checkWholeSubtree(t reporter, where string, c *caller, sids []string) {
 	t.Helper()
 	page, err := f.svc.Store().ListPartners(f.ctx, c.home.p.Path, hub.ListQuery{Limit: hub.MaxLimit})
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	var want []string
+	want := []string{}
 	for _, p := range page.Items {
-		want = append(want, p.SID)
+		if c.sees(p.Path) { // none for a client-level caller
+			want = append(want, p.SID)
+		}
 	}
 	slices.Sort(want)
 	got := slices.Clone(sids)

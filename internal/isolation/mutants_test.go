@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
+	"github.com/partnerhub/partnerhub/internal/hub"
 	"github.com/partnerhub/partnerhub/internal/testdb"
 )
 
@@ -88,6 +89,31 @@ var mutants = []mutant{
 				copyTo(w, rec)
 			}
 		}},
+	// A client-level principal reads as a partner-level one. The
+	// authenticator builds the principal from the user's owning partner
+	// and forgets its client (ClientID stays 0), a one-field slip: the
+	// client's users then see their owning partner's whole subtree. The
+	// hub's every check is right; only the principal is wrong.
+	{name: "a client user issues a token at its owning partner", route: "POST /core/v2/oauth/token/{partner_sid}",
+		finding: "want the missing-id answer", wrap: forgetClient},
+	{name: "a client admin revokes the tokens of another client's users", route: "DELETE /core/v2/oauth/tokens/{token_sid}",
+		finding: "want the missing-id answer", wrap: forgetClient},
+}
+
+// forgetClient is the face over an authenticator that drops the client
+// of every principal.
+func forgetClient(f *fixture, _ http.Handler) http.HandlerFunc {
+	return f.handler(clientForgetter{f.authn}).ServeHTTP
+}
+
+// clientForgetter authenticates as its Authenticator does and forgets
+// the principal's client.
+type clientForgetter struct{ carrierx.Authenticator }
+
+func (a clientForgetter) Principal(r *http.Request) (hub.Principal, error) {
+	pr, err := a.Authenticator.Principal(r)
+	pr.ClientID = 0
+	return pr, err
 }
 
 // TestMatrixCatchesLeaks proves that the matrix can fail: it runs the

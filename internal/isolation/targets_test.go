@@ -19,10 +19,11 @@ type target struct {
 func (tg target) missing() bool { return tg.partner == nil && tg.token == nil }
 
 // visible reports whether c may see the target. A partner is visible when
-// it lies in c's subtree. A token is visible by the rule of
-// hub.RevokeToken ("the caller's own, or that of a visible user the
-// caller may manage (users.manage, rank). Any other token is NotFound"):
-// c's own, or one whose owner is homed in c's subtree when c holds
+// it lies in c's subtree (never to a client-level caller). A token is
+// visible by the rule of hub.RevokeToken ("the caller's own, or that of a
+// visible user the caller may manage (users.manage, rank). Any other
+// token is NotFound"): c's own, or one whose owner c sees (caller.seesUser:
+// for a client-level caller, a user of its own client) when c holds
 // users.manage and the owner's role does not rank above c's.
 func (tg target) visible(c *caller) bool {
 	switch {
@@ -33,7 +34,7 @@ func (tg target) visible(c *caller) bool {
 		if c.userID != 0 && c.userID == owner.ID {
 			return true
 		}
-		return c.sees(owner.OwnerPartnerPath) && c.holds(hub.ScopeUsersManage) && owner.Role.Rank() >= c.role.Rank()
+		return c.seesUser(owner) && c.holds(hub.ScopeUsersManage) && owner.Role.Rank() >= c.role.Rank()
 	}
 	return false
 }
@@ -56,10 +57,31 @@ func (f *fixture) partnerTargets() []target {
 func (f *fixture) tokenTargets() []target {
 	var out []target
 	for _, tt := range f.tokens {
-		name := fmt.Sprintf("token of %s (%s@%s)", tt.owner.u.Username, tt.owner.u.Role, tt.owner.home.name)
+		home := tt.owner.home.name
+		if tt.owner.client != nil {
+			home += "/client"
+		}
+		name := fmt.Sprintf("token of %s (%s@%s)", tt.owner.u.Username, tt.owner.u.Role, home)
 		out = append(out, target{name: name, sid: tt.sid, token: tt})
 	}
 	return append(out, missingTarget("token"))
+}
+
+// liveToken returns tg, or when tg's token has been revoked (by a caller
+// allowed to), a fresh token of the same owner in its place: a revoked
+// token cannot show that a refused DELETE revokes it, and the System
+// Admins, who come first, revoke every token they are sent.
+func (f *fixture) liveToken(tg target) target {
+	f.t.Helper()
+	tok, err := f.svc.Store().Token(f.ctx, tg.sid)
+	if err != nil {
+		f.t.Fatalf("read %s: %v", tg.name, err)
+	}
+	if tok.RevokedAt == nil {
+		return tg
+	}
+	tt := f.targetToken(tg.token.owner)
+	return target{name: tg.name, sid: tt.sid, token: tt}
 }
 
 // snapshot is the state of the target that a refused request must leave

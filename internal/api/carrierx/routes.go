@@ -62,6 +62,9 @@ var routeTable = []routeDef{
 	{Route: Route{Method: "PATCH", Pattern: "/core/v2/partners/{partner_sid}", Scopes: partnersUpdate}, serve: (*api).patchPartner},
 	{Route: Route{Method: "PUT", Pattern: "/core/v2/partners/{partner_sid}", Scopes: partnersUpdate}, serve: (*api).putPartner},
 	{Route: Route{Method: "DELETE", Pattern: "/core/v2/partners/{partner_sid}", Scopes: partnersDelete}, serve: (*api).deletePartner},
+
+	{Route: Route{Method: "POST", Pattern: "/core/v2/partners/{partner_sid}/verify_email", Scopes: partnersUpdate}, serve: (*api).requestEmailVerification},
+	{Route: Route{Method: "POST", Pattern: "/core/v2/verify_email", Public: true}, public: (*api).verifyEmail},
 }
 
 // Routes returns every route of the face (a copy), in registration order.

@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		{"APIKeys", testAPIKeys},
 		{"Tokens", testTokens},
 		{"TokenRefresh", testTokenRefresh},
+		{"EmailVerification", testEmailVerification},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
