@@ -28,7 +28,10 @@
 //     when merging); arrays must be arrays of objects and replace the stored
 //     one. PUT follows the same nested_objects rule as PATCH (merge unless
 //     ?nested_objects=replace). A changed e-mail address becomes unverified
-//     (shown as null until verified again).
+//     (shown as null until verified again). For e-mail fields null keeps a
+//     pending (unverified) address, since null is how GET shows it, and
+//     clears a verified one; "" always clears, so GET-modify-PUT never
+//     erases an address waiting for verification.
 //   - parent_assigned_acls changed by the partner itself (the caller's home
 //     partner is the target) is a 422 naming the field; sending the stored
 //     value back unchanged is allowed so GET-modify-PUT works.

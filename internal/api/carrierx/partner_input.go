@@ -1,6 +1,7 @@
 package carrierx
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"maps"
@@ -88,6 +89,11 @@ type partnerInput struct {
 	maps     map[string]mapPatch
 	money    map[string]*hub.Money // charge_at, prepay_amount
 	parentID string                // parent_sid on create
+	// nullEmails holds the e-mail keys sent as JSON null. GET shows an
+	// unverified address as null, so a null keeps a pending (unverified)
+	// address and clears only a verified one; "" always clears. Without
+	// this a GET-edit-PUT round trip would erase every pending address.
+	nullEmails map[string]bool
 }
 
 // decodePartnerInput checks obj's keys against allowed (422 naming each
@@ -111,6 +117,12 @@ func decodePartnerInput(obj map[string]json.RawMessage, allowed map[string]bool,
 		switch {
 		case stringFields[k] != nil:
 			in.strings[k], err = decodeString(k, raw)
+			if emailVerified[k] != nil && string(bytes.TrimSpace(raw)) == "null" {
+				if in.nullEmails == nil {
+					in.nullEmails = map[string]bool{}
+				}
+				in.nullEmails[k] = true
+			}
 		case listFields[k] != nil:
 			in.lists[k], err = decodeObjectList(k, raw)
 		case mapFields[k] != nil:
@@ -141,8 +153,13 @@ func decodePartnerInput(obj map[string]json.RawMessage, allowed map[string]bool,
 func (in *partnerInput) apply(p *hub.Partner, replace bool) {
 	for k, v := range in.strings {
 		f := stringFields[k](p)
-		if verified := emailVerified[k]; verified != nil && *f != v {
-			*verified(p) = false
+		if verified := emailVerified[k]; verified != nil {
+			if in.nullEmails[k] && !*verified(p) {
+				continue // null is how the pending address was shown: keep it
+			}
+			if *f != v {
+				*verified(p) = false
+			}
 		}
 		*f = v
 	}

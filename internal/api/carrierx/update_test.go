@@ -1,6 +1,7 @@
 package carrierx_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -223,6 +224,41 @@ func TestConcurrentPatches(t *testing.T) {
 		}
 		if r.header.Get("ETag") != fmt.Sprintf(`"%d"`, n+1) {
 			t.Errorf("ETag %s, want %d updates", r.header.Get("ETag"), n)
+		}
+	})
+}
+
+// TestPutRoundTripKeepsPendingEmail: GET shows an unverified address as
+// null; sending that object back with PUT must not erase the address,
+// while "" clears it.
+func TestPutRoundTripKeepsPendingEmail(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, e *env) {
+		p := e.partner(e.root, "Acme", func(p *hub.Partner) { p.OwnerEmail = "owner@acme.test" })
+		path := "/core/v2/partners/" + p.SID
+		tok := token(e.root)
+		got := e.do(t, req{method: "GET", path: path, token: tok}).want(t, 200).json(t)
+		if got["owner_email"] != nil {
+			t.Fatalf("unverified owner_email shown as %#v, want null", got["owner_email"])
+		}
+		body := map[string]any{}
+		for _, k := range []string{"acls", "address1", "address2", "attributes", "billing_email", "callbacks", "city",
+			"company_name", "name", "owner_email", "parent_assigned_acls", "phonenumber", "tech_email", "transformations", "zip"} {
+			body[k] = got[k]
+		}
+		body["city"] = "Round Trip"
+		e.do(t, req{method: "PUT", path: path, token: tok, body: mustJSON(t, body)}).want(t, 200)
+		stored, err := e.svc.Partner(context.Background(), e.sys(), hub.PartnerKey{ID: p.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stored.OwnerEmail != "owner@acme.test" || stored.City != "Round Trip" {
+			t.Fatalf("after the round trip: owner_email %q city %q", stored.OwnerEmail, stored.City)
+		}
+		e.do(t, req{method: "PATCH", path: path, token: tok, body: `{"owner_email":""}`}).want(t, 200)
+		stored, err = e.svc.Partner(context.Background(), e.sys(), hub.PartnerKey{ID: p.ID})
+		if err != nil || stored.OwnerEmail != "" {
+			t.Fatalf(`"" must clear the address: %q %v`, stored.OwnerEmail, err)
 		}
 	})
 }
