@@ -96,6 +96,8 @@ func (s *Service) newPartner(in *Partner) *Partner {
 		p.DailySpendingLimit = 500 * MoneyScale
 	}
 	p.Balance, p.DailySpentAmount = 0, 0
+	// Only a consumed verification token verifies an address.
+	p.OwnerEmailVerified, p.BillingEmailVerified, p.TechEmailVerified = false, false, false
 	p.normalize()
 	return &p
 }

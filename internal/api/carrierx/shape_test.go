@@ -2,6 +2,7 @@ package carrierx_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"regexp"
@@ -99,10 +100,19 @@ func TestPartnerObjectShape(t *testing.T) {
 		p := e.partner(e.root, "Acme", func(p *hub.Partner) {
 			p.ContactName, p.Login, p.CountryCode, p.Phonenumber = "Ann", "acme", "USA", "+14155550100"
 			p.OwnerEmail, p.BillingEmail = "owner@acme.test", "billing@acme.test"
-			p.TechEmail, p.TechEmailVerified = "tech@acme.test", true
+			p.TechEmail = "tech@acme.test"
 			p.ChargeAt = &cm
 			p.Attributes = map[string]string{"tier": "gold"}
 		})
+		// Only a consumed verification token verifies an address.
+		ctx := context.Background()
+		tok, err := e.svc.RequestEmailVerification(ctx, e.sys(), hub.PartnerKey{ID: p.ID}, "tech_email")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := e.svc.VerifyEmail(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
 		r := e.do(t, req{method: "GET", path: "/core/v2/partners/" + p.SID, token: token(e.root)}).want(t, http.StatusOK)
 		m := checkPartnerObject(t, r.body)
 		want := map[string]any{
@@ -120,8 +130,8 @@ func TestPartnerObjectShape(t *testing.T) {
 		if got := m["attributes"].(map[string]any)["tier"]; got != "gold" {
 			t.Errorf("attributes.tier = %#v", got)
 		}
-		if etag := r.header.Get("ETag"); etag != `"1"` {
-			t.Errorf("ETag = %q, want \"1\"", etag)
+		if etag := r.header.Get("ETag"); etag != `"2"` { // created, then one address verified
+			t.Errorf("ETag = %q, want \"2\"", etag)
 		}
 		if ct := r.header.Get("Content-Type"); ct != "application/json" {
 			t.Errorf("Content-Type = %q", ct)

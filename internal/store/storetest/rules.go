@@ -11,6 +11,14 @@ import (
 // are set by an ancestor, never by the partner itself.
 func testPartnerChangeRules(t *testing.T, f *fixture) {
 	a := f.child(t, f.root, "A")
+	pre, err := f.svc.CreatePartner(f.ctx, f.sys, &hub.Partner{Name: "pre", ParentID: f.root.ID,
+		OwnerEmail: "o@example.com", OwnerEmailVerified: true, TechEmail: "t@example.com", TechEmailVerified: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.get(t, pre.ID); pre.OwnerEmailVerified || got.OwnerEmailVerified || got.TechEmailVerified {
+		t.Fatal("a create marked an e-mail address verified")
+	}
 	up, err := f.svc.UpdatePartner(f.ctx, f.sys, hub.PartnerKey{ID: a.ID}, 0, func(p *hub.Partner) error {
 		p.OwnerEmail, p.OwnerEmailVerified = "owner@example.com", true
 		return nil
