@@ -3,27 +3,14 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"strconv"
 	"testing"
 
 	"github.com/partnerhub/partnerhub/internal/filter"
 	"github.com/partnerhub/partnerhub/internal/hub"
 	"github.com/partnerhub/partnerhub/internal/seed"
 	"github.com/partnerhub/partnerhub/internal/store"
+	"github.com/partnerhub/partnerhub/internal/testdb"
 )
-
-// benchPartners is the size of the seeded tree (PARTNERHUB_BENCH_PARTNERS).
-func benchPartners(b *testing.B) int64 {
-	if v := os.Getenv("PARTNERHUB_BENCH_PARTNERS"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 1000 {
-			b.Fatalf("PARTNERHUB_BENCH_PARTNERS=%q: want a number >= 1000", v)
-		}
-		return n
-	}
-	return 100_000
-}
 
 func BenchmarkSQLite(b *testing.B)   { benchStore(b, openSQLite(b)) }
 func BenchmarkPostgres(b *testing.B) { benchStore(b, openPostgres(b)) }
@@ -33,7 +20,7 @@ func BenchmarkPostgres(b *testing.B) { benchStore(b, openPostgres(b)) }
 func benchStore(b *testing.B, db *store.DB) {
 	ctx := context.Background()
 	svc := hub.NewService(db, hub.DefaultMaxDepth)
-	n := benchPartners(b)
+	n := testdb.BenchPartners(b)
 	res, err := seed.Run(ctx, db, svc, seed.Config{Partners: n, Depth: 30, Fanout: 10}, nil)
 	if err != nil {
 		b.Fatal(err)
@@ -72,8 +59,8 @@ func benchStore(b *testing.B, db *store.DB) {
 	b.Run("FilteredPage100", func(b *testing.B) {
 		for b.Loop() {
 			page, err := svc.ListPartners(ctx, sys, hub.PartnerKey{}, hub.ListQuery{Filter: f, Limit: 100})
-			if err != nil || len(page.Items) != 100 {
-				b.Fatalf("page: %d items, %v", len(page.Items), err)
+			if err != nil || int64(len(page.Items)) != min(100, page.Total) {
+				b.Fatalf("page: %d items of %d, %v", len(page.Items), page.Total, err)
 			}
 		}
 	})

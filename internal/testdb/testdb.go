@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
@@ -83,4 +84,19 @@ func Postgres(t testing.TB) *store.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// BenchPartners is the size of the tree benchmarks seed:
+// PARTNERHUB_BENCH_PARTNERS, default 100,000, at least 1,000.
+func BenchPartners(b *testing.B) int64 {
+	b.Helper()
+	v := os.Getenv("PARTNERHUB_BENCH_PARTNERS")
+	if v == "" {
+		return 100_000
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 1000 {
+		b.Fatalf("PARTNERHUB_BENCH_PARTNERS=%q: want a number >= 1000", v)
+	}
+	return n
 }

@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"strconv"
 	"testing"
 
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
@@ -28,21 +26,10 @@ import (
 func BenchmarkFaceSQLite(b *testing.B)   { benchFace(b, testdb.SQLite(b)) }
 func BenchmarkFacePostgres(b *testing.B) { benchFace(b, testdb.Postgres(b)) }
 
-func benchPartners(b *testing.B) int64 {
-	if v := os.Getenv("PARTNERHUB_BENCH_PARTNERS"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 1000 {
-			b.Fatalf("PARTNERHUB_BENCH_PARTNERS=%q: want a number >= 1000", v)
-		}
-		return n
-	}
-	return 100_000
-}
-
 func benchFace(b *testing.B, db *store.DB) {
 	ctx := context.Background()
 	svc := hub.NewService(db, hub.DefaultMaxDepth)
-	res, err := seed.Run(ctx, db, svc, seed.Config{Partners: benchPartners(b), Depth: 30, Fanout: 10}, nil)
+	res, err := seed.Run(ctx, db, svc, seed.Config{Partners: testdb.BenchPartners(b), Depth: 30, Fanout: 10}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
