@@ -19,6 +19,9 @@ func (s *Service) CreateChannel(ctx context.Context, pr Principal, in *Channel) 
 		return nil, err
 	}
 	err := s.store.Write(ctx, func(tx Tx) error {
+		if err := tx.LockTree(ctx, false); err != nil {
+			return err
+		}
 		owner, err := s.visibleClient(ctx, tx, pr, ch.ClientID, "")
 		if err != nil {
 			return err
@@ -85,6 +88,10 @@ func (s *Service) UpdateChannel(ctx context.Context, pr Principal, id int64, ref
 	var out *Channel
 	err := s.retryStale(ifVersion, func() error {
 		return s.store.Write(ctx, func(tx Tx) error {
+			// Hold the tree still between the visibility check and the write.
+			if err := tx.LockTree(ctx, false); err != nil {
+				return err
+			}
 			cur, err := s.visibleChannel(ctx, tx, pr, id, ref)
 			if err != nil {
 				return err

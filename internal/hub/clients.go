@@ -32,6 +32,9 @@ func (s *Service) CreateClient(ctx context.Context, pr Principal, in *Client) (*
 		return nil, Errorf(Forbidden, "a client-level principal cannot create clients")
 	}
 	err := s.store.Write(ctx, func(tx Tx) error {
+		if err := tx.LockTree(ctx, false); err != nil {
+			return err
+		}
 		owner, err := s.visiblePartner(ctx, tx, pr, PartnerKey{ID: c.PartnerID}, "partner")
 		if err != nil {
 			return err
@@ -119,6 +122,10 @@ func (s *Service) UpdateClient(ctx context.Context, pr Principal, id int64, ref 
 	var out *Client
 	err := s.retryStale(ifVersion, func() error {
 		return s.store.Write(ctx, func(tx Tx) error {
+			// Hold the tree still between the visibility check and the write.
+			if err := tx.LockTree(ctx, false); err != nil {
+				return err
+			}
 			cur, err := s.visibleClient(ctx, tx, pr, id, ref)
 			if err != nil {
 				return err

@@ -38,6 +38,9 @@ func (s *Service) RequestEmailVerification(ctx context.Context, pr Principal, ke
 	}
 	token := newSecret()
 	err := s.store.Write(ctx, func(tx Tx) error {
+		if err := tx.LockTree(ctx, false); err != nil {
+			return err
+		}
 		p, err := s.visiblePartner(ctx, tx, pr, key, "partner")
 		if err != nil {
 			return err

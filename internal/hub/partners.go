@@ -47,15 +47,18 @@ func (s *Service) CreatePartner(ctx context.Context, pr Principal, in *Partner) 
 		return nil, InvalidField("parent", "is required: only the root has no parent")
 	}
 	p := s.newPartner(in)
-	if err := validatePartner(p); err != nil {
-		return nil, err
-	}
 	err := s.store.Write(ctx, func(tx Tx) error {
 		if err := tx.LockTree(ctx, false); err != nil {
 			return err
 		}
+		// The parent's visibility is checked before the body is validated:
+		// otherwise the kind of error would tell an invisible parent from
+		// a missing one.
 		parent, err := s.visiblePartner(ctx, tx, pr, PartnerKey{ID: in.ParentID}, "parent partner")
 		if err != nil {
+			return err
+		}
+		if err := validatePartner(p); err != nil {
 			return err
 		}
 		if parent.Depth+1 > s.maxDepth {
@@ -174,6 +177,22 @@ func (s *Service) UpdatePartner(ctx context.Context, pr Principal, key PartnerKe
 	var out *Partner
 	err := s.retryStale(ifVersion, func() error {
 		return s.store.Write(ctx, func(tx Tx) error {
+			// Authorization is by tree position, so the tree must hold still
+			// from the visibility check to the write: the exclusive tree lock
+			// when this change moves the partner, the shared one otherwise.
+			// A first read decides which; the partner is read again under it.
+			probe, err := s.visiblePartner(ctx, tx, pr, key, "partner")
+			if err != nil {
+				return err
+			}
+			trial := *probe
+			if err := change(&trial); err != nil {
+				return err
+			}
+			moving := trial.ParentID != probe.ParentID
+			if err := tx.LockTree(ctx, moving); err != nil {
+				return err
+			}
 			cur, err := s.visiblePartner(ctx, tx, pr, key, "partner")
 			if err != nil {
 				return err
@@ -184,6 +203,11 @@ func (s *Service) UpdatePartner(ctx context.Context, pr Principal, key PartnerKe
 			next := *cur
 			if err := change(&next); err != nil {
 				return err
+			}
+			if next.ParentID != cur.ParentID && !moving {
+				// A concurrent move changed the parent after the probe: start
+				// over with the right lock.
+				return &Error{Kind: Conflict, Message: "the partner moved concurrently; retry", Err: ErrStale}
 			}
 			next.ID, next.SID, next.Ref, next.Path, next.Depth = cur.ID, cur.SID, cur.Ref, cur.Path, cur.Depth
 			next.ParentSID, next.Version, next.CreatedAt = cur.ParentSID, cur.Version, cur.CreatedAt

@@ -95,8 +95,9 @@ type Scope struct {
 type Tx interface {
 	Reader
 	// LockTree serializes tree changes: exclusive for moves, shared for
-	// creates (which read a parent's path). SQLite's single writer makes it
-	// a no-op there.
+	// every other write that authorizes by a tree path, taken before the
+	// visibility check, so no move can slip between the check and the
+	// write. SQLite's single writer makes it a no-op there.
 	LockTree(ctx context.Context, exclusive bool) error
 	// NextPartnerID reserves a fresh partner id.
 	NextPartnerID(ctx context.Context) (int64, error)
