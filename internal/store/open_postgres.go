@@ -53,6 +53,11 @@ func openPostgres(ctx context.Context, url string, opt Options) (*DB, error) {
 		cfg.MaxConns = int32(opt.ReadConns)
 	}
 	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	// Bound every statement so a pathological query cannot hold a
+	// connection forever; a URL may set its own statement_timeout.
+	if _, set := cfg.ConnConfig.RuntimeParams["statement_timeout"]; !set {
+		cfg.ConnConfig.RuntimeParams["statement_timeout"] = "30s"
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("PostgreSQL: %w", redact(err))
