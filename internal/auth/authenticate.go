@@ -125,6 +125,8 @@ func (a *Authenticator) secret(ctx context.Context, ip string, check func() (hub
 	pr, err := check()
 	if hub.IsKind(err, hub.Unauthenticated) {
 		a.ips.fail(ip, now)
+	} else {
+		a.ips.done(ip)
 	}
 	return pr, err
 }
@@ -132,16 +134,20 @@ func (a *Authenticator) secret(ctx context.Context, ip string, check func() (hub
 // Basic authenticates a username and password from ip. A verification is
 // cached for CacheTTL, but every reuse checks that the user's version is
 // unchanged, so a new password, a role change or a deactivation takes
-// effect at once.
+// effect at once. The username's and the IP's throttles reserve the
+// attempt before the (slow) password check, so concurrent guesses count
+// against the limit while they are in flight.
 func (a *Authenticator) Basic(ctx context.Context, username, password, ip string) (hub.Principal, error) {
 	now := a.cfg.Now()
 	userKey := hub.UsernameKey(username)
-	if err := a.users.check(userKey, now); err != nil {
+	if err := a.users.blocked(userKey, now); err != nil {
 		return hub.Principal{}, err
 	}
-	if err := a.ips.check(ip, now); err != nil {
+	if err := a.ips.blocked(ip, now); err != nil {
 		return hub.Principal{}, err
 	}
+	// A cache hit proves the password without the slow check, so it needs
+	// no reservation: concurrent logins of a busy client are not limited.
 	key := a.credentialKey(username, password)
 	if e, ok := a.lookup(key, now); ok {
 		pr, version, err := a.svc.UserPrincipal(ctx, e.userID)
@@ -153,6 +159,13 @@ func (a *Authenticator) Basic(ctx context.Context, username, password, ip string
 			return hub.Principal{}, err
 		}
 	}
+	if err := a.users.check(userKey, now); err != nil {
+		return hub.Principal{}, err
+	}
+	if err := a.ips.check(ip, now); err != nil {
+		a.users.done(userKey)
+		return hub.Principal{}, err
+	}
 	pr, u, err := a.svc.AuthenticatePassword(ctx, username, password)
 	if hub.IsKind(err, hub.Unauthenticated) {
 		a.users.fail(userKey, now)
@@ -160,9 +173,12 @@ func (a *Authenticator) Basic(ctx context.Context, username, password, ip string
 		return hub.Principal{}, err
 	}
 	if err != nil {
+		a.users.done(userKey)
+		a.ips.done(ip)
 		return hub.Principal{}, err
 	}
 	a.users.reset(userKey)
+	a.ips.done(ip)
 	a.mu.Lock()
 	if len(a.cache) >= maxCacheEntries {
 		for k, e := range a.cache {

@@ -2,8 +2,11 @@ package auth_test
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -258,5 +261,106 @@ func TestThrottling(t *testing.T) {
 	wantKind(t, err, hub.RateLimited, "key from a blocked IP")
 	if _, err := e.basic("198.51.100.1", "alice", password); err != nil {
 		t.Fatalf("another IP is not blocked: %v", err)
+	}
+}
+
+// TestConcurrentGuessesAreThrottled: parallel wrong guesses for one
+// username cannot all pass the throttle while the slow hash runs; attempts
+// in flight count against MaxFailures.
+func TestConcurrentGuessesAreThrottled(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	const maxFailures, n = 10, 50
+	e.auth = auth.NewAuthenticator(e.svc, auth.Config{Now: e.clk.now, MaxFailures: maxFailures})
+	before := e.hasher.verifies.Load()
+	var wg sync.WaitGroup
+	var unauth, limited, other atomic.Int64
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			// A different IP each: only the username's throttle applies.
+			_, err := e.basic(fmt.Sprintf("198.51.100.%d", i+1), "alice", "wrong guess number "+strconv.Itoa(i))
+			switch hub.ErrorKind(err) {
+			case hub.Unauthenticated:
+				unauth.Add(1)
+			case hub.RateLimited:
+				limited.Add(1)
+			default:
+				other.Add(1)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	verified := e.hasher.verifies.Load() - before
+	if verified > maxFailures || unauth.Load() > maxFailures || other.Load() != 0 || unauth.Load()+limited.Load() != n {
+		t.Fatalf("%d verifications, %d unauthenticated, %d rate limited, %d other; want at most %d to reach the verifier",
+			verified, unauth.Load(), limited.Load(), other.Load(), maxFailures)
+	}
+	// The right password is blocked too until the window ends.
+	_, err := e.basic("203.0.113.9", "alice", password)
+	wantKind(t, err, hub.RateLimited, "right password after the limit")
+	e.clk.advance(6 * time.Minute)
+	if _, err := e.basic("203.0.113.9", "alice", password); err != nil {
+		t.Fatalf("after the window: %v", err)
+	}
+}
+
+// TestConcurrentKeyGuessesAreThrottled: the same holds for the client IP's
+// throttle over API key guesses.
+func TestConcurrentKeyGuessesAreThrottled(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	const maxFailures, n = 10, 50
+	e.auth = auth.NewAuthenticator(e.svc, auth.Config{Now: e.clk.now, MaxFailures: maxFailures})
+	var wg sync.WaitGroup
+	var unauth, limited atomic.Int64
+	start := make(chan struct{})
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, err := e.call("192.0.2.77", "X-API-Key", "phk_AAAAAAAA_"+strings.Repeat("x", 43))
+			switch hub.ErrorKind(err) {
+			case hub.Unauthenticated:
+				unauth.Add(1)
+			case hub.RateLimited:
+				limited.Add(1)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if unauth.Load() > maxFailures || unauth.Load()+limited.Load() != n {
+		t.Fatalf("%d unauthenticated, %d rate limited; want at most %d failures", unauth.Load(), limited.Load(), maxFailures)
+	}
+}
+
+// TestConcurrentCachedLoginsAreNotLimited: reservations guard the slow
+// check only; many parallel logins that hit the cache all succeed.
+func TestConcurrentCachedLoginsAreNotLimited(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	if _, err := e.basic("192.0.2.5", "alice", password); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var failed atomic.Int64
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := e.basic("192.0.2.5", "alice", password); err != nil {
+				failed.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := failed.Load(); n != 0 {
+		t.Fatalf("%d of 50 cached logins failed", n)
 	}
 }

@@ -27,7 +27,10 @@ func RetryAfter(err error) (time.Duration, bool) {
 
 // throttle counts failures per key in fixed windows: after max failures
 // within window of the first one, the key is blocked until the window
-// ends. It is safe for concurrent use.
+// ends. Attempts in flight count too: check reserves an attempt (pending),
+// which fail turns into a failure and done (or reset) releases, so
+// concurrent guesses cannot all pass check before the first failure is
+// recorded. It is safe for concurrent use.
 type throttle struct {
 	mu     sync.Mutex
 	max    int
@@ -37,49 +40,120 @@ type throttle struct {
 }
 
 type failures struct {
-	count int
-	first time.Time
+	count   int       // failures in the window starting at first
+	pending int       // attempts reserved by check and not yet settled
+	first   time.Time // start of the failure window; zero before any failure
 }
 
 func newThrottle(max int, window time.Duration) *throttle {
 	return &throttle{max: max, window: window, seen: map[string]*failures{}}
 }
 
-// check returns a RateLimited error when key is blocked at now.
+// check reserves one attempt for key at now, or returns a RateLimited
+// error when key's failures plus its attempts in flight reach max. Every
+// nil return must be settled by exactly one call of fail, done or reset.
 func (t *throttle) check(key string, now time.Time) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	f, ok := t.seen[key]
-	if !ok || now.Sub(f.first) >= t.window || f.count < t.max {
-		return nil
+	if !ok {
+		f = &failures{}
+		t.seen[key] = f
+		t.sweep(now)
 	}
-	wait := f.first.Add(t.window).Sub(now)
-	return &hub.Error{Kind: hub.RateLimited, Message: "too many failed attempts; retry later", Err: &RetryAfterError{After: wait}}
+	if f.count > 0 && now.Sub(f.first) >= t.window {
+		f.count, f.first = 0, time.Time{} // the window has ended
+	}
+	if f.pending+f.count >= t.max {
+		// Attempts in flight settle within a request: retry soon.
+		wait := time.Second
+		if f.count > 0 {
+			wait = f.first.Add(t.window).Sub(now)
+		}
+		return &hub.Error{Kind: hub.RateLimited, Message: "too many failed attempts; retry later", Err: &RetryAfterError{After: wait}}
+	}
+	f.pending++
+	return nil
 }
 
-// fail records one failure of key at now.
+// blocked returns a RateLimited error when key's recorded failures alone
+// reach max at now; it reserves nothing. It guards cheap paths (a cache
+// hit) that need no reservation.
+func (t *throttle) blocked(key string, now time.Time) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	f, ok := t.seen[key]
+	if !ok || f.count < t.max || now.Sub(f.first) >= t.window {
+		return nil
+	}
+	return &hub.Error{Kind: hub.RateLimited, Message: "too many failed attempts; retry later",
+		Err: &RetryAfterError{After: f.first.Add(t.window).Sub(now)}}
+}
+
+// fail turns one attempt of key reserved by check into a failure at now.
 func (t *throttle) fail(key string, now time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	f, ok := t.seen[key]
-	if !ok || now.Sub(f.first) >= t.window {
-		f = &failures{first: now}
+	if !ok {
+		f = &failures{}
 		t.seen[key] = f
 	}
+	if f.pending > 0 {
+		f.pending--
+	}
+	if f.count == 0 || now.Sub(f.first) >= t.window {
+		f.count, f.first = 0, now
+	}
 	f.count++
-	if t.adds++; t.adds%1024 == 0 {
-		// Bound memory: forget windows that have ended.
-		for k, v := range t.seen {
-			if now.Sub(v.first) >= t.window {
-				delete(t.seen, k)
-			}
-		}
+	t.sweep(now)
+}
+
+// done releases one attempt of key reserved by check that did not fail
+// (an error other than bad credentials, or a success that keeps the
+// recorded failures).
+func (t *throttle) done(key string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	f, ok := t.seen[key]
+	if !ok {
+		return
+	}
+	if f.pending > 0 {
+		f.pending--
+	}
+	if f.pending == 0 && f.count == 0 {
+		delete(t.seen, key)
 	}
 }
 
-// reset forgets key's failures (after a success).
+// reset releases one attempt of key reserved by check and forgets key's
+// failures (after a success). Other attempts in flight stay reserved.
 func (t *throttle) reset(key string) {
 	t.mu.Lock()
-	delete(t.seen, key)
-	t.mu.Unlock()
+	defer t.mu.Unlock()
+	f, ok := t.seen[key]
+	if !ok {
+		return
+	}
+	if f.pending > 0 {
+		f.pending--
+	}
+	f.count, f.first = 0, time.Time{}
+	if f.pending == 0 {
+		delete(t.seen, key)
+	}
+}
+
+// sweep bounds memory: every 1024 new entries it forgets keys with no
+// attempt in flight whose failure window has ended. t.mu must be held.
+func (t *throttle) sweep(now time.Time) {
+	if t.adds++; t.adds%1024 != 0 {
+		return
+	}
+	for k, v := range t.seen {
+		if v.pending == 0 && (v.count == 0 || now.Sub(v.first) >= t.window) {
+			delete(t.seen, k)
+		}
+	}
 }

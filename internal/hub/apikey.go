@@ -18,21 +18,38 @@ type APIKey struct {
 	PartnerID   int64
 	PartnerPath string // the owning partner's path, filled by the store on reads
 	Name        string
-	Role        Role     // the creator's role: the key never acts above it
+	Role        Role     // the creator's role at creation: the key never acts above it
 	Scopes      []string // a subset of the creator's scopes, sorted
 	Prefix      string   // the visible id part, unique
 	CreatedBy   string   // the creator's Actor
-	CreatedAt   time.Time
-	LastUsedAt  *time.Time
-	ExpiresAt   *time.Time
-	RevokedAt   *time.Time
+	// CreatorUserID is the user behind the creator (for a key created by a
+	// key, that key's creator user); 0 for a system principal. While it is
+	// set, the key works only while that user is active, and never above
+	// the user's current role.
+	CreatorUserID int64
+	CreatedAt     time.Time
+	LastUsedAt    *time.Time
+	ExpiresAt     *time.Time
+	RevokedAt     *time.Time
 }
 
 // APIKeyCredentials is a key with its secret hash, for authentication only.
 // It must never be serialized, logged or returned to a caller.
 type APIKeyCredentials struct {
-	Key        APIKey
-	SecretHash string
+	Key           APIKey
+	SecretHash    string
+	PartnerStatus string      // the status of the key's partner
+	Creator       *KeyCreator // the creator user's current state; nil when Key.CreatorUserID is 0
+}
+
+// KeyCreator is the current state of the user who created an API key, read
+// with the key so that authentication needs no second round trip.
+type KeyCreator struct {
+	Found      bool   // false: the user no longer exists
+	Active     bool   // the user is active
+	Role       Role   // the user's current role
+	HomePath   string // the path of the user's home partner ("" if none)
+	HomeStatus string // the status of the user's home partner
 }
 
 // NewAPIKeyRequest is what CreateAPIKey needs.

@@ -2,6 +2,8 @@ package hub
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -37,13 +39,30 @@ func (s *Service) CreateAPIKey(ctx context.Context, pr Principal, req NewAPIKeyR
 	if partnerID == 0 {
 		partnerID = pr.PartnerID
 	}
-	k := &APIKey{PartnerID: partnerID, Name: req.Name, Role: pr.Role, Scopes: scopes, CreatedBy: pr.Actor, CreatedAt: now}
+	k := &APIKey{PartnerID: partnerID, Name: req.Name, Role: pr.Role, Scopes: scopes, CreatedBy: pr.Actor, CreatedAt: now,
+		CreatorUserID: pr.UserID}
 	if req.ExpiresAt != nil {
 		exp := req.ExpiresAt.UTC().Truncate(time.Microsecond)
 		k.ExpiresAt = &exp
 	}
 	secret := newSecret()
 	write := func(tx Tx) error {
+		// The shared tree lock first: no move can take the partner out of
+		// the caller's subtree between the check and the insert.
+		if err := tx.LockTree(ctx, false); err != nil {
+			return err
+		}
+		if k.CreatorUserID == 0 {
+			// A key created by a key inherits that key's creator user, so
+			// it is bound by the same user's status and role.
+			if id, ok := keyActorID(pr.Actor); ok {
+				parent, err := tx.APIKey(ctx, id)
+				if err != nil {
+					return err
+				}
+				k.CreatorUserID = parent.CreatorUserID
+			}
+		}
 		p, err := s.visiblePartner(ctx, tx, pr, PartnerKey{ID: partnerID}, "partner")
 		if err != nil {
 			return err
@@ -95,6 +114,9 @@ func (s *Service) ListAPIKeys(ctx context.Context, pr Principal, within PartnerK
 func (s *Service) RevokeAPIKey(ctx context.Context, pr Principal, id int64) (*APIKey, error) {
 	var out *APIKey
 	err := s.store.Write(ctx, func(tx Tx) error {
+		if err := tx.LockTree(ctx, false); err != nil {
+			return err
+		}
 		k, err := tx.APIKey(ctx, id)
 		if IsKind(err, NotFound) || (err == nil && !pr.SeesPath(k.PartnerPath)) {
 			return notFound("API key")
@@ -121,10 +143,13 @@ func (s *Service) RevokeAPIKey(ctx context.Context, pr Principal, id int64) (*AP
 }
 
 // AuthenticateKey returns the principal of a plaintext API key. A
-// malformed, unknown, revoked or expired key, and a key whose partner is
-// inactive, are all the same Unauthenticated error. The key acts at its
-// partner with its scopes, bounded by its creator's role. Use is recorded
-// in last_used_at at most once a minute.
+// malformed, unknown, revoked or expired key, a key whose partner is
+// inactive, and a key whose creator user is inactive, gone, homed at an
+// inactive partner or no longer above the key's partner, are all the same
+// Unauthenticated error. The key acts at its partner with its scopes,
+// bounded by its creator's role: the lower of the role at creation and the
+// creator user's current role. The key, its partner and its creator are
+// read in one query. Use is recorded in last_used_at at most once a minute.
 func (s *Service) AuthenticateKey(ctx context.Context, plaintext string) (Principal, error) {
 	fail := Errorf(Unauthenticated, "invalid API key")
 	prefix, secret, ok := parseAPIKey(plaintext)
@@ -143,15 +168,19 @@ func (s *Service) AuthenticateKey(ctx context.Context, plaintext string) (Princi
 	if !secretMatches(secret, cred.SecretHash) || !k.usable(now) {
 		return Principal{}, fail
 	}
-	p, err := s.store.Partner(ctx, PartnerKey{ID: k.PartnerID})
-	if IsKind(err, NotFound) {
+	if inactiveStatus(cred.PartnerStatus) {
 		return Principal{}, fail
 	}
-	if err != nil {
-		return Principal{}, err
-	}
-	if p.Status == StatusInactive || p.Status == StatusSuspended {
-		return Principal{}, fail
+	role := k.Role
+	if k.CreatorUserID != 0 {
+		c := cred.Creator
+		if c == nil || !c.Found || !c.Active || c.HomePath == "" || inactiveStatus(c.HomeStatus) ||
+			!PathContains(c.HomePath, k.PartnerPath) {
+			return Principal{}, fail
+		}
+		if c.Role.Rank() > role.Rank() {
+			role = c.Role // demoted since: the key shrinks with its creator
+		}
 	}
 	if k.LastUsedAt == nil || now.Sub(*k.LastUsedAt) >= keyTouchInterval {
 		err := s.store.Write(ctx, func(tx Tx) error { return tx.TouchAPIKey(ctx, k.ID, now, now.Add(-keyTouchInterval)) })
@@ -159,6 +188,21 @@ func (s *Service) AuthenticateKey(ctx context.Context, plaintext string) (Princi
 			return Principal{}, err
 		}
 	}
-	return Principal{PartnerID: p.ID, PartnerPath: p.Path, Actor: "key:" + idString(k.ID), Role: k.Role,
-		Scopes: effectiveScopes(k.Role, k.Scopes)}, nil
+	return Principal{PartnerID: k.PartnerID, PartnerPath: k.PartnerPath, Actor: "key:" + idString(k.ID), Role: role,
+		Scopes: effectiveScopes(role, k.Scopes)}, nil
+}
+
+// inactiveStatus reports whether a partner status stops its credentials.
+func inactiveStatus(status string) bool {
+	return status == StatusInactive || status == StatusSuspended
+}
+
+// keyActorID returns the key id of a key principal's Actor ("key:7").
+func keyActorID(actor string) (int64, bool) {
+	rest, ok := strings.CutPrefix(actor, "key:")
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(rest, 10, 64)
+	return id, err == nil && id > 0
 }

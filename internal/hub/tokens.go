@@ -86,6 +86,11 @@ func (s *Service) issueTokenThen(ctx context.Context, pr Principal, partner Part
 	access, refresh := newSecret(), newSecret()
 	err := s.store.Write(ctx, func(tx Tx) error {
 		if partner != (PartnerKey{}) {
+			// The shared tree lock first: no move can take the partner out
+			// of the caller's subtree between the check and the insert.
+			if err := tx.LockTree(ctx, false); err != nil {
+				return err
+			}
 			p, err := s.visiblePartner(ctx, tx, pr, partner, "partner")
 			if err != nil {
 				return err
@@ -193,6 +198,9 @@ func (s *Service) RevokeToken(ctx context.Context, pr Principal, sid string) (*T
 			return err
 		}
 		if t.UserID != pr.UserID || pr.UserID == 0 {
+			if err := tx.LockTree(ctx, false); err != nil {
+				return err
+			}
 			// Another user's token is revocable only by someone who may
 			// manage that user; to anyone else it does not exist, so the
 			// answer cannot reveal whose token a SID is.

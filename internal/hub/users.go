@@ -44,6 +44,11 @@ func (s *Service) CreateUser(ctx context.Context, pr Principal, in *User, passwo
 		return nil, err
 	}
 	err = s.store.Write(ctx, func(tx Tx) error {
+		// The shared tree lock first: no move can take the home out of the
+		// caller's subtree between the check and the insert.
+		if err := tx.LockTree(ctx, false); err != nil {
+			return err
+		}
 		if err := s.checkUserHome(ctx, tx, pr, &u); err != nil {
 			return err
 		}
@@ -62,7 +67,8 @@ func (s *Service) CreateUser(ctx context.Context, pr Principal, in *User, passwo
 }
 
 // checkUserHome resolves u's home partner or client, which the caller must
-// see, and fills u's owner fields.
+// see, and fills u's owner fields. Writers call it under the shared tree
+// lock (tx.LockTree(ctx, false)), taken before any visibility read.
 func (s *Service) checkUserHome(ctx context.Context, r Reader, pr Principal, u *User) error {
 	if u.ClientID != 0 {
 		c, err := s.visibleClient(ctx, r, pr, u.ClientID, "")
@@ -164,6 +170,9 @@ func (s *Service) UpdateUser(ctx context.Context, pr Principal, id int64, ifVers
 	var out *User
 	err := s.retryStale(ifVersion, func() error {
 		return s.store.Write(ctx, func(tx Tx) error {
+			if err := tx.LockTree(ctx, false); err != nil {
+				return err
+			}
 			cur, err := s.manageableUser(ctx, tx, pr, id)
 			if err != nil {
 				return err
@@ -231,21 +240,28 @@ func (s *Service) DeactivateUser(ctx context.Context, pr Principal, id int64) (*
 	})
 }
 
-// SetPassword replaces a user's password and bumps its version, so cached
-// verifications of the old password stop matching at once. Users may set
-// their own; anyone else needs users.manage and may not manage a user who
-// ranks above them.
+// SetPassword replaces another user's password (a manager's reset) and
+// bumps its version, so cached verifications of the old password stop
+// matching at once. It needs users.manage, and the caller may not manage a
+// user who ranks above them. A user changes its own password only with
+// ChangePassword, which needs the current one: SetPassword on oneself is
+// Forbidden, so a stolen token (of any scope) cannot be turned into a
+// password.
 func (s *Service) SetPassword(ctx context.Context, pr Principal, id int64, password string) error {
-	if id != pr.UserID {
-		if err := pr.RequireScope(ScopeUsersManage); err != nil {
-			return err
-		}
+	if err := pr.RequireScope(ScopeUsersManage); err != nil {
+		return err
+	}
+	if pr.UserID != 0 && id == pr.UserID {
+		return Errorf(Forbidden, "change your own password with your current password")
 	}
 	hash, err := s.hashPassword(password, false)
 	if err != nil {
 		return err
 	}
 	return s.store.Write(ctx, func(tx Tx) error {
+		if err := tx.LockTree(ctx, false); err != nil {
+			return err
+		}
 		u, err := s.manageableUser(ctx, tx, pr, id)
 		if err != nil {
 			return err
@@ -254,6 +270,65 @@ func (s *Service) SetPassword(ctx context.Context, pr Principal, id int64, passw
 			return err
 		}
 		return s.audit(ctx, tx, pr, "set_password", "user", idString(u.ID), u.OwnerPartnerID, u.OwnerPartnerPath, nil, nil)
+	})
+}
+
+// ChangePassword replaces the calling user's own password, given its
+// current one, and bumps the user's version. It needs no scope: knowing
+// the current password is as much as logging in. A principal without a
+// user (a key, a system principal) is Forbidden. A wrong or missing
+// current password is Invalid, naming the field "current_password" (not
+// Unauthenticated: the caller's own credentials are fine, and a 401 would
+// read as "log in again"); so is a user without a password, which must
+// have one set by a manager. Callers that expose this should rate-limit
+// it, as it checks a password.
+func (s *Service) ChangePassword(ctx context.Context, pr Principal, current, password string) error {
+	if pr.UserID == 0 {
+		return Errorf(Forbidden, "only a user can change its own password")
+	}
+	if s.passwords == nil {
+		return Errorf(Unavailable, "password hashing is not configured")
+	}
+	wrong := InvalidField("current_password", "is not the current password")
+	u, err := s.store.User(ctx, pr.UserID)
+	if IsKind(err, NotFound) {
+		return Errorf(Unauthenticated, "invalid credentials")
+	}
+	if err != nil {
+		return err
+	}
+	cred, err := s.store.UserCredentials(ctx, UsernameKey(u.Username))
+	if err != nil {
+		return err
+	}
+	if cred.User.ID != u.ID || current == "" || cred.PasswordHash == "" {
+		return wrong
+	}
+	if ok, err := s.passwords.Verify(cred.PasswordHash, current); err != nil || !ok {
+		return wrong
+	}
+	hash, err := s.hashPassword(password, false)
+	if err != nil {
+		return err
+	}
+	return s.store.Write(ctx, func(tx Tx) error {
+		// The user must still be active and unchanged since the check: a
+		// concurrent password change, deactivation or role change bumps
+		// the version.
+		cur, err := tx.User(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		if !cur.Active {
+			return Errorf(Unauthenticated, "invalid credentials")
+		}
+		if cur.Version != cred.User.Version {
+			return &Error{Kind: Conflict, Message: "the user changed concurrently; retry", Err: ErrStale}
+		}
+		if err := tx.SetUserPassword(ctx, u.ID, hash, s.now()); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, pr, "change_password", "user", idString(u.ID), u.OwnerPartnerID, u.OwnerPartnerPath, nil, nil)
 	})
 }
 

@@ -12,7 +12,14 @@ import (
 const apiKeyFrom = `api_keys k JOIN partners p ON p.id = k.partner_id`
 
 const apiKeyColumns = `k.id, k.partner_id, p.path, k.name, k.role, k.scopes, k.prefix, k.created_by, k.created_at,
-	k.last_used_at, k.expires_at, k.revoked_at`
+	k.last_used_at, k.expires_at, k.revoked_at, coalesce(k.creator_user_id, 0)`
+
+// apiKeyCredFrom adds to apiKeyFrom the key's creator user and that user's
+// home partner, so authentication reads the key, its partner and its
+// creator's current state in one query.
+const apiKeyCredFrom = apiKeyFrom + ` LEFT JOIN users cu ON cu.id = k.creator_user_id LEFT JOIN partners cp ON cp.id = cu.partner_id`
+
+const apiKeyCredColumns = `k.secret_hash, p.status, cu.id, cu.active, cu.role, cp.path, cp.status`
 
 func scanAPIKey(row rowScanner) (hub.APIKey, error) {
 	k, _, err := scanAPIKeyWith(row)
@@ -24,7 +31,7 @@ func scanAPIKeyWith(row rowScanner, extra ...any) (hub.APIKey, []any, error) {
 	var k hub.APIKey
 	var used, exp, rev sql.NullTime
 	dest := append([]any{&k.ID, &k.PartnerID, &k.PartnerPath, &k.Name, &k.Role, jsonScan[[]string]{&k.Scopes}, &k.Prefix,
-		&k.CreatedBy, &k.CreatedAt, &used, &exp, &rev}, extra...)
+		&k.CreatedBy, &k.CreatedAt, &used, &exp, &rev, &k.CreatorUserID}, extra...)
 	err := row.Scan(dest...)
 	k.CreatedAt = k.CreatedAt.UTC()
 	k.LastUsedAt, k.ExpiresAt, k.RevokedAt = timePtr(used), timePtr(exp), timePtr(rev)
@@ -57,8 +64,11 @@ func (r reader) APIKey(ctx context.Context, id int64) (*hub.APIKey, error) {
 
 func (r reader) APIKeyByPrefix(ctx context.Context, prefix string) (*hub.APIKeyCredentials, error) {
 	var cred hub.APIKeyCredentials
-	row := r.q.QueryRowContext(ctx, `SELECT `+apiKeyColumns+`, k.secret_hash FROM `+apiKeyFrom+` WHERE k.prefix = $1`, prefix)
-	k, _, err := scanAPIKeyWith(row, &cred.SecretHash)
+	var cuID sql.NullInt64
+	var cuActive sql.NullBool
+	var cuRole, cpPath, cpStatus sql.NullString
+	row := r.q.QueryRowContext(ctx, `SELECT `+apiKeyColumns+`, `+apiKeyCredColumns+` FROM `+apiKeyCredFrom+` WHERE k.prefix = $1`, prefix)
+	k, _, err := scanAPIKeyWith(row, &cred.SecretHash, &cred.PartnerStatus, &cuID, &cuActive, &cuRole, &cpPath, &cpStatus)
 	if err == sql.ErrNoRows {
 		return nil, hub.Errorf(hub.NotFound, "API key not found")
 	}
@@ -66,6 +76,10 @@ func (r reader) APIKeyByPrefix(ctx context.Context, prefix string) (*hub.APIKeyC
 		return nil, classify(r.d, err)
 	}
 	cred.Key = k
+	if k.CreatorUserID != 0 {
+		cred.Creator = &hub.KeyCreator{Found: cuID.Valid, Active: cuActive.Valid && cuActive.Bool, Role: hub.Role(cuRole.String),
+			HomePath: cpPath.String, HomeStatus: cpStatus.String}
+	}
 	return &cred, nil
 }
 
@@ -78,9 +92,14 @@ func (t *tx) InsertAPIKey(ctx context.Context, k *hub.APIKey, secretHash string)
 	if err != nil {
 		return err
 	}
+	var creator sql.NullInt64
+	if k.CreatorUserID != 0 {
+		creator = sql.NullInt64{Int64: k.CreatorUserID, Valid: true}
+	}
 	err = t.q.QueryRowContext(ctx, `INSERT INTO api_keys (partner_id, name, role, scopes, prefix, secret_hash, created_by,
-		created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		k.PartnerID, k.Name, string(k.Role), scopes, k.Prefix, secretHash, k.CreatedBy, k.CreatedAt.UTC(), nullTime(k.ExpiresAt)).Scan(&k.ID)
+		created_at, expires_at, creator_user_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		k.PartnerID, k.Name, string(k.Role), scopes, k.Prefix, secretHash, k.CreatedBy, k.CreatedAt.UTC(), nullTime(k.ExpiresAt),
+		creator).Scan(&k.ID)
 	return classify(t.d, err)
 }
 

@@ -46,6 +46,8 @@ func Run(t *testing.T, open Opener) {
 		{"UserAuthentication", testUserAuthentication},
 		{"Audit", testAudit},
 		{"APIKeys", testAPIKeys},
+		{"APIKeyCreator", testAPIKeyCreator},
+		{"ChangePassword", testChangePassword},
 		{"Tokens", testTokens},
 		{"TokenRefresh", testTokenRefresh},
 		{"EmailVerification", testEmailVerification},

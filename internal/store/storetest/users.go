@@ -182,8 +182,8 @@ func testUserAuthentication(t *testing.T, f *fixture) {
 	if err != nil || cur.UserID != u.ID || cur.PartnerPath != a.Path {
 		t.Fatalf("user principal: %+v %v", cur, err)
 	}
-	if err := f.svc.SetPassword(f.ctx, pr, u.ID, "a new long password"); err != nil {
-		t.Fatalf("user sets its own password: %v", err)
+	if err := f.svc.ChangePassword(f.ctx, pr, testPassword, "a new long password"); err != nil {
+		t.Fatalf("user changes its own password: %v", err)
 	}
 	if _, v2, err := f.svc.UserPrincipal(f.ctx, u.ID); err != nil || v2 == v1 {
 		t.Fatalf("version after a password change: %d -> %d (%v)", v1, v2, err)
