@@ -33,7 +33,8 @@ type credentials struct {
 	Password   string `json:"password"`
 	APIKey     string `json:"api_key"`
 
-	reset bool // an existing root's admin was reset, not created
+	reset  bool // an existing root's admin was reset, not created
+	chosen bool // the password came from PARTNERHUB_ADMIN_PASSWORD: the operator knows it
 }
 
 // alreadyBootstrappedError reports that the tree already has a root.
@@ -58,7 +59,8 @@ func (e *alreadyBootstrappedError) Error() string {
 // transactions: if the process dies between them, --reset-admin completes
 // the job.
 func bootstrap(ctx context.Context, svc *hub.Service, password string, resetAdmin bool) (*credentials, error) {
-	if password == "" {
+	chosen := password != ""
+	if !chosen {
 		password = randomPassword()
 	}
 	if n := utf8.RuneCountInString(password); n < hub.MinPasswordLen || len(password) > 1024 {
@@ -94,7 +96,7 @@ func bootstrap(ctx context.Context, svc *hub.Service, password string, resetAdmi
 		return nil, fmt.Errorf("create the bootstrap API key: %w", err)
 	}
 	return &credentials{PartnerID: root.ID, PartnerSID: root.SID, PartnerRef: root.Ref,
-		Username: admin.Username, Password: password, APIKey: key, reset: existed}, nil
+		Username: admin.Username, Password: password, APIKey: key, reset: existed, chosen: chosen}, nil
 }
 
 // ensureAdmin sets the password of the user "admin", creating it as the root's
@@ -172,14 +174,21 @@ func randomPassword() string {
 }
 
 // printCredentials writes the human form of c, the one place an operator
-// sees the password and key outside --json.
+// sees the password and key outside --json. A password the operator chose
+// (PARTNERHUB_ADMIN_PASSWORD) is not printed: serve writes this to stderr,
+// where the logs go too, and the operator already knows it. A generated
+// password and the key are printed, once: nobody else knows them.
 func printCredentials(w io.Writer, c *credentials) {
 	what := "created"
 	if c.reset {
 		what = "reset"
 	}
 	fmt.Fprintf(w, "partnerhub: %s admin user %q on root partner %d (sid %s, ref %s)\n", what, c.Username, c.PartnerID, c.PartnerSID, c.PartnerRef)
-	fmt.Fprintf(w, "  password: %s\n", c.Password)
+	if c.chosen {
+		fmt.Fprintf(w, "  password: (the one set in %s)\n", adminPasswordEnv)
+	} else {
+		fmt.Fprintf(w, "  password: %s\n", c.Password)
+	}
 	fmt.Fprintf(w, "  api key:  %s\n", c.APIKey)
 	fmt.Fprintln(w, "  Shown once: store them now.")
 }

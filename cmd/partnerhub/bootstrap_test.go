@@ -94,7 +94,8 @@ func TestBootstrapJSON(t *testing.T) {
 }
 
 // TestBootstrapChosenPassword checks that PARTNERHUB_ADMIN_PASSWORD is used
-// and echoed, and that a password too short to use is refused before
+// and echoed by --json (an explicit request for the secrets) but not by the
+// human form, and that a password too short to use is refused before
 // anything is written.
 func TestBootstrapChosenPassword(t *testing.T) {
 	t.Parallel()
@@ -111,6 +112,28 @@ func TestBootstrapChosenPassword(t *testing.T) {
 	_, _, authn := c.open()
 	if _, err := authn.Basic(context.Background(), "ADMIN", cr.Password, "192.0.2.1"); err != nil {
 		t.Fatalf("chosen password: %v", err)
+	}
+	out, _, err := c.exec("bootstrap", "--reset-admin")
+	if err != nil || strings.Contains(out, "operator-chosen secret") ||
+		!strings.Contains(out, "  password: (the one set in PARTNERHUB_ADMIN_PASSWORD)\n") || !strings.Contains(out, "api key:  phk_") {
+		t.Fatalf("human form with a chosen password: %q %v", out, err)
+	}
+}
+
+// TestPrintCredentials: a generated password is printed, a chosen one is
+// not; the key always is.
+func TestPrintCredentials(t *testing.T) {
+	t.Parallel()
+	for _, chosen := range []bool{false, true} {
+		var b strings.Builder
+		printCredentials(&b, &credentials{PartnerID: 1, Username: "admin", Password: "pw-0123456789", APIKey: "phk_a_b", chosen: chosen})
+		out := b.String()
+		if strings.Contains(out, "pw-0123456789") == chosen || !strings.Contains(out, "api key:  phk_a_b\n") {
+			t.Errorf("chosen=%v:\n%s", chosen, out)
+		}
+		if chosen && !strings.Contains(out, "password: (the one set in PARTNERHUB_ADMIN_PASSWORD)") {
+			t.Errorf("chosen: %s", out)
+		}
 	}
 }
 

@@ -128,6 +128,18 @@ func (e *envDefaults) int(key string, def int) int {
 	return n
 }
 
+func (e *envDefaults) bool(key string, def bool) bool {
+	v := e.getenv(key)
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil && e.err == nil {
+		e.err = fmt.Errorf("%s=%q is not a boolean", key, v)
+	}
+	return b
+}
+
 // parse parses args and validates the shared flags.
 func (c *common) parse(fs *flag.FlagSet, env *envDefaults, args []string) error {
 	if env.err != nil {

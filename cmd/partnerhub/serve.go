@@ -20,6 +20,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs, c, env := newFlags("serve", getenv, stderr)
 	listen := fs.String("listen", env.str("PARTNERHUB_LISTEN", "127.0.0.1:8080"), "address to listen on (env PARTNERHUB_LISTEN)")
 	maxBody := fs.Int("max-body-bytes", env.int("PARTNERHUB_MAX_BODY_BYTES", 1<<20), "largest accepted request body (env PARTNERHUB_MAX_BODY_BYTES)")
+	trustProxy := fs.Bool("trust-proxy-headers", env.bool("PARTNERHUB_TRUST_PROXY_HEADERS", false),
+		"take the client-facing scheme from X-Forwarded-Proto (for pagination links); only behind a TLS proxy that sets it (env PARTNERHUB_TRUST_PROXY_HEADERS)")
 	if err := c.parse(fs, env, args); err != nil {
 		return err
 	}
@@ -50,7 +52,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Logger:       log,
 		Ready:        db.Ping,
 		DBStats:      db.Stats,
-		Faces:        []server.Face{{Prefix: carrierx.Prefix, Handler: carrierx.New(svc, authn, log)}},
+		Faces:        []server.Face{{Prefix: carrierx.Prefix, Handler: carrierx.New(svc, authn, log, carrierx.TrustProxyHeaders(*trustProxy))}},
 		MaxBodyBytes: int64(*maxBody),
 		Version:      buildVersion(),
 	})

@@ -30,7 +30,19 @@ func classify(d *dialect, err error) error {
 	return &hub.Error{Kind: hub.Internal, Message: "database error", Err: err}
 }
 
-var passwordInURL = regexp.MustCompile(`(://[^:/@\s]*:)[^@\s]*@`)
+// passwordInURL matches the user:password@ of a connection URL. The
+// password runs to the LAST '@' of the URL token (a run of non-space
+// characters), so a password holding a raw '@' (postgres://u:p@ss@h/db)
+// is hidden whole. Something after the password that also holds an '@'
+// is hidden too: over-redacting is the safe side.
+var passwordInURL = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s]*:)\S*@`)
+
+// passwordKV matches a password=value pair (keyword/value DSN, URL query
+// parameter), any case, with optional spaces around '=' as libpq allows.
+// The value is a single-quoted string with backslash escapes (libpq's
+// syntax; unterminated: to the end of the text), a double-quoted one, or
+// else everything up to the next space.
+var passwordKV = regexp.MustCompile(`(?i)(\bpassword\s*=\s*)(?:'(?:[^'\\]|\\.)*(?:'|$)|"(?:[^"\\]|\\.)*(?:"|$)|\S*)`)
 
 // redactedError hides credentials that a driver may echo from a URL.
 type redactedError struct {
@@ -41,12 +53,17 @@ type redactedError struct {
 func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Unwrap() error { return e.err }
 
-// redact removes a password embedded in a connection URL from err's text.
+// redact removes the passwords of connection URLs and password=value
+// pairs from err's text.
 func redact(err error) error {
 	if err == nil {
 		return nil
 	}
-	msg := passwordInURL.ReplaceAllString(err.Error(), "${1}xxxxx@")
-	msg = regexp.MustCompile(`password=\S+`).ReplaceAllString(msg, "password=xxxxx")
-	return &redactedError{msg: msg, err: err}
+	return &redactedError{msg: redactString(err.Error()), err: err}
+}
+
+// redactString is redact on a string.
+func redactString(s string) string {
+	s = passwordKV.ReplaceAllString(s, "${1}xxxxx")
+	return passwordInURL.ReplaceAllString(s, "${1}xxxxx@")
 }

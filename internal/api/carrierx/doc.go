@@ -20,8 +20,12 @@
 //   - The error body always has at least one entry in errors; field is null
 //     when the problem is not tied to a field; reference_sid is null.
 //   - Create: parent_sid defaults to the caller's home partner; an unknown
-//     or invisible parent_sid is a 422 naming parent_sid. password is
-//     accepted and not stored yet. Money may be sent as a JSON string or
+//     or invisible parent_sid is a 422 naming parent_sid, byte-identical
+//     for both whatever else is wrong with the body (parent_sid is
+//     resolved before the rest of the body is looked at). password is
+//     refused with a 422 naming password ("partner logins are not
+//     supported yet: create a user for this partner instead"): storing
+//     partner login passwords is future work. Money may be sent as a JSON string or
 //     number and is always answered as a string.
 //   - PATCH/PUT: a string field sent as null is cleared; attributes and
 //     callbacks must be objects of strings (a null member deletes the key
@@ -39,8 +43,10 @@
 //     tag or *; a list, a weak tag or garbage is 400; a stale one is 412.
 //   - Lists: limit is 1..1000 (0 is a 400). An empty after= selects cursor
 //     mode from the start, so that pagination.next walks by cursor rather
-//     than by offset. pagination links use http unless the connection is
-//     TLS (X-Forwarded-Proto is not trusted) and the request's Host.
+//     than by offset. pagination links use the request's Host and http
+//     unless the connection is TLS; X-Forwarded-Proto (http or https) is
+//     followed only when New was given TrustProxyHeaders(true) (serve's
+//     --trust-proxy-headers), never by default.
 //     include_fields is applied before exclude_fields when both are given.
 //   - OAuth (/oauth/token, /oauth/token/{partner_sid}): bodies are
 //     application/x-www-form-urlencoded only (else 415; the sub-partner
@@ -59,7 +65,9 @@
 //     name, client_id, date_created and date_expiration_access_token.
 //     DELETE /oauth/tokens/{token_sid} follows the hub: the caller's own
 //     tokens, or those of a user the caller may manage; anything else 404.
-//   - available_scopes is every scope (hub.AllScopes) until the hub can say
-//     which scopes a partner may grant. parent_sid is shown to a caller that
+//   - available_scopes is the scopes the partner may grant: every scope
+//     (hub.AllScopes) for the root; for any other partner the scopes of
+//     hub.RolePartnerSupervisor, sorted (the highest role a non-root
+//     partner's users can hold). parent_sid is shown to a caller that
 //     cannot see the parent: it is part of the child's own object.
 package carrierx

@@ -2,6 +2,7 @@ package carrierx_test
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -85,6 +86,43 @@ func TestInvisibleIsMissing(t *testing.T) {
 	})
 }
 
+// TestInvisibleParentIsMissing: POST /partners with a parent_sid the
+// caller cannot see answers byte for byte like one that names no partner
+// (or is not a SID), whatever else is wrong with the body; before, an
+// invalid body told the two apart (an invisible parent got the body's
+// validation error).
+func TestInvisibleParentIsMissing(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, e *env) {
+		a := e.partner(e.root, "A")
+		b := e.partner(e.root, "B")
+		bChild := e.partner(b, "B1")
+		tok := token(a)
+		bodies := []string{
+			`{"company_name":"X","parent_sid":%q}`,               // valid
+			`{"parent_sid":%q}`,                                  // company_name missing
+			`{"name":"no company","parent_sid":%q}`,              // company_name missing
+			`{"company_name":"X","bogus":1,"parent_sid":%q}`,     // unknown key
+			`{"company_name":"X","balance":"5","parent_sid":%q}`, // read-only key
+			`{"company_name":7,"parent_sid":%q}`,                 // wrong type
+			`{"company_name":"X","password":"p","parent_sid":%q}`,
+			`{"company_name":"X","charge_at":"1.23456","parent_sid":%q}`,
+		}
+		for _, body := range bodies {
+			missing := e.do(t, req{method: "POST", path: "/core/v2/partners", token: tok, body: fmt.Sprintf(body, hub.NewSID())})
+			missing.wantError(t, 422, "parent_sid")
+			for _, sid := range []string{b.SID, bChild.SID, e.root.SID, "not-a-sid"} {
+				r := e.do(t, req{method: "POST", path: "/core/v2/partners", token: tok, body: fmt.Sprintf(body, sid)})
+				if r.status != missing.status || !bytes.Equal(r.body, missing.body) {
+					t.Fatalf("%s with parent_sid %s:\n%d %s\nmissing:\n%d %s", body, sid, r.status, r.body, missing.status, missing.body)
+				}
+			}
+		}
+		// A visible parent still reaches the body's own errors.
+		e.do(t, req{method: "POST", path: "/core/v2/partners", token: tok, body: `{"parent_sid":"` + a.SID + `"}`}).wantError(t, 422, "company_name")
+	})
+}
+
 func TestRequestShapeErrors(t *testing.T) {
 	t.Parallel()
 	engines(t, func(t *testing.T, e *env) {
@@ -125,7 +163,7 @@ func TestCreateAndDelete(t *testing.T) {
 		a := e.partner(e.root, "A")
 		tok := token(a)
 		r := e.do(t, req{method: "POST", path: "/core/v2/partners", token: tok, body: `{
-			"company_name": "Sub", "name": "Sam", "login": "sub1", "password": "secret-not-stored",
+			"company_name": "Sub", "name": "Sam", "login": "sub1",
 			"country_code": "CAN", "payment_type": "postpay", "charge_at": "12.5", "prepay_amount": 7,
 			"owner_email": "o@sub.test", "attributes": {"tier": "gold"}, "transformations": [{"a": 1}]}`}).want(t, 200)
 		m := checkPartnerObject(t, r.body)
@@ -136,10 +174,18 @@ func TestCreateAndDelete(t *testing.T) {
 				t.Errorf("%s = %#v, want %#v", k, m[k], v)
 			}
 		}
-		if bytes.Contains(r.body, []byte("secret")) {
+		sub := m["partner_sid"].(string)
+
+		// A password is refused, not silently dropped, and never echoed.
+		pw := e.do(t, req{method: "POST", path: "/core/v2/partners", token: tok, body: `{"company_name":"Pw","login":"pw1","password":"secret-not-stored"}`})
+		pm := pw.wantError(t, 422, "password")
+		if msg, _ := pm["errors"].([]any)[0].(map[string]any)["message"].(string); msg != "partner logins are not supported yet: create a user for this partner instead" {
+			t.Errorf("password message = %q", msg)
+		}
+		if bytes.Contains(pw.body, []byte("secret")) {
 			t.Error("the password came back")
 		}
-		sub := m["partner_sid"].(string)
+		e.do(t, req{method: "POST", path: "/core/v2/partners", token: tok, body: `{"company_name":"Pw","login":"pw1"}`}).want(t, 200) // pw1 was not taken
 
 		// parent_sid places the new partner under a visible parent.
 		r = e.do(t, req{method: "POST", path: "/core/v2/partners", token: tok, body: `{"company_name":"SubSub","parent_sid":"` + sub + `"}`}).want(t, 200)

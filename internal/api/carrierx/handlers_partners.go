@@ -57,10 +57,26 @@ func (a *api) writePartner(w http.ResponseWriter, r *http.Request, p *hub.Partne
 // createPartner serves POST /core/v2/partners: 200 with the new partner.
 // parent_sid places it under a visible partner (default: the caller's home
 // partner); an unknown or invisible parent_sid is a 422 naming the field.
+//
+// parent_sid is resolved, with the caller's visibility, before anything
+// else in the body is decoded or validated: a missing and an invisible
+// parent then get the same answer byte for byte whatever else is wrong
+// with the body, so the answer cannot tell which SIDs exist.
 func (a *api) createPartner(w http.ResponseWriter, r *http.Request, pr hub.Principal) {
 	obj, ok := a.readObject(w, r)
 	if !ok {
 		return
+	}
+	parentID := pr.PartnerID
+	if raw, sent := obj["parent_sid"]; sent {
+		sid, err := decodeString("parent_sid", raw)
+		if err == nil {
+			parentID, err = a.visibleParentID(r.Context(), pr, sid)
+		}
+		if err != nil {
+			a.writeError(w, r, err, fromBody)
+			return
+		}
 	}
 	in, err := decodePartnerInput(obj, createSet, nil)
 	if err != nil {
@@ -69,16 +85,10 @@ func (a *api) createPartner(w http.ResponseWriter, r *http.Request, pr hub.Princ
 	}
 	var p hub.Partner
 	in.apply(&p, true)
-	p.ParentID = pr.PartnerID
-	if _, sent := obj["parent_sid"]; sent {
-		p.ParentID, err = a.partnerIDBySID(r.Context(), in.parentID)
-	}
-	var created *hub.Partner
-	if err == nil {
-		created, err = a.svc.CreatePartner(r.Context(), pr, &p)
-	}
-	if hub.IsKind(err, hub.NotFound) { // the parent is missing or invisible
-		err = hub.InvalidField("parent_sid", "partner not found")
+	p.ParentID = parentID
+	created, err := a.svc.CreatePartner(r.Context(), pr, &p)
+	if hub.IsKind(err, hub.NotFound) { // the parent vanished or became invisible
+		err = errParentNotFound()
 	}
 	if err != nil {
 		a.writeError(w, r, publicFields(err), fromBody)
@@ -87,15 +97,25 @@ func (a *api) createPartner(w http.ResponseWriter, r *http.Request, pr hub.Princ
 	a.writePartner(w, r, created, nil)
 }
 
-// partnerIDBySID translates a partner_sid to the id the hub takes. It
-// does not check visibility: the hub method it feeds does, with the same
-// NotFound for a missing and an invisible partner.
+// errParentNotFound is the one answer for a parent_sid that is not a SID,
+// names no partner, or names one the caller cannot see.
+func errParentNotFound() error { return hub.InvalidField("parent_sid", "partner not found") }
+
+// visibleParentID translates a parent_sid to the id the hub takes,
+// checking that the caller sees that partner (the hub's own rule,
+// Principal.SeesPath); a missing and an invisible partner both give
+// errParentNotFound. It does not require partners.read (hub.Service.Partner
+// would), so a caller holding only partners.create can still name a
+// parent; CreatePartner checks visibility again inside its transaction.
 // TODO(hub): let CreatePartner take the parent as a PartnerKey.
-func (a *api) partnerIDBySID(ctx context.Context, sid string) (int64, error) {
+func (a *api) visibleParentID(ctx context.Context, pr hub.Principal, sid string) (int64, error) {
 	if !hub.IsSID(sid) {
-		return 0, errPartnerNotFound()
+		return 0, errParentNotFound()
 	}
 	p, err := a.svc.Store().Partner(ctx, hub.PartnerKey{SID: sid})
+	if hub.IsKind(err, hub.NotFound) || (err == nil && !pr.SeesPath(p.Path)) {
+		return 0, errParentNotFound()
+	}
 	if err != nil {
 		return 0, err
 	}

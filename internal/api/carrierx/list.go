@@ -187,22 +187,39 @@ func (a *api) listPartners(w http.ResponseWriter, r *http.Request, pr hub.Princi
 		}
 		lastSID = p.SID
 	}
-	writeList(w, r, lr, items, page.HasMore, page.Total, firstSID, lastSID)
+	a.writeList(w, r, lr, items, page.HasMore, page.Total, firstSID, lastSID)
 }
 
 // writeList answers 200 with one page in the list envelope; firstSID and
 // lastSID are the SIDs of the page's first and last items (the cursors of
 // the pagination links).
-func writeList(w http.ResponseWriter, r *http.Request, lr *listRequest, items []any, hasMore bool, total int64, firstSID, lastSID string) {
+func (a *api) writeList(w http.ResponseWriter, r *http.Request, lr *listRequest, items []any, hasMore bool, total int64, firstSID, lastSID string) {
 	writeJSON(w, http.StatusOK, listEnvelope{
 		Count:      len(items),
 		HasMore:    hasMore,
 		Items:      items,
 		Limit:      lr.query.Limit,
 		Offset:     lr.query.Offset,
-		Pagination: pagination(r, lr, hasMore, firstSID, lastSID),
+		Pagination: pagination(r, a.scheme(r), lr, hasMore, firstSID, lastSID),
 		Total:      total,
 	})
+}
+
+// scheme is the client-facing scheme of r: X-Forwarded-Proto when the
+// face trusts proxy headers and it says http or https, else https exactly
+// when the connection is TLS.
+func (a *api) scheme(r *http.Request) string {
+	if a.trustProxy {
+		v, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
+		switch v = strings.ToLower(strings.TrimSpace(v)); v {
+		case "http", "https":
+			return v
+		}
+	}
+	if r.TLS != nil {
+		return "https"
+	}
+	return "http"
 }
 
 // pagination builds the next/previous links: full URLs that repeat the
@@ -210,15 +227,11 @@ func writeList(w http.ResponseWriter, r *http.Request, lr *listRequest, items []
 // cursor mode points after the last item or before the first one. hasMore
 // is the hub's "rows follow in the query's direction" (backwards for
 // before=).
-func pagination(r *http.Request, lr *listRequest, hasMore bool, firstSID, lastSID string) map[string]string {
+func pagination(r *http.Request, scheme string, lr *listRequest, hasMore bool, firstSID, lastSID string) map[string]string {
 	links := map[string]string{}
 	link := func(set func(url.Values)) string {
 		q := r.URL.Query()
 		set(q)
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
 		u := url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path, RawQuery: q.Encode()}
 		return u.String()
 	}

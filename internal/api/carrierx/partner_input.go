@@ -19,7 +19,8 @@ var modifiableKeys = []string{
 }
 
 // createKeys are the keys POST accepts: the create fields and the
-// modifiable ones. password is accepted and, for now, not stored.
+// modifiable ones. password is recognised only to be refused with a clear
+// 422 (errPartnerPassword): partner logins are not supported yet.
 var createKeys = append([]string{
 	"charge_at", "country_code", "login", "parent_sid", "password", "payment_type", "prepay_amount",
 }, modifiableKeys...)
@@ -96,6 +97,12 @@ type partnerInput struct {
 	nullEmails map[string]bool
 }
 
+// errPartnerPassword refuses a password on create: accepting it and not
+// storing it would silently lose it.
+func errPartnerPassword() error {
+	return hub.InvalidField("password", "partner logins are not supported yet: create a user for this partner instead")
+}
+
 // decodePartnerInput checks obj's keys against allowed (422 naming each
 // unknown or read-only key), requires every key of required (PUT), and
 // decodes each value with its type (422 naming the field).
@@ -134,7 +141,7 @@ func decodePartnerInput(obj map[string]json.RawMessage, allowed map[string]bool,
 		case k == "parent_sid":
 			in.parentID, err = decodeString(k, raw)
 		case k == "password":
-			_, err = decodeString(k, raw) // TODO(auth): hash and store
+			err = errPartnerPassword() // TODO(auth): hash and store partner login passwords
 		}
 		var he *hub.Error
 		if err != nil && errors.As(err, &he) {

@@ -58,15 +58,16 @@ var partnerKeys = []string{
 
 // toPartnerJSON renders p; p.ParentSID is "" for the root (null).
 //
-// available_scopes is hub.AllScopes for every partner until the hub can say
-// which scopes a partner may grant.
+// available_scopes is the scopes this partner may grant: every scope for
+// the root, and for any other partner the scopes of
+// hub.RolePartnerSupervisor, the highest role its users can hold.
 func toPartnerJSON(p *hub.Partner) partnerJSON {
 	return partnerJSON{
 		ACLs:               nonNilList(p.ACLs),
 		Address1:           nullable(p.Address1),
 		Address2:           nullable(p.Address2),
 		Attributes:         nonNilMap(p.Attributes),
-		AvailableScopes:    hub.AllScopes,
+		AvailableScopes:    availableScopes(p),
 		Balance:            p.Balance.String(),
 		BillingEmail:       verified(p.BillingEmail, p.BillingEmailVerified),
 		Callbacks:          nonNilMap(p.Callbacks),
@@ -94,6 +95,22 @@ func toPartnerJSON(p *hub.Partner) partnerJSON {
 		Transformations:    nonNilList(p.Transformations),
 		Zip:                nullable(p.Zip),
 	}
+}
+
+// supervisorScopes are the scopes of hub.RolePartnerSupervisor, sorted.
+var supervisorScopes = func() []string {
+	s := hub.RolePartnerSupervisor.Scopes()
+	slices.Sort(s)
+	return s
+}()
+
+// availableScopes is what p may grant: hub.AllScopes for the root (no
+// parent), supervisorScopes for every other partner.
+func availableScopes(p *hub.Partner) []string {
+	if p.ParentID == 0 {
+		return hub.AllScopes
+	}
+	return supervisorScopes
 }
 
 func nullable(s string) *string {

@@ -79,18 +79,33 @@ func Routes() []Route {
 
 // api carries the face's dependencies; handlers are its methods.
 type api struct {
-	svc   *hub.Service
-	authn Authenticator
-	log   *slog.Logger
+	svc        *hub.Service
+	authn      Authenticator
+	log        *slog.Logger
+	trustProxy bool // honour X-Forwarded-Proto (TrustProxyHeaders)
 }
+
+// An Option configures New.
+type Option func(*api)
+
+// TrustProxyHeaders makes the face take the client-facing scheme of its
+// pagination links from X-Forwarded-Proto ("https" or "http"; the first
+// of a comma-separated list). Turn it on only behind a proxy that sets
+// the header itself: without it a client could choose the scheme of the
+// links. Off (the default), the scheme is https exactly when the
+// connection to this server is TLS.
+func TrustProxyHeaders(on bool) Option { return func(a *api) { a.trustProxy = on } }
 
 // New returns the /core/v2 face. It serves full paths under /core/v2/ (the
 // prefix is not stripped). A nil log discards.
-func New(svc *hub.Service, authn Authenticator, log *slog.Logger) http.Handler {
+func New(svc *hub.Service, authn Authenticator, log *slog.Logger, opts ...Option) http.Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	a := &api{svc: svc, authn: authn, log: log}
+	for _, o := range opts {
+		o(a)
+	}
 	mux := http.NewServeMux()
 	allowed := map[string][]string{} // pattern -> methods
 	var patterns []string

@@ -54,7 +54,7 @@ func (a *api) listTokens(w http.ResponseWriter, r *http.Request, pr hub.Principa
 		}
 		lastSID = t.SID
 	}
-	writeList(w, r, lr, items, page.HasMore, page.Total, firstSID, lastSID)
+	a.writeList(w, r, lr, items, page.HasMore, page.Total, firstSID, lastSID)
 }
 
 // revokeToken serves DELETE /core/v2/oauth/tokens/{token_sid}: 204. The
