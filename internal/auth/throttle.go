@@ -112,24 +112,15 @@ func (t *throttle) fail(key string, now time.Time) {
 // done releases one attempt of key reserved by check that did not fail
 // (an error other than bad credentials, or a success that keeps the
 // recorded failures).
-func (t *throttle) done(key string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	f, ok := t.seen[key]
-	if !ok {
-		return
-	}
-	if f.pending > 0 {
-		f.pending--
-	}
-	if f.pending == 0 && f.count == 0 {
-		delete(t.seen, key)
-	}
-}
+func (t *throttle) done(key string) { t.release(key, false) }
 
 // reset releases one attempt of key reserved by check and forgets key's
 // failures (after a success). Other attempts in flight stay reserved.
-func (t *throttle) reset(key string) {
+func (t *throttle) reset(key string) { t.release(key, true) }
+
+// release gives back one reserved attempt of key and, when forget is set,
+// clears its failures; an entry with nothing left is dropped.
+func (t *throttle) release(key string, forget bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	f, ok := t.seen[key]
@@ -139,8 +130,10 @@ func (t *throttle) reset(key string) {
 	if f.pending > 0 {
 		f.pending--
 	}
-	f.count, f.first = 0, time.Time{}
-	if f.pending == 0 {
+	if forget {
+		f.count, f.first = 0, time.Time{}
+	}
+	if f.pending == 0 && f.count == 0 {
 		delete(t.seen, key)
 	}
 }

@@ -85,36 +85,18 @@ func (s *Service) UpdateChannel(ctx context.Context, pr Principal, id int64, ref
 	if err := pr.RequireScope(ScopeChannelsManage); err != nil {
 		return nil, err
 	}
-	var out *Channel
-	err := s.retryStale(ifVersion, func() error {
-		return s.store.Write(ctx, func(tx Tx) error {
-			// Hold the tree still between the visibility check and the write.
-			if err := tx.LockTree(ctx, false); err != nil {
-				return err
-			}
-			cur, err := s.visibleChannel(ctx, tx, pr, id, ref)
-			if err != nil {
-				return err
-			}
-			if err := checkVersion(cur.Version, ifVersion); err != nil {
-				return err
-			}
-			next := *cur
-			if err := change(&next); err != nil {
-				return err
-			}
-			next.ID, next.Ref, next.ClientID, next.PartnerID, next.PartnerPath = cur.ID, cur.Ref, cur.ClientID, cur.PartnerID, cur.PartnerPath
-			next.Version, next.CreatedAt, next.ModifiedAt = cur.Version, cur.CreatedAt, s.now()
-			next.normalize()
-			if err := validateChannel(&next); err != nil {
-				return err
-			}
-			if err := tx.UpdateChannel(ctx, &next); err != nil {
-				return err
-			}
-			out = &next
-			return s.audit(ctx, tx, pr, "update", "channel", idString(next.ID), next.PartnerID, next.PartnerPath, cur, &next)
-		})
+	load := func(tx Tx) (*Channel, error) { return s.visibleChannel(ctx, tx, pr, id, ref) }
+	version := func(ch *Channel) int64 { return ch.Version }
+	return updateVersioned(ctx, s, ifVersion, load, version, change, func(tx Tx, cur, next *Channel) error {
+		next.ID, next.Ref, next.ClientID, next.PartnerID, next.PartnerPath = cur.ID, cur.Ref, cur.ClientID, cur.PartnerID, cur.PartnerPath
+		next.Version, next.CreatedAt, next.ModifiedAt = cur.Version, cur.CreatedAt, s.now()
+		next.normalize()
+		if err := validateChannel(next); err != nil {
+			return err
+		}
+		if err := tx.UpdateChannel(ctx, next); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, pr, "update", "channel", idString(next.ID), next.PartnerID, next.PartnerPath, cur, next)
 	})
-	return out, err
 }

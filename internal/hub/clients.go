@@ -119,37 +119,19 @@ func (s *Service) UpdateClient(ctx context.Context, pr Principal, id int64, ref 
 	if err := pr.RequireScope(ScopeClientsManage); err != nil {
 		return nil, err
 	}
-	var out *Client
-	err := s.retryStale(ifVersion, func() error {
-		return s.store.Write(ctx, func(tx Tx) error {
-			// Hold the tree still between the visibility check and the write.
-			if err := tx.LockTree(ctx, false); err != nil {
-				return err
-			}
-			cur, err := s.visibleClient(ctx, tx, pr, id, ref)
-			if err != nil {
-				return err
-			}
-			if err := checkVersion(cur.Version, ifVersion); err != nil {
-				return err
-			}
-			next := *cur
-			if err := change(&next); err != nil {
-				return err
-			}
-			next.ID, next.Ref, next.PartnerID, next.PartnerPath = cur.ID, cur.Ref, cur.PartnerID, cur.PartnerPath
-			next.Version, next.CreatedAt, next.CreatedBy = cur.Version, cur.CreatedAt, cur.CreatedBy
-			next.ModifiedAt, next.ModifiedBy = s.now(), pr.Actor
-			next.normalize()
-			if err := validateClient(&next); err != nil {
-				return err
-			}
-			if err := tx.UpdateClient(ctx, &next); err != nil {
-				return err
-			}
-			out = &next
-			return s.audit(ctx, tx, pr, "update", "client", idString(next.ID), next.PartnerID, next.PartnerPath, cur, &next)
-		})
+	load := func(tx Tx) (*Client, error) { return s.visibleClient(ctx, tx, pr, id, ref) }
+	version := func(c *Client) int64 { return c.Version }
+	return updateVersioned(ctx, s, ifVersion, load, version, change, func(tx Tx, cur, next *Client) error {
+		next.ID, next.Ref, next.PartnerID, next.PartnerPath = cur.ID, cur.Ref, cur.PartnerID, cur.PartnerPath
+		next.Version, next.CreatedAt, next.CreatedBy = cur.Version, cur.CreatedAt, cur.CreatedBy
+		next.ModifiedAt, next.ModifiedBy = s.now(), pr.Actor
+		next.normalize()
+		if err := validateClient(next); err != nil {
+			return err
+		}
+		if err := tx.UpdateClient(ctx, next); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, pr, "update", "client", idString(next.ID), next.PartnerID, next.PartnerPath, cur, next)
 	})
-	return out, err
 }

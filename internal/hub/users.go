@@ -167,51 +167,34 @@ func (s *Service) UpdateUser(ctx context.Context, pr Principal, id int64, ifVers
 	if err := pr.RequireScope(ScopeUsersManage); err != nil {
 		return nil, err
 	}
-	var out *User
-	err := s.retryStale(ifVersion, func() error {
-		return s.store.Write(ctx, func(tx Tx) error {
-			if err := tx.LockTree(ctx, false); err != nil {
+	load := func(tx Tx) (*User, error) { return s.manageableUser(ctx, tx, pr, id) }
+	version := func(u *User) int64 { return u.Version }
+	return updateVersioned(ctx, s, ifVersion, load, version, change, func(tx Tx, cur, next *User) error {
+		next.ID, next.PartnerID, next.ClientID = cur.ID, cur.PartnerID, cur.ClientID
+		next.OwnerPartnerID, next.OwnerPartnerPath = cur.OwnerPartnerID, cur.OwnerPartnerPath
+		next.Version, next.CreatedAt, next.LastLoginAt, next.ModifiedAt = cur.Version, cur.CreatedAt, cur.LastLoginAt, s.now()
+		if err := validateUser(next); err != nil {
+			return err
+		}
+		if next.Role != cur.Role {
+			if pr.outranks(next.Role) {
+				return Errorf(Forbidden, "cannot grant the role %q, which ranks above your own", next.Role)
+			}
+			if cur.ID == pr.UserID {
+				return Errorf(Forbidden, "a user cannot change its own role")
+			}
+			if err := s.checkUserHome(ctx, tx, pr, next); err != nil {
 				return err
 			}
-			cur, err := s.manageableUser(ctx, tx, pr, id)
-			if err != nil {
-				return err
+		}
+		if err := tx.UpdateUser(ctx, next); err != nil {
+			if IsKind(err, Conflict) && !errors.Is(err, ErrStale) {
+				return fieldConflict("username", "is already taken")
 			}
-			if err := checkVersion(cur.Version, ifVersion); err != nil {
-				return err
-			}
-			next := *cur
-			if err := change(&next); err != nil {
-				return err
-			}
-			next.ID, next.PartnerID, next.ClientID = cur.ID, cur.PartnerID, cur.ClientID
-			next.OwnerPartnerID, next.OwnerPartnerPath = cur.OwnerPartnerID, cur.OwnerPartnerPath
-			next.Version, next.CreatedAt, next.LastLoginAt, next.ModifiedAt = cur.Version, cur.CreatedAt, cur.LastLoginAt, s.now()
-			if err := validateUser(&next); err != nil {
-				return err
-			}
-			if next.Role != cur.Role {
-				if pr.outranks(next.Role) {
-					return Errorf(Forbidden, "cannot grant the role %q, which ranks above your own", next.Role)
-				}
-				if cur.ID == pr.UserID {
-					return Errorf(Forbidden, "a user cannot change its own role")
-				}
-				if err := s.checkUserHome(ctx, tx, pr, &next); err != nil {
-					return err
-				}
-			}
-			if err := tx.UpdateUser(ctx, &next); err != nil {
-				if IsKind(err, Conflict) && !errors.Is(err, ErrStale) {
-					return fieldConflict("username", "is already taken")
-				}
-				return err
-			}
-			out = &next
-			return s.audit(ctx, tx, pr, "update", "user", idString(next.ID), cur.OwnerPartnerID, cur.OwnerPartnerPath, cur, &next)
-		})
+			return err
+		}
+		return s.audit(ctx, tx, pr, "update", "user", idString(next.ID), cur.OwnerPartnerID, cur.OwnerPartnerPath, cur, next)
 	})
-	return out, err
 }
 
 // manageableUser returns a visible user whose role does not rank above the

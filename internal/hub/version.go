@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"context"
 	"errors"
 	"math/rand/v2"
 	"time"
@@ -41,4 +42,40 @@ func (s *Service) retryStale(ifVersion int64, fn func() error) error {
 		wait := min(time.Millisecond<<min(i, 6), maxStaleBackoff)
 		time.Sleep(rand.N(wait) + time.Millisecond)
 	}
+}
+
+// updateVersioned is the cycle every versioned update shares, in one write
+// transaction retried on lost races (see retryStale): hold the shared tree
+// lock (authorization is by tree path, so no move may slip in), load the
+// current object through load (which authorizes it), enforce ifVersion,
+// apply change to a copy, and let finish validate, write and audit the
+// copy. It returns the written copy. Partners do not use it: a partner
+// update may move the partner and then needs the exclusive lock.
+func updateVersioned[T any](ctx context.Context, s *Service, ifVersion int64, load func(Tx) (*T, error), version func(*T) int64,
+	change func(*T) error, finish func(tx Tx, cur, next *T) error) (*T, error) {
+	var out *T
+	err := s.retryStale(ifVersion, func() error {
+		return s.store.Write(ctx, func(tx Tx) error {
+			if err := tx.LockTree(ctx, false); err != nil {
+				return err
+			}
+			cur, err := load(tx)
+			if err != nil {
+				return err
+			}
+			if err := checkVersion(version(cur), ifVersion); err != nil {
+				return err
+			}
+			next := *cur
+			if err := change(&next); err != nil {
+				return err
+			}
+			if err := finish(tx, cur, &next); err != nil {
+				return err
+			}
+			out = &next
+			return nil
+		})
+	})
+	return out, err
 }
