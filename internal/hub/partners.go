@@ -105,6 +105,19 @@ func (s *Service) newPartner(in *Partner) *Partner {
 	return &p
 }
 
+// VisibleParent resolves the parent a new partner would be created
+// under: the partner with key when the caller may see it, else NotFound,
+// the same for a missing and an invisible one. It needs partners.create
+// rather than partners.read (naming a parent is part of creating under
+// it), so a face can resolve a parent before it validates anything else
+// and a body's errors cannot tell an invisible parent from a missing one.
+func (s *Service) VisibleParent(ctx context.Context, pr Principal, key PartnerKey) (*Partner, error) {
+	if err := pr.RequireScope(ScopePartnersCreate); err != nil {
+		return nil, err
+	}
+	return s.visiblePartner(ctx, s.store, pr, key, "parent partner")
+}
+
 // Partner returns the partner with the given key when the caller may see
 // it; a missing and an invisible partner give the same NotFound. A visible
 // partner without the partners.read scope is Forbidden.

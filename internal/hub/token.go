@@ -18,6 +18,7 @@ type Token struct {
 	UserID           int64
 	PartnerID        int64  // where the token acts: the user's home or a visible sub-partner
 	PartnerPath      string // that partner's path, filled by the store on reads
+	PartnerSID       string // that partner's SID, filled by the store on reads and by issuing
 	Name             string
 	OAuthClientID    string   // the OAuth client_id the token was issued to, free text
 	Scopes           []string // a subset of the user's role scopes, sorted

@@ -95,7 +95,13 @@ func (s *Service) issueTokenThen(ctx context.Context, pr Principal, partner Part
 			if err != nil {
 				return err
 			}
-			t.PartnerID, t.PartnerPath = p.ID, p.Path
+			t.PartnerID, t.PartnerPath, t.PartnerSID = p.ID, p.Path, p.SID
+		} else {
+			home, err := tx.Partner(ctx, PartnerKey{ID: pr.PartnerID})
+			if err != nil {
+				return err
+			}
+			t.PartnerSID = home.SID
 		}
 		if also != nil {
 			if err := also(tx); err != nil {
@@ -279,4 +285,21 @@ func (s *Service) RefreshToken(ctx context.Context, refresh string, ttl time.Dur
 		revoked.RevokedAt = &now
 		return s.audit(ctx, tx, pr, "refresh", "token", old.SID, old.PartnerID, old.PartnerPath, cur, &revoked)
 	})
+}
+
+// OwnToken returns one of the caller's own tokens by its SID; any other
+// token, and a principal without a user, get NotFound. It needs
+// tokens.manage.
+func (s *Service) OwnToken(ctx context.Context, pr Principal, sid string) (*Token, error) {
+	if err := pr.RequireScope(ScopeTokensManage); err != nil {
+		return nil, err
+	}
+	if pr.UserID == 0 || !IsSID(sid) {
+		return nil, notFound("token")
+	}
+	t, err := s.store.Token(ctx, sid)
+	if IsKind(err, NotFound) || (err == nil && t.UserID != pr.UserID) {
+		return nil, notFound("token")
+	}
+	return t, err
 }

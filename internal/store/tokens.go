@@ -12,13 +12,13 @@ import (
 const tokenFrom = `tokens t JOIN partners p ON p.id = t.partner_id`
 
 const tokenColumns = `t.id, t.sid, t.user_id, t.partner_id, p.path, t.name, t.oauth_client_id, t.scopes,
-	t.created_at, t.expires_at, t.refresh_expires_at, t.revoked_at, t.last_access_at, t.last_access_ip`
+	t.created_at, t.expires_at, t.refresh_expires_at, t.revoked_at, t.last_access_at, t.last_access_ip, p.sid`
 
 func scanToken(row rowScanner) (hub.Token, error) {
 	var t hub.Token
 	var rev, last sql.NullTime
 	err := row.Scan(&t.ID, &t.SID, &t.UserID, &t.PartnerID, &t.PartnerPath, &t.Name, &t.OAuthClientID, jsonScan[[]string]{&t.Scopes},
-		&t.CreatedAt, &t.ExpiresAt, &t.RefreshExpiresAt, &rev, &last, &t.LastAccessIP)
+		&t.CreatedAt, &t.ExpiresAt, &t.RefreshExpiresAt, &rev, &last, &t.LastAccessIP, &t.PartnerSID)
 	t.CreatedAt, t.ExpiresAt, t.RefreshExpiresAt = t.CreatedAt.UTC(), t.ExpiresAt.UTC(), t.RefreshExpiresAt.UTC()
 	t.RevokedAt, t.LastAccessAt = timePtr(rev), timePtr(last)
 	if t.Scopes == nil {

@@ -40,12 +40,7 @@ func (a *api) getPartner(w http.ResponseWriter, r *http.Request, pr hub.Principa
 
 // writePartner answers 200 with the rendered partner and its ETag.
 func (a *api) writePartner(w http.ResponseWriter, r *http.Request, p *hub.Partner, sel *fieldSelection) {
-	obj, err := a.renderPartner(r.Context(), p)
-	if err != nil {
-		a.writeError(w, r, err, fromQuery)
-		return
-	}
-	out, err := sel.apply(obj)
+	out, err := sel.apply(toPartnerJSON(p))
 	if err != nil {
 		a.writeError(w, r, err, fromQuery)
 		return
@@ -101,19 +96,13 @@ func (a *api) createPartner(w http.ResponseWriter, r *http.Request, pr hub.Princ
 // names no partner, or names one the caller cannot see.
 func errParentNotFound() error { return hub.InvalidField("parent_sid", "partner not found") }
 
-// visibleParentID translates a parent_sid to the id the hub takes,
-// checking that the caller sees that partner (the hub's own rule,
-// Principal.SeesPath); a missing and an invisible partner both give
-// errParentNotFound. It does not require partners.read (hub.Service.Partner
-// would), so a caller holding only partners.create can still name a
-// parent; CreatePartner checks visibility again inside its transaction.
-// TODO(hub): let CreatePartner take the parent as a PartnerKey.
+// visibleParentID translates a parent_sid to the id the hub takes through
+// hub.Service.VisibleParent: a malformed, missing and invisible SID all
+// give errParentNotFound. CreatePartner checks visibility again inside its
+// transaction.
 func (a *api) visibleParentID(ctx context.Context, pr hub.Principal, sid string) (int64, error) {
-	if !hub.IsSID(sid) {
-		return 0, errParentNotFound()
-	}
-	p, err := a.svc.Store().Partner(ctx, hub.PartnerKey{SID: sid})
-	if hub.IsKind(err, hub.NotFound) || (err == nil && !pr.SeesPath(p.Path)) {
+	p, err := a.svc.VisibleParent(ctx, pr, hub.PartnerKey{SID: sid})
+	if hub.IsKind(err, hub.NotFound) {
 		return 0, errParentNotFound()
 	}
 	if err != nil {

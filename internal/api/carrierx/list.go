@@ -171,10 +171,6 @@ func (a *api) listPartners(w http.ResponseWriter, r *http.Request, pr hub.Princi
 	for i := range page.Items {
 		ptrs[i] = &page.Items[i]
 	}
-	if err := a.fillParentSIDs(ctx, ptrs...); err != nil {
-		a.writeError(w, r, err, fromQuery)
-		return
-	}
 	items := make([]any, len(ptrs))
 	firstSID, lastSID := "", ""
 	for i, p := range ptrs {

@@ -42,12 +42,7 @@ func (a *api) issueToken(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err, fromQuery)
 		return
 	}
-	sids, err := a.partnerSIDsByID(ctx, it.Token.PartnerID)
-	if err != nil {
-		a.writeError(w, r, err, fromQuery)
-		return
-	}
-	writeIssued(w, it, sids[it.Token.PartnerID])
+	writeIssued(w, it)
 }
 
 // grant runs the grant the form names. Form problems are 400 naming the
@@ -132,15 +127,15 @@ func (a *api) issueTokenForPartner(w http.ResponseWriter, r *http.Request, pr hu
 		a.writeError(w, r, err, fromQuery)
 		return
 	}
-	writeIssued(w, it, key.SID)
+	writeIssued(w, it)
 }
 
 // writeIssued answers 200 with a new token and its secrets, which must not
 // be cached (RFC 6749 section 5.1).
-func writeIssued(w http.ResponseWriter, it *hub.IssuedToken, partnerSID string) {
+func writeIssued(w http.ResponseWriter, it *hub.IssuedToken) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
-	writeJSON(w, http.StatusOK, toTokenJSON(&it.Token, partnerSID, it.Access, it.Refresh))
+	writeJSON(w, http.StatusOK, toTokenJSON(&it.Token, it.Access, it.Refresh))
 }
 
 // expiresIn reads access_token_expires_in: a positive whole number of

@@ -1,7 +1,6 @@
 package carrierx
 
 import (
-	"context"
 	"time"
 
 	"github.com/partnerhub/partnerhub/internal/hub"
@@ -44,9 +43,9 @@ var tokenListFields = map[string]string{
 	"token_sid":                    "sid",
 }
 
-// toTokenJSON renders t, homed at partnerSID; access and refresh are the
+// toTokenJSON renders t (partner_sid is t.PartnerSID); access and refresh are the
 // plaintexts at issue, "" in listings (shown as null).
-func toTokenJSON(t *hub.Token, partnerSID, access, refresh string) tokenJSON {
+func toTokenJSON(t *hub.Token, access, refresh string) tokenJSON {
 	scopes := t.Scopes
 	if scopes == nil {
 		scopes = []string{}
@@ -60,7 +59,7 @@ func toTokenJSON(t *hub.Token, partnerSID, access, refresh string) tokenJSON {
 		DateLastAccessed:           datePtr(t.LastAccessAt),
 		IPLastAccessed:             nullable(t.LastAccessIP),
 		Name:                       nullable(t.Name),
-		PartnerSID:                 partnerSID,
+		PartnerSID:                 t.PartnerSID,
 		RefreshToken:               nullable(refresh),
 		Scopes:                     scopes,
 		TokenSID:                   t.SID,
@@ -77,24 +76,4 @@ func datePtr(t *time.Time) *string {
 	}
 	s := date(*t)
 	return &s
-}
-
-// partnerSIDsByID returns the partner_sid of each partner id, reading each
-// distinct id once through the store. A token's partner is always one its
-// user may act at, so this reveals nothing.
-// TODO(hub): a PartnerSID on hub.Token filled by the store's select (its
-// join on partners is already there) would remove these reads.
-func (a *api) partnerSIDsByID(ctx context.Context, ids ...int64) (map[int64]string, error) {
-	out := make(map[int64]string, len(ids))
-	for _, id := range ids {
-		if _, ok := out[id]; ok {
-			continue
-		}
-		p, err := a.svc.Store().Partner(ctx, hub.PartnerKey{ID: id})
-		if err != nil {
-			return nil, err
-		}
-		out[id] = p.SID
-	}
-	return out, nil
 }

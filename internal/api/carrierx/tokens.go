@@ -32,20 +32,11 @@ func (a *api) listTokens(w http.ResponseWriter, r *http.Request, pr hub.Principa
 		a.writeError(w, r, err, fromQuery)
 		return
 	}
-	ids := make([]int64, len(page.Items))
-	for i := range page.Items {
-		ids[i] = page.Items[i].PartnerID
-	}
-	sids, err := a.partnerSIDsByID(ctx, ids...)
-	if err != nil {
-		a.writeError(w, r, err, fromQuery)
-		return
-	}
 	items := make([]any, len(page.Items))
 	firstSID, lastSID := "", ""
 	for i := range page.Items {
 		t := &page.Items[i]
-		if items[i], err = lr.fields.apply(toTokenJSON(t, sids[t.PartnerID], "", "")); err != nil {
+		if items[i], err = lr.fields.apply(toTokenJSON(t, "", "")); err != nil {
 			a.writeError(w, r, err, fromQuery)
 			return
 		}
@@ -73,21 +64,17 @@ func (a *api) revokeToken(w http.ResponseWriter, r *http.Request, pr hub.Princip
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// tokenCursor resolves a token_sid cursor of the caller's token list.
-// TODO(hub): cursors by SID (or a Service.Token(ctx, pr, sid)) would keep
-// this ownership check out of the face.
+// tokenCursor resolves a token_sid cursor of the caller's token list
+// through hub.Service.OwnToken: anything but one of the caller's own
+// tokens is a 400.
 func (a *api) tokenCursor(pr hub.Principal) cursorFunc {
 	return func(ctx context.Context, name, sid string) (int64, error) {
 		if sid == "" {
 			return 0, nil
 		}
-		bad := queryError(name, "is not the token_sid of a token in this list")
-		if !hub.IsSID(sid) || pr.UserID == 0 {
-			return 0, bad
-		}
-		t, err := a.svc.Store().Token(ctx, sid)
-		if hub.IsKind(err, hub.NotFound) || (err == nil && t.UserID != pr.UserID) {
-			return 0, bad
+		t, err := a.svc.OwnToken(ctx, pr, sid)
+		if hub.IsKind(err, hub.NotFound) {
+			return 0, queryError(name, "is not the token_sid of a token in this list")
 		}
 		if err != nil {
 			return 0, err

@@ -52,3 +52,27 @@ func testPartnerChangeRules(t *testing.T, f *fixture) {
 		t.Fatalf("own edit with unchanged parent_assigned_acls: %v", err)
 	}
 }
+
+// testVisibleParent: resolving a would-be parent needs partners.create only
+// and answers a missing and an invisible partner alike.
+func testVisibleParent(t *testing.T, f *fixture) {
+	a := f.child(t, f.root, "A")
+	a1 := f.child(t, a, "A1")
+	b := f.child(t, f.root, "B")
+	creator := principal(a)
+	creator.Scopes = []string{hub.ScopePartnersCreate}
+	if p, err := f.svc.VisibleParent(f.ctx, creator, hub.PartnerKey{SID: a1.SID}); err != nil || p.ID != a1.ID {
+		t.Fatalf("visible parent with partners.create only: %+v %v", p, err)
+	}
+	_, errSibling := f.svc.VisibleParent(f.ctx, creator, hub.PartnerKey{SID: b.SID})
+	_, errMissing := f.svc.VisibleParent(f.ctx, creator, hub.PartnerKey{SID: hub.NewSID()})
+	wantKind(t, errSibling, hub.NotFound, "an invisible parent")
+	wantKind(t, errMissing, hub.NotFound, "a missing parent")
+	if errSibling.Error() != errMissing.Error() {
+		t.Fatalf("invisible %q and missing %q parents differ", errSibling, errMissing)
+	}
+	reader := principal(a)
+	reader.Scopes = []string{hub.ScopePartnersRead}
+	_, err := f.svc.VisibleParent(f.ctx, reader, hub.PartnerKey{ID: a1.ID})
+	wantKind(t, err, hub.Forbidden, "resolving a parent without partners.create")
+}

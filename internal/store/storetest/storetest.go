@@ -39,6 +39,7 @@ func Run(t *testing.T, open Opener) {
 		{"TreeProperties", testTreeProperties},
 		{"ConcurrentOpposingMoves", testConcurrentMoves},
 		{"PartnerChangeRules", testPartnerChangeRules},
+		{"VisibleParent", testVisibleParent},
 		{"UpdateRacesMove", testUpdateRacesMove},
 		{"ScopesForbidden", testScopesForbidden},
 		{"Users", testUsers},

@@ -23,6 +23,14 @@ func testTokens(t *testing.T, f *fixture) {
 		t.Fatal(err)
 	}
 	tok := it.Token
+	if tok.PartnerSID != a.SID {
+		t.Fatalf("issued token partner sid %q, want %q", tok.PartnerSID, a.SID)
+	}
+	if own, err := svc.OwnToken(f.ctx, hub.Principal{UserID: u.ID, Scopes: []string{hub.ScopeTokensManage}}, tok.SID); err != nil || own.ID != tok.ID || own.PartnerSID != a.SID {
+		t.Fatalf("own token: %+v %v", own, err)
+	}
+	_, err = svc.OwnToken(f.ctx, hub.Principal{UserID: u.ID + 1000, Scopes: []string{hub.ScopeTokensManage}}, tok.SID)
+	wantKind(t, err, hub.NotFound, "another user's token through OwnToken")
 	if !hub.IsSID(tok.SID) || tok.UserID != u.ID || tok.PartnerID != a.ID || strings.Join(tok.Scopes, ",") != hub.ScopePartnersRead ||
 		!tok.ExpiresAt.Equal(tok.CreatedAt.Add(hub.DefaultTokenTTL)) || len(it.Access) != 43 || len(it.Refresh) != 43 || it.Access == it.Refresh {
 		t.Fatalf("issued: %+v", it)
