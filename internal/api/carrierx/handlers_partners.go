@@ -156,10 +156,9 @@ func (a *api) updatePartner(w http.ResponseWriter, r *http.Request, pr hub.Princ
 		a.writeError(w, r, err, fromBody)
 		return
 	}
+	// The hub refuses parent_assigned_acls changed by the partner itself
+	// (sending the stored value back is fine).
 	updated, err := a.svc.UpdatePartner(r.Context(), pr, key, ifVersion, func(p *hub.Partner) error {
-		if err := in.checkParentAssigned(pr, p); err != nil {
-			return err
-		}
 		in.apply(p, replace)
 		return nil
 	})

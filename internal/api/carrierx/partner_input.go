@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"maps"
-	"slices"
 
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
@@ -155,20 +154,15 @@ func decodePartnerInput(obj map[string]json.RawMessage, allowed map[string]bool,
 }
 
 // apply writes the input onto p. Nested objects are merged key by key
-// unless replace is set; arrays are replaced whole. A changed e-mail
-// address becomes unverified.
+// unless replace is set; arrays are replaced whole. (A changed e-mail
+// address becomes unverified by the hub's rule.)
 func (in *partnerInput) apply(p *hub.Partner, replace bool) {
 	for k, v := range in.strings {
 		f := stringFields[k](p)
-		if verified := emailVerified[k]; verified != nil {
-			if in.nullEmails[k] && !*verified(p) {
-				continue // null is how the pending address was shown: keep it
-			}
-			if *f != v {
-				*verified(p) = false
-			}
+		if verified := emailVerified[k]; verified != nil && in.nullEmails[k] && !*verified(p) {
+			continue // null is how the pending address was shown: keep it
 		}
-		*f = v
+		*f = v // a changed address becomes unverified in the hub
 	}
 	for k, v := range in.lists {
 		*listFields[k](p) = v
@@ -192,20 +186,4 @@ func (in *partnerInput) apply(p *hub.Partner, replace bool) {
 	if m, ok := in.money["prepay_amount"]; ok {
 		p.PrepayAmount = m
 	}
-}
-
-// checkParentAssigned refuses a change of parent_assigned_acls made by the
-// partner itself: only an ancestor may set them. Sending the stored value
-// unchanged is allowed, so a GET-modify-PUT round trip works.
-func (in *partnerInput) checkParentAssigned(pr hub.Principal, cur *hub.Partner) error {
-	next, ok := in.lists["parent_assigned_acls"]
-	if !ok || pr.PartnerID != cur.ID {
-		return nil
-	}
-	a, _ := json.Marshal(nonNilList(cur.ParentAssignedACLs))
-	b, _ := json.Marshal(next)
-	if slices.Equal(a, b) {
-		return nil
-	}
-	return hub.InvalidField("parent_assigned_acls", "may only be set by an ancestor partner, not by the partner itself")
 }
