@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/partnerhub/partnerhub/internal/auth"
 	"github.com/partnerhub/partnerhub/internal/hub"
@@ -140,6 +141,18 @@ func (e *envDefaults) bool(key string, def bool) bool {
 	return b
 }
 
+func (e *envDefaults) duration(key string, def time.Duration) time.Duration {
+	v := e.getenv(key)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil && e.err == nil {
+		e.err = fmt.Errorf("%s=%q is not a duration (e.g. 1s, 500ms, 0)", key, v)
+	}
+	return d
+}
+
 // parse parses args and validates the shared flags.
 func (c *common) parse(fs *flag.FlagSet, env *envDefaults, args []string) error {
 	if env.err != nil {
@@ -173,7 +186,7 @@ func (c *common) open(ctx context.Context, opt store.Options) (*store.DB, error)
 
 // service returns the domain service over db, with the tree depth bound
 // and the argon2id password hasher.
-func (c *common) service(db *store.DB) *hub.Service {
+func (c *common) service(db hub.Store) *hub.Service {
 	svc := hub.NewService(db, c.maxDepth)
 	svc.SetPasswordHasher(auth.Argon2id{})
 	return svc

@@ -9,6 +9,8 @@ import (
 
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
 	"github.com/partnerhub/partnerhub/internal/auth"
+	"github.com/partnerhub/partnerhub/internal/hub"
+	"github.com/partnerhub/partnerhub/internal/readcache"
 	"github.com/partnerhub/partnerhub/internal/server"
 	"github.com/partnerhub/partnerhub/internal/store"
 )
@@ -22,11 +24,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	maxBody := fs.Int("max-body-bytes", env.int("PARTNERHUB_MAX_BODY_BYTES", 1<<20), "largest accepted request body (env PARTNERHUB_MAX_BODY_BYTES)")
 	trustProxy := fs.Bool("trust-proxy-headers", env.bool("PARTNERHUB_TRUST_PROXY_HEADERS", false),
 		"take the client-facing scheme from X-Forwarded-Proto (for pagination links); only behind a TLS proxy that sets it (env PARTNERHUB_TRUST_PROXY_HEADERS)")
+	cacheTTL := fs.Duration("cache-ttl", env.duration("PARTNERHUB_CACHE_TTL", time.Second),
+		"longest time a cached read may lag a change this process did not make (another replica, a command-line tool); 0 turns the read cache off (env PARTNERHUB_CACHE_TTL)")
 	if err := c.parse(fs, env, args); err != nil {
 		return err
 	}
 	if *maxBody < 1 {
 		return errors.New("--max-body-bytes must be positive")
+	}
+	if *cacheTTL < 0 || *cacheTTL > time.Minute {
+		return errors.New("--cache-ttl must be between 0 and 1m")
 	}
 	log := c.logger(stderr)
 	db, err := c.open(ctx, store.Options{})
@@ -36,7 +43,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer db.Close()
 	log.Info("database ready", "engine", db.Dialect())
 
-	svc := c.service(db)
+	var st hub.Store = db
+	if *cacheTTL > 0 {
+		st = readcache.New(db, readcache.Options{TTL: *cacheTTL})
+	}
+	svc := c.service(st)
+	log.Info("read cache", "ttl", cacheTTL.String())
 	creds, err := bootstrap(ctx, svc, getenv(adminPasswordEnv), false)
 	switch {
 	case isAlreadyBootstrapped(err):

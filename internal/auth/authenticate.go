@@ -134,7 +134,8 @@ func (a *Authenticator) secret(ctx context.Context, ip string, check func() (hub
 // Basic authenticates a username and password from ip. A verification is
 // cached for CacheTTL, but every reuse checks that the user's version is
 // unchanged, so a new password, a role change or a deactivation takes
-// effect at once. The username's and the IP's throttles reserve the
+// effect at once (within the service's read cache TTL, when the change was
+// made by another process). The username's and the IP's throttles reserve the
 // attempt before the (slow) password check, so concurrent guesses count
 // against the limit while they are in flight.
 func (a *Authenticator) Basic(ctx context.Context, username, password, ip string) (hub.Principal, error) {

@@ -94,6 +94,11 @@ type Scope struct {
 // Tx is one read-write transaction.
 type Tx interface {
 	Reader
+	Writer
+}
+
+// Writer is the write side of a transaction.
+type Writer interface {
 	// LockTree serializes tree changes: exclusive for moves, shared for
 	// every other write that authorizes by a tree path, taken before the
 	// visibility check, so no move can slip between the check and the

@@ -1,0 +1,113 @@
+package readcache
+
+import (
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/partnerhub/partnerhub/internal/hub"
+)
+
+// clonePartner copies p deeply enough that no change to the copy reaches
+// p: the maps, the lists and the JSON values inside them.
+func clonePartner(p *hub.Partner) *hub.Partner {
+	c := *p
+	clonePartnerInPlace(&c)
+	return &c
+}
+
+func clonePartnerInPlace(p *hub.Partner) {
+	p.ChargeAt = clonePtr(p.ChargeAt)
+	p.PrepayAmount = clonePtr(p.PrepayAmount)
+	p.Attributes = maps.Clone(p.Attributes)
+	p.Callbacks = maps.Clone(p.Callbacks)
+	p.Settings = cloneObject(p.Settings)
+	p.ACLs = cloneObjects(p.ACLs)
+	p.ParentAssignedACLs = cloneObjects(p.ParentAssignedACLs)
+	p.Transformations = cloneObjects(p.Transformations)
+}
+
+func clonePage(page hub.Page[hub.Partner]) hub.Page[hub.Partner] {
+	items := slices.Clone(page.Items)
+	for i := range items {
+		clonePartnerInPlace(&items[i])
+	}
+	page.Items = items
+	return page
+}
+
+func cloneUser(u *hub.User) *hub.User {
+	c := *u
+	c.LastLoginAt = clonePtr(u.LastLoginAt)
+	return &c
+}
+
+func cloneToken(t *hub.Token) *hub.Token {
+	c := *t
+	c.Scopes = slices.Clone(t.Scopes)
+	c.RevokedAt = clonePtr(t.RevokedAt)
+	c.LastAccessAt = clonePtr(t.LastAccessAt)
+	return &c
+}
+
+func cloneAPIKeyCredentials(k *hub.APIKeyCredentials) *hub.APIKeyCredentials {
+	c := *k
+	c.Key.Scopes = slices.Clone(k.Key.Scopes)
+	c.Key.LastUsedAt = clonePtr(k.Key.LastUsedAt)
+	c.Key.ExpiresAt = clonePtr(k.Key.ExpiresAt)
+	c.Key.RevokedAt = clonePtr(k.Key.RevokedAt)
+	c.Creator = clonePtr(k.Creator)
+	return &c
+}
+
+// clonePtr copies the value behind p (nil stays nil).
+func clonePtr[T hub.Money | time.Time | hub.KeyCreator](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	return &c
+}
+
+func cloneObjects(l []map[string]any) []map[string]any {
+	if l == nil {
+		return nil
+	}
+	c := make([]map[string]any, len(l))
+	for i, m := range l {
+		c[i] = cloneObject(m)
+	}
+	return c
+}
+
+func cloneObject(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	c := make(map[string]any, len(m))
+	for k, v := range m {
+		c[k] = cloneValue(v)
+	}
+	return c
+}
+
+// cloneValue copies a decoded JSON value: objects and arrays are copied,
+// scalars are immutable.
+func cloneValue(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		return cloneObject(x)
+	case []any:
+		c := make([]any, len(x))
+		for i, e := range x {
+			c[i] = cloneValue(e)
+		}
+		return c
+	case []map[string]any:
+		return cloneObjects(x)
+	case []string:
+		return slices.Clone(x)
+	default:
+		return v
+	}
+}

@@ -1,0 +1,228 @@
+// Package readcache is an in-memory, read-through cache in front of a
+// hub.Store: the reads every request makes (the credential, its user, the
+// caller's and the target's partner, a repeated list page) are answered
+// from memory while nothing has changed.
+//
+// Coherence. Every entry is stamped with the store generation read before
+// its database read. Every write transaction made through this Store that
+// can change a cached answer bumps the generation after it ends, which
+// invalidates every entry at once (a write only of access metadata, such
+// as a token's last-access time, evicts just the entries it touched). A
+// read that starts after Write has returned therefore never sees a value
+// from before that write, and a read racing a write can at worst store an
+// entry that is already stale-stamped. Writes this process does not see
+// (another replica on the same PostgreSQL database, or a command-line
+// tool on the same SQLite file) become visible when the entries they
+// affect expire: no answer is older than Options.TTL.
+//
+// Values handed out are copies; callers may modify them.
+package readcache
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/partnerhub/partnerhub/internal/hub"
+)
+
+// Default bounds of a cache.
+const (
+	DefaultMaxEntries   = 100_000
+	DefaultMaxListItems = 50_000
+)
+
+// Options configures a cache.
+type Options struct {
+	// TTL bounds the age of every answer. It must be positive.
+	TTL time.Duration
+	// MaxEntries bounds the number of cached objects (0: DefaultMaxEntries).
+	MaxEntries int
+	// MaxListItems bounds the number of items held by cached list pages
+	// together (0: DefaultMaxListItems). A page above a quarter of it is
+	// never cached.
+	MaxListItems int
+	// Now is the clock (nil: time.Now); tests set it.
+	Now func() time.Time
+}
+
+// Store is a hub.Store whose hot reads are cached; every other method is
+// the wrapped store's. It is safe for concurrent use.
+type Store struct {
+	hub.Store
+	opt Options
+	gen atomic.Uint64
+
+	mu        sync.RWMutex
+	objects   map[objectKey]entry
+	lists     map[listKey]listEntry
+	listItems int
+	// byToken and byAPIKey find the entries of a token or key by id, for
+	// the evictions of metadata-only writes.
+	byToken  map[int64]objectKey
+	byAPIKey map[int64]objectKey
+
+	hits, misses atomic.Uint64
+}
+
+type entry struct {
+	v       any
+	gen     uint64
+	expires time.Time
+}
+
+type listEntry struct {
+	page    hub.Page[hub.Partner]
+	gen     uint64
+	expires time.Time
+}
+
+// New wraps s. It panics when opt.TTL is not positive: a cache without a
+// bound on staleness is a configuration error (leave the store unwrapped
+// to disable caching).
+func New(s hub.Store, opt Options) *Store {
+	if opt.TTL <= 0 {
+		panic("readcache: TTL must be positive")
+	}
+	if opt.MaxEntries <= 0 {
+		opt.MaxEntries = DefaultMaxEntries
+	}
+	if opt.MaxListItems <= 0 {
+		opt.MaxListItems = DefaultMaxListItems
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	c := &Store{Store: s, opt: opt}
+	c.reset()
+	return c
+}
+
+// Stats reports the cache's hits and misses since it was created.
+func (c *Store) Stats() (hits, misses uint64) { return c.hits.Load(), c.misses.Load() }
+
+// reset empties the cache; the caller holds mu or owns c exclusively.
+func (c *Store) reset() {
+	c.objects = map[objectKey]entry{}
+	c.lists = map[listKey]listEntry{}
+	c.listItems = 0
+	c.byToken = map[int64]objectKey{}
+	c.byAPIKey = map[int64]objectKey{}
+}
+
+// invalidate makes every entry stale: entries being filled by reads that
+// started before it carry the old generation and are never served.
+func (c *Store) invalidate() {
+	c.mu.Lock()
+	c.gen.Add(1)
+	c.reset()
+	c.mu.Unlock()
+}
+
+// Write runs fn through the wrapped store and then invalidates what the
+// transaction may have changed (see the package comment), whether or not
+// it committed: a failed commit may still have taken effect.
+func (c *Store) Write(ctx context.Context, fn func(hub.Tx) error) error {
+	t := &trackingTx{}
+	err := c.Store.Write(ctx, func(tx hub.Tx) error {
+		t.Reader, t.w = tx, tx
+		return fn(t)
+	})
+	switch {
+	case t.changed:
+		c.invalidate()
+	case len(t.touchedTokens)+len(t.touchedKeys)+len(t.touchedUsers) > 0:
+		c.evictTouched(t)
+	}
+	return err
+}
+
+// evictTouched drops the entries whose access metadata t wrote.
+func (c *Store) evictTouched(t *trackingTx) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, id := range t.touchedTokens {
+		if k, ok := c.byToken[id]; ok {
+			delete(c.objects, k)
+			delete(c.byToken, id)
+		}
+	}
+	for _, id := range t.touchedKeys {
+		if k, ok := c.byAPIKey[id]; ok {
+			delete(c.objects, k)
+			delete(c.byAPIKey, id)
+		}
+	}
+	for _, id := range t.touchedUsers {
+		delete(c.objects, objectKey{kind: kindUser, id: id})
+	}
+}
+
+// lookup returns the live entry under k.
+func (c *Store) lookup(k objectKey) (any, bool) {
+	c.mu.RLock()
+	e, ok := c.objects[k]
+	c.mu.RUnlock()
+	if ok && e.gen == c.gen.Load() && c.opt.Now().Before(e.expires) {
+		c.hits.Add(1)
+		return e.v, true
+	}
+	c.misses.Add(1)
+	return nil, false
+}
+
+// store keeps v under k, stamped with gen, the generation read before v
+// was read. An entry of an older generation is dropped.
+func (c *Store) store(k objectKey, v any, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen.Load() {
+		return
+	}
+	if len(c.objects) >= c.opt.MaxEntries {
+		c.shrinkObjects()
+	}
+	c.objects[k] = entry{v: v, gen: gen, expires: c.opt.Now().Add(c.opt.TTL)}
+	switch x := v.(type) {
+	case *hub.Token:
+		c.byToken[x.ID] = k
+	case *hub.APIKeyCredentials:
+		c.byAPIKey[x.Key.ID] = k
+	}
+}
+
+// shrinkObjects drops an arbitrary eighth of the objects (map order), so
+// that a full cache costs one sweep per MaxEntries/8 insertions.
+func (c *Store) shrinkObjects() {
+	drop := max(len(c.objects)/8, 1)
+	for k := range c.objects {
+		if drop == 0 {
+			break
+		}
+		delete(c.objects, k)
+		drop--
+	}
+	// The id indexes may now point at dropped keys; evictions through them
+	// then delete nothing, which is harmless. Rebuild them when they have
+	// grown beyond the objects they index.
+	if len(c.byToken)+len(c.byAPIKey) > len(c.objects) {
+		c.byToken, c.byAPIKey = map[int64]objectKey{}, map[int64]objectKey{}
+		for k, e := range c.objects {
+			switch x := e.v.(type) {
+			case *hub.Token:
+				c.byToken[x.ID] = k
+			case *hub.APIKeyCredentials:
+				c.byAPIKey[x.Key.ID] = k
+			}
+		}
+	}
+}
+
+// Size reports the number of cached objects and of items held by cached
+// list pages.
+func (c *Store) Size() (objects, listItems int) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.objects), c.listItems
+}

@@ -1,0 +1,159 @@
+package readcache
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/partnerhub/partnerhub/internal/filter"
+	"github.com/partnerhub/partnerhub/internal/hub"
+)
+
+// objectKind tells the cached reads apart.
+type objectKind uint8
+
+const (
+	kindPartnerID objectKind = iota + 1
+	kindPartnerSID
+	kindPartnerRef
+	kindUser
+	kindToken  // by access hash
+	kindAPIKey // by prefix
+)
+
+// objectKey names one cached object: id for the numeric lookups, s for
+// the textual ones.
+type objectKey struct {
+	kind objectKind
+	id   int64
+	s    string
+}
+
+// listKey names one cached list page: the subtree and the query's
+// canonical text.
+type listKey struct {
+	path  string
+	query string
+}
+
+// cached answers k from the cache, or reads it with fetch and caches it.
+// Errors (NotFound included) are never cached. clone copies a value so
+// that the cached one is never shared with a caller.
+func cached[T any](c *Store, k objectKey, fetch func() (*T, error), clone func(*T) *T) (*T, error) {
+	if v, ok := c.lookup(k); ok {
+		return clone(v.(*T)), nil
+	}
+	gen := c.gen.Load()
+	v, err := fetch()
+	if err != nil {
+		return nil, err
+	}
+	c.store(k, v, gen)
+	return clone(v), nil
+}
+
+// Partner is the wrapped store's Partner, cached by the key it is asked by.
+func (c *Store) Partner(ctx context.Context, key hub.PartnerKey) (*hub.Partner, error) {
+	var k objectKey
+	switch {
+	case key.ID != 0:
+		k = objectKey{kind: kindPartnerID, id: key.ID}
+	case key.SID != "":
+		k = objectKey{kind: kindPartnerSID, s: key.SID}
+	case key.Ref != "":
+		k = objectKey{kind: kindPartnerRef, s: key.Ref}
+	default:
+		return c.Store.Partner(ctx, key)
+	}
+	return cached(c, k, func() (*hub.Partner, error) { return c.Store.Partner(ctx, key) }, clonePartner)
+}
+
+// User is the wrapped store's User, cached by id.
+func (c *Store) User(ctx context.Context, id int64) (*hub.User, error) {
+	return cached(c, objectKey{kind: kindUser, id: id},
+		func() (*hub.User, error) { return c.Store.User(ctx, id) }, cloneUser)
+}
+
+// TokenByAccessHash is the wrapped store's, cached by the hash.
+func (c *Store) TokenByAccessHash(ctx context.Context, accessHash string) (*hub.Token, error) {
+	return cached(c, objectKey{kind: kindToken, s: accessHash},
+		func() (*hub.Token, error) { return c.Store.TokenByAccessHash(ctx, accessHash) }, cloneToken)
+}
+
+// APIKeyByPrefix is the wrapped store's, cached by the prefix.
+func (c *Store) APIKeyByPrefix(ctx context.Context, prefix string) (*hub.APIKeyCredentials, error) {
+	return cached(c, objectKey{kind: kindAPIKey, s: prefix},
+		func() (*hub.APIKeyCredentials, error) { return c.Store.APIKeyByPrefix(ctx, prefix) }, cloneAPIKeyCredentials)
+}
+
+// ListPartners is the wrapped store's, cached by subtree and query; a
+// shuffled order is never cached.
+func (c *Store) ListPartners(ctx context.Context, path string, q hub.ListQuery) (hub.Page[hub.Partner], error) {
+	if q.Shuffle {
+		return c.Store.ListPartners(ctx, path, q)
+	}
+	k := listKey{path: path, query: queryKey(q)}
+	c.mu.RLock()
+	e, ok := c.lists[k]
+	c.mu.RUnlock()
+	if ok && e.gen == c.gen.Load() && c.opt.Now().Before(e.expires) {
+		c.hits.Add(1)
+		return clonePage(e.page), nil
+	}
+	c.misses.Add(1)
+	gen := c.gen.Load()
+	page, err := c.Store.ListPartners(ctx, path, q)
+	if err != nil {
+		return page, err
+	}
+	c.storeList(k, page, gen)
+	return clonePage(page), nil
+}
+
+// storeList keeps a page within the MaxListItems budget.
+func (c *Store) storeList(k listKey, page hub.Page[hub.Partner], gen uint64) {
+	weight := len(page.Items) + 1
+	if weight > c.opt.MaxListItems/4 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen.Load() {
+		return
+	}
+	if old, ok := c.lists[k]; ok {
+		c.listItems -= len(old.page.Items) + 1
+		delete(c.lists, k)
+	}
+	for lk, le := range c.lists { // arbitrary (map) order
+		if c.listItems+weight <= c.opt.MaxListItems {
+			break
+		}
+		c.listItems -= len(le.page.Items) + 1
+		delete(c.lists, lk)
+	}
+	c.lists[k] = listEntry{page: page, gen: gen, expires: c.opt.Now().Add(c.opt.TTL)}
+	c.listItems += weight
+}
+
+// queryKey is the canonical text of a list query.
+func queryKey(q hub.ListQuery) string {
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(q.Limit))
+	b.WriteByte(' ')
+	b.WriteString(strconv.Itoa(q.Offset))
+	b.WriteByte(' ')
+	b.WriteString(strconv.FormatInt(q.After, 10))
+	b.WriteByte(' ')
+	b.WriteString(strconv.FormatInt(q.Before, 10))
+	for _, o := range q.Order {
+		b.WriteByte(' ')
+		b.WriteString(strconv.Quote(o.Field))
+		if o.Desc {
+			b.WriteString(" desc")
+		}
+	}
+	b.WriteString(" | ")
+	b.WriteString(filter.Key(q.Filter))
+	return b.String()
+}
