@@ -44,8 +44,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	log.Info("database ready", "engine", db.Dialect())
 
 	var st hub.Store = db
+	var cacheStats func() (uint64, uint64)
 	if *cacheTTL > 0 {
-		st = readcache.New(db, readcache.Options{TTL: *cacheTTL})
+		cache := readcache.New(db, readcache.Options{TTL: *cacheTTL})
+		st, cacheStats = cache, cache.Stats
 	}
 	svc := c.service(st)
 	log.Info("read cache", "ttl", cacheTTL.String())
@@ -64,6 +66,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Logger:       log,
 		Ready:        db.Ping,
 		DBStats:      db.Stats,
+		CacheStats:   cacheStats,
 		Faces:        []server.Face{{Prefix: carrierx.Prefix, Handler: carrierx.New(svc, authn, log, carrierx.TrustProxyHeaders(*trustProxy))}},
 		MaxBodyBytes: int64(*maxBody),
 		Version:      buildVersion(),

@@ -140,13 +140,21 @@ func methodLabel(method string) string {
 const expositionContentType = "text/plain; version=0.0.4; charset=utf-8"
 
 // handleMetrics serves the Prometheus text exposition of m, the database
-// pool statistics (when dbStats is non-nil) and the build info.
-func handleMetrics(m *metrics, dbStats func() sql.DBStats, version string) http.Handler {
+// pool statistics and the read cache counters (when their functions are
+// non-nil) and the build info.
+func handleMetrics(m *metrics, dbStats func() sql.DBStats, cacheStats func() (hits, misses uint64), version string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var e exposition
 		e.writeHTTP(m.snapshot())
 		if dbStats != nil {
 			e.writeDB(dbStats())
+		}
+		if cacheStats != nil {
+			hits, misses := cacheStats()
+			e.family("partnerhub_read_cache_hits_total", "counter", "Reads answered by the read cache.")
+			e.sample("partnerhub_read_cache_hits_total", "", float64(hits))
+			e.family("partnerhub_read_cache_misses_total", "counter", "Cacheable reads that went to the database.")
+			e.sample("partnerhub_read_cache_misses_total", "", float64(misses))
 		}
 		e.family("partnerhub_build_info", "gauge", "Build information; the value is always 1.")
 		e.sample("partnerhub_build_info", "", 1, "version", version)

@@ -171,6 +171,7 @@ func TestMetricsDBStatsAndVersion(t *testing.T) {
 		DBStats: func() sql.DBStats {
 			return sql.DBStats{OpenConnections: 7, InUse: 3, Idle: 4, WaitCount: 12, WaitDuration: 1500 * time.Millisecond}
 		},
+		CacheStats: func() (uint64, uint64) { return 41, 9 },
 	})
 
 	body := scrape(t, h)
@@ -181,6 +182,8 @@ func TestMetricsDBStatsAndVersion(t *testing.T) {
 		"# TYPE partnerhub_db_idle_connections gauge\npartnerhub_db_idle_connections 4\n",
 		"# TYPE partnerhub_db_wait_count_total counter\npartnerhub_db_wait_count_total 12\n",
 		"# TYPE partnerhub_db_wait_duration_seconds_total counter\npartnerhub_db_wait_duration_seconds_total 1.5\n",
+		"# TYPE partnerhub_read_cache_hits_total counter\npartnerhub_read_cache_hits_total 41\n",
+		"# TYPE partnerhub_read_cache_misses_total counter\npartnerhub_read_cache_misses_total 9\n",
 		"# TYPE partnerhub_build_info gauge\n" + `partnerhub_build_info{version="v1.2.3 \"rc\"\\x"} 1` + "\n",
 	} {
 		if !strings.Contains(body, want) {

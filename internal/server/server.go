@@ -53,6 +53,9 @@ type Deps struct {
 	// DBStats, if non-nil, is sampled on every scrape of GET /metrics to
 	// export connection pool gauges (typically (*sql.DB).Stats).
 	DBStats func() sql.DBStats
+	// CacheStats, if non-nil, is sampled on every scrape of GET /metrics to
+	// export the read cache's hit and miss counters.
+	CacheStats func() (hits, misses uint64)
 	// Faces are the API surfaces mounted under their prefixes.
 	Faces []Face
 	// MaxBodyBytes caps every request body; reads past it fail with
