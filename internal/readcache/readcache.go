@@ -45,6 +45,12 @@ type Options struct {
 	MaxListItems int
 	// Now is the clock (nil: time.Now); tests set it.
 	Now func() time.Time
+	// Publish, if non-nil, is called after every write that invalidated
+	// the cache, once the write has ended, to tell other processes sharing
+	// the database (which call Invalidate in turn); see
+	// store.DB.PublishChange and WatchChanges. It reports its own errors:
+	// a lost notice only leaves the other processes with their TTL.
+	Publish func(ctx context.Context)
 }
 
 // Store is a hub.Store whose hot reads are cached; every other method is
@@ -111,9 +117,10 @@ func (c *Store) reset() {
 	c.byAPIKey = map[int64]objectKey{}
 }
 
-// invalidate makes every entry stale: entries being filled by reads that
-// started before it carry the old generation and are never served.
-func (c *Store) invalidate() {
+// Invalidate makes every entry stale: entries being filled by reads that
+// started before it carry the old generation and are never served. Call it
+// when another process reports a change.
+func (c *Store) Invalidate() {
 	c.mu.Lock()
 	c.gen.Add(1)
 	c.reset()
@@ -131,7 +138,10 @@ func (c *Store) Write(ctx context.Context, fn func(hub.Tx) error) error {
 	})
 	switch {
 	case t.changed:
-		c.invalidate()
+		c.Invalidate()
+		if c.opt.Publish != nil {
+			c.opt.Publish(ctx)
+		}
 	case len(t.touchedTokens)+len(t.touchedKeys)+len(t.touchedUsers) > 0:
 		c.evictTouched(t)
 	}

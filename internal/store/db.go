@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
@@ -21,6 +23,9 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 	close func()
+	// listen configures the connection WatchChanges listens on
+	// (PostgreSQL only; nil on SQLite).
+	listen *pgx.ConnConfig
 }
 
 var _ hub.Store = (*DB)(nil)

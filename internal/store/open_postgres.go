@@ -67,7 +67,7 @@ func openPostgres(ctx context.Context, url string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("PostgreSQL %s:%d: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, redact(err))
 	}
 	sqlDB := stdlib.OpenDBFromPool(pool)
-	db := &DB{reader: reader{q: sqlDB, d: postgresDialect}, write: sqlDB, read: sqlDB}
+	db := &DB{reader: reader{q: sqlDB, d: postgresDialect}, write: sqlDB, read: sqlDB, listen: cfg.ConnConfig.Copy()}
 	db.close = func() { sqlDB.Close(); pool.Close() }
 	return db, nil
 }

@@ -58,6 +58,14 @@ func PostgresURL(t testing.TB) string {
 // at cleanup.
 func Postgres(t testing.TB) *store.DB {
 	t.Helper()
+	return OpenPostgres(t, PostgresSchemaURL(t))
+}
+
+// PostgresSchemaURL creates a fresh schema on the shared test database and
+// returns a URL whose connections use it; the schema is dropped at
+// cleanup. Open it several times to act as several processes.
+func PostgresSchemaURL(t testing.TB) string {
+	t.Helper()
 	base := PostgresURL(t)
 	var b [6]byte
 	_, _ = rand.Read(b[:])
@@ -78,7 +86,13 @@ func Postgres(t testing.TB) *store.DB {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	db, err := store.Open(context.Background(), u.String(), store.Options{ReadConns: 8})
+	return u.String()
+}
+
+// OpenPostgres opens (and migrates) the database at url, closed at cleanup.
+func OpenPostgres(t testing.TB, url string) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), url, store.Options{ReadConns: 8})
 	if err != nil {
 		t.Fatalf("open PostgreSQL: %v", err)
 	}
