@@ -9,7 +9,13 @@ import (
 
 // fieldSelection is the outcome of include_fields / exclude_fields: the
 // object keys to drop from each rendered object. A nil selection keeps all.
-type fieldSelection struct{ drop map[string]bool }
+// drop holds the dropped keys; mask has bit i set when keys[i] (of the key
+// list the selection was parsed against) is dropped, which is what the
+// append encoders read.
+type fieldSelection struct {
+	drop map[string]bool
+	mask uint64
+}
 
 // parseFieldSelection reads include_fields and exclude_fields (and the
 // camelCase includeFields / excludeFields the Python client sends) against
@@ -27,10 +33,14 @@ func parseFieldSelection(q url.Values, keys []string) (*fieldSelection, error) {
 	if include == nil && exclude == nil {
 		return nil, nil
 	}
+	if len(keys) > 64 {
+		panic("carrierx: a field selection covers at most 64 keys")
+	}
 	sel := &fieldSelection{drop: map[string]bool{}}
-	for _, k := range keys {
+	for i, k := range keys {
 		if (include != nil && !slices.Contains(include, k)) || slices.Contains(exclude, k) {
 			sel.drop[k] = true
+			sel.mask |= 1 << uint(i)
 		}
 	}
 	return sel, nil
@@ -62,12 +72,14 @@ func fieldList(q url.Values, keys []string, names ...string) ([]string, error) {
 
 // apply returns obj with the dropped keys removed. Without a selection it
 // returns obj itself, which keeps the struct's fast, ordered encoding;
-// with one it returns a map, which encoding/json also writes sorted.
+// with one it returns a map, which encoding/json also writes sorted. Only
+// the Token object still goes through it; partners are written by
+// appendPartner, which reads mask instead.
 func (s *fieldSelection) apply(obj any) (any, error) {
 	if s == nil {
 		return obj, nil
 	}
-	b, err := json.Marshal(obj)
+	b, err := appendMarshal(nil, obj) // no HTML escaping, as without a selection
 	if err != nil {
 		return nil, err
 	}

@@ -35,18 +35,32 @@ func (a *api) getPartner(w http.ResponseWriter, r *http.Request, pr hub.Principa
 		a.writeError(w, r, err, fromQuery)
 		return
 	}
-	a.writePartner(w, r, p, sel)
+	a.writePartner(w, r, p, sel, a.memo)
 }
 
-// writePartner answers 200 with the rendered partner and its ETag.
-func (a *api) writePartner(w http.ResponseWriter, r *http.Request, p *hub.Partner, sel *fieldSelection) {
-	out, err := sel.apply(toPartnerJSON(p))
+// writePartner answers 200 with the rendered partner and its ETag. memo,
+// when not nil, serves and keeps the full object (it is used only without
+// a field selection, and only for partners as read from the store); write
+// responses pass nil.
+func (a *api) writePartner(w http.ResponseWriter, r *http.Request, p *hub.Partner, sel *fieldSelection, memo *partnerMemo) {
+	bp := getBuffer()
+	defer putBuffer(bp)
+	var b []byte
+	var err error
+	if sel == nil && memo != nil {
+		b, err = memo.appendPartner(*bp, p)
+	} else {
+		b, err = appendPartner(*bp, p, sel)
+	}
+	*bp = b
 	if err != nil {
 		a.writeError(w, r, err, fromQuery)
 		return
 	}
+	b = append(b, '\n')
+	*bp = b
 	setETag(w, p.Version)
-	writeJSON(w, http.StatusOK, out)
+	writeBody(w, http.StatusOK, b)
 }
 
 // createPartner serves POST /core/v2/partners: 200 with the new partner.
@@ -89,7 +103,7 @@ func (a *api) createPartner(w http.ResponseWriter, r *http.Request, pr hub.Princ
 		a.writeError(w, r, publicFields(err), fromBody)
 		return
 	}
-	a.writePartner(w, r, created, nil)
+	a.writePartner(w, r, created, nil, nil)
 }
 
 // errParentNotFound is the one answer for a parent_sid that is not a SID,
@@ -169,7 +183,7 @@ func (a *api) updatePartner(w http.ResponseWriter, r *http.Request, pr hub.Princ
 		a.writeError(w, r, publicFields(err), fromBody)
 		return
 	}
-	a.writePartner(w, r, updated, nil)
+	a.writePartner(w, r, updated, nil, nil)
 }
 
 // deletePartner serves DELETE /core/v2/partners/{partner_sid}: 204 with an

@@ -11,18 +11,6 @@ import (
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
-// listEnvelope is the vendor's list shape; fields in alphabetical order of
-// their JSON names.
-type listEnvelope struct {
-	Count      int               `json:"count"`
-	HasMore    bool              `json:"has_more"`
-	Items      []any             `json:"items"`
-	Limit      int               `json:"limit"`
-	Offset     int               `json:"offset"`
-	Pagination map[string]string `json:"pagination"`
-	Total      int64             `json:"total"`
-}
-
 // listRequest is a parsed CarrierX list query string.
 type listRequest struct {
 	query  hub.ListQuery
@@ -167,38 +155,60 @@ func (a *api) listPartners(w http.ResponseWriter, r *http.Request, pr hub.Princi
 		a.writeError(w, r, err, fromQuery)
 		return
 	}
-	ptrs := make([]*hub.Partner, len(page.Items))
-	for i := range page.Items {
-		ptrs[i] = &page.Items[i]
-	}
-	items := make([]any, len(ptrs))
+	items := page.Items
 	firstSID, lastSID := "", ""
-	for i, p := range ptrs {
-		if items[i], err = lr.fields.apply(toPartnerJSON(p)); err != nil {
+	if len(items) > 0 {
+		firstSID, lastSID = items[0].SID, items[len(items)-1].SID
+	}
+	sel := lr.fields
+	a.writeList(w, r, lr, len(items), func(dst []byte, i int) ([]byte, error) {
+		if sel == nil {
+			return a.memo.appendPartner(dst, &items[i])
+		}
+		return appendPartner(dst, &items[i], sel)
+	}, page.HasMore, page.Total, firstSID, lastSID)
+}
+
+// writeList answers 200 with one page in the vendor's list envelope:
+//
+//	{"count":n,"has_more":b,"items":[...],"limit":l,"offset":o,
+//	 "pagination":{"next":...,"previous":...},"total":t}
+//
+// keys in alphabetical order, followed by "\n", the bytes encoding/json
+// wrote for the envelope struct the face used before. appendItem appends
+// item i (of n); firstSID and lastSID are the SIDs of the page's first and
+// last items (the cursors of the pagination links). A failing item is
+// answered through writeError before anything is written.
+func (a *api) writeList(w http.ResponseWriter, r *http.Request, lr *listRequest, n int, appendItem func(dst []byte, i int) ([]byte, error), hasMore bool, total int64, firstSID, lastSID string) {
+	bp := getBuffer()
+	defer putBuffer(bp)
+	b := append(*bp, `{"count":`...)
+	b = strconv.AppendInt(b, int64(n), 10)
+	b = append(b, `,"has_more":`...)
+	b = strconv.AppendBool(b, hasMore)
+	b = append(b, `,"items":[`...)
+	var err error
+	for i := range n {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if b, err = appendItem(b, i); err != nil {
+			*bp = b
 			a.writeError(w, r, err, fromQuery)
 			return
 		}
-		if i == 0 {
-			firstSID = p.SID
-		}
-		lastSID = p.SID
 	}
-	a.writeList(w, r, lr, items, page.HasMore, page.Total, firstSID, lastSID)
-}
-
-// writeList answers 200 with one page in the list envelope; firstSID and
-// lastSID are the SIDs of the page's first and last items (the cursors of
-// the pagination links).
-func (a *api) writeList(w http.ResponseWriter, r *http.Request, lr *listRequest, items []any, hasMore bool, total int64, firstSID, lastSID string) {
-	writeJSON(w, http.StatusOK, listEnvelope{
-		Count:      len(items),
-		HasMore:    hasMore,
-		Items:      items,
-		Limit:      lr.query.Limit,
-		Offset:     lr.query.Offset,
-		Pagination: pagination(r, a.scheme(r), lr, hasMore, firstSID, lastSID),
-		Total:      total,
-	})
+	b = append(b, `],"limit":`...)
+	b = strconv.AppendInt(b, int64(lr.query.Limit), 10)
+	b = append(b, `,"offset":`...)
+	b = strconv.AppendInt(b, int64(lr.query.Offset), 10)
+	b = append(b, `,"pagination":`...)
+	b = appendStringMap(b, pagination(r, a.scheme(r), lr, hasMore, firstSID, lastSID))
+	b = append(b, `,"total":`...)
+	b = strconv.AppendInt(b, total, 10)
+	b = append(b, "}\n"...)
+	*bp = b
+	writeBody(w, http.StatusOK, b)
 }
 
 // scheme is the client-facing scheme of r: X-Forwarded-Proto when the

@@ -82,7 +82,8 @@ type api struct {
 	svc        *hub.Service
 	authn      Authenticator
 	log        *slog.Logger
-	trustProxy bool // honour X-Forwarded-Proto (TrustProxyHeaders)
+	trustProxy bool         // honour X-Forwarded-Proto (TrustProxyHeaders)
+	memo       *partnerMemo // encoded partners by (ID, Version), read paths only
 }
 
 // An Option configures New.
@@ -102,7 +103,7 @@ func New(svc *hub.Service, authn Authenticator, log *slog.Logger, opts ...Option
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	a := &api{svc: svc, authn: authn, log: log}
+	a := &api{svc: svc, authn: authn, log: log, memo: newPartnerMemo(memoMaxEntries, memoMaxBytes)}
 	for _, o := range opts {
 		o(a)
 	}

@@ -32,20 +32,18 @@ func (a *api) listTokens(w http.ResponseWriter, r *http.Request, pr hub.Principa
 		a.writeError(w, r, err, fromQuery)
 		return
 	}
-	items := make([]any, len(page.Items))
+	items := page.Items
 	firstSID, lastSID := "", ""
-	for i := range page.Items {
-		t := &page.Items[i]
-		if items[i], err = lr.fields.apply(toTokenJSON(t, "", "")); err != nil {
-			a.writeError(w, r, err, fromQuery)
-			return
-		}
-		if i == 0 {
-			firstSID = t.SID
-		}
-		lastSID = t.SID
+	if len(items) > 0 {
+		firstSID, lastSID = items[0].SID, items[len(items)-1].SID
 	}
-	a.writeList(w, r, lr, items, page.HasMore, page.Total, firstSID, lastSID)
+	a.writeList(w, r, lr, len(items), func(dst []byte, i int) ([]byte, error) {
+		obj, err := lr.fields.apply(toTokenJSON(&items[i], "", ""))
+		if err != nil {
+			return dst, err
+		}
+		return appendMarshal(dst, obj)
+	}, page.HasMore, page.Total, firstSID, lastSID)
 }
 
 // revokeToken serves DELETE /core/v2/oauth/tokens/{token_sid}: 204. The

@@ -1,13 +1,12 @@
 package carrierx
 
 import (
-	"slices"
-
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
-// dateLayout is the vendor's timestamp: UTC with milliseconds and Z.
-const dateLayout = "2006-01-02T15:04:05.000Z"
+// This file keeps the face's former, reflection-based rendering of the
+// Partner object and the list envelope: the reference the append encoders
+// (partner_encode.go, writeList) are tested against byte for byte.
 
 // partnerJSON is the CarrierX Partner object. Fields are declared in the
 // alphabetical order of their JSON names, so the encoder writes the keys
@@ -45,15 +44,6 @@ type partnerJSON struct {
 	TechEmail          *string           `json:"tech_email"`
 	Transformations    []map[string]any  `json:"transformations"`
 	Zip                *string           `json:"zip"`
-}
-
-// partnerKeys lists every key of the Partner object, alphabetically.
-var partnerKeys = []string{
-	"acls", "address1", "address2", "attributes", "available_scopes", "balance", "billing_email",
-	"callbacks", "charge_at", "city", "company_name", "country_code", "daily_spending_limit",
-	"daily_spent_amount", "date_created", "display_id", "login", "name", "owner_email",
-	"parent_assigned_acls", "parent_sid", "partner_sid", "payment_type", "phonenumber",
-	"prepay_amount", "spending_limit", "state", "status", "tech_email", "transformations", "zip",
 }
 
 // toPartnerJSON renders p; p.ParentSID is "" for the root (null).
@@ -97,13 +87,6 @@ func toPartnerJSON(p *hub.Partner) partnerJSON {
 	}
 }
 
-// supervisorScopes are the scopes of hub.RolePartnerSupervisor, sorted.
-var supervisorScopes = func() []string {
-	s := hub.RolePartnerSupervisor.Scopes()
-	slices.Sort(s)
-	return s
-}()
-
 // availableScopes is what p may grant: hub.AllScopes for the root (no
 // parent), supervisorScopes for every other partner.
 func availableScopes(p *hub.Partner) []string {
@@ -111,13 +94,6 @@ func availableScopes(p *hub.Partner) []string {
 		return hub.AllScopes
 	}
 	return supervisorScopes
-}
-
-func nullable(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }
 
 // verified shows an e-mail address only once it has been verified.
@@ -150,8 +126,14 @@ func nonNilList(l []map[string]any) []map[string]any {
 	return l
 }
 
-// isPartnerKey reports whether k is a key of the Partner object.
-func isPartnerKey(k string) bool {
-	_, ok := slices.BinarySearch(partnerKeys, k)
-	return ok
+// listEnvelope is the vendor's list shape; fields in alphabetical order of
+// their JSON names.
+type listEnvelope struct {
+	Count      int               `json:"count"`
+	HasMore    bool              `json:"has_more"`
+	Items      []any             `json:"items"`
+	Limit      int               `json:"limit"`
+	Offset     int               `json:"offset"`
+	Pagination map[string]string `json:"pagination"`
+	Total      int64             `json:"total"`
 }

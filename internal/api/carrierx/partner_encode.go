@@ -1,0 +1,485 @@
+package carrierx
+
+import (
+	"encoding/json"
+	"math"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/partnerhub/partnerhub/internal/hub"
+)
+
+// dateLayout is the vendor's timestamp: UTC with milliseconds and Z.
+const dateLayout = "2006-01-02T15:04:05.000Z"
+
+// The CarrierX Partner object is written by appendPartner without
+// reflection. Its bytes are exactly what encoding/json (with
+// SetEscapeHTML(false)) writes for the struct the face used before (kept
+// as the reference in partner_json_test.go): every key always present,
+// in alphabetical order, null where empty.
+
+// partnerField is one key of the Partner object and its value's encoder.
+type partnerField struct {
+	key string
+	enc func(dst []byte, p *hub.Partner) ([]byte, error)
+}
+
+// partnerFields are the keys of the Partner object in alphabetical order,
+// which is the order they are written in.
+//
+// available_scopes is the scopes this partner may grant: every scope for
+// the root, and for any other partner the scopes of
+// hub.RolePartnerSupervisor, the highest role its users can hold.
+// company_name is p.Name and name is the contact person; e-mail addresses
+// are shown only once verified.
+var partnerFields = [...]partnerField{
+	{"acls", func(b []byte, p *hub.Partner) ([]byte, error) { return appendObjectList(b, p.ACLs) }},
+	{"address1", func(b []byte, p *hub.Partner) ([]byte, error) { return appendNullable(b, p.Address1), nil }},
+	{"address2", func(b []byte, p *hub.Partner) ([]byte, error) { return appendNullable(b, p.Address2), nil }},
+	{"attributes", func(b []byte, p *hub.Partner) ([]byte, error) {
+		return appendStringMap(b, p.Attributes), nil
+	}},
+	{"available_scopes", func(b []byte, p *hub.Partner) ([]byte, error) {
+		if p.ParentID == 0 {
+			return append(b, allScopesJSON...), nil
+		}
+		return append(b, supervisorScopesJSON...), nil
+	}},
+	{"balance", func(b []byte, p *hub.Partner) ([]byte, error) { return appendMoney(b, p.Balance), nil }},
+	{"billing_email", func(b []byte, p *hub.Partner) ([]byte, error) {
+		return appendVerified(b, p.BillingEmail, p.BillingEmailVerified), nil
+	}},
+	{"callbacks", func(b []byte, p *hub.Partner) ([]byte, error) { return appendStringMap(b, p.Callbacks), nil }},
+	{"charge_at", func(b []byte, p *hub.Partner) ([]byte, error) { return appendMoneyPtr(b, p.ChargeAt), nil }},
+	{"city", func(b []byte, p *hub.Partner) ([]byte, error) { return appendNullable(b, p.City), nil }},
+	{"company_name", func(b []byte, p *hub.Partner) ([]byte, error) { return appendNullable(b, p.Name), nil }},
+	{"country_code", func(b []byte, p *hub.Partner) ([]byte, error) {
+		return appendNullable(b, p.CountryCode), nil
+	}},
+	{"daily_spending_limit", func(b []byte, p *hub.Partner) ([]byte, error) {
+		return appendMoney(b, p.DailySpendingLimit), nil
+	}},
+	{"daily_spent_amount", func(b []byte, p *hub.Partner) ([]byte, error) { return appendMoney(b, p.DailySpentAmount), nil }},
+	{"date_created", func(b []byte, p *hub.Partner) ([]byte, error) {
+		// The layout writes only digits, '-', ':', '.', 'T' and 'Z':
+		// nothing to escape.
+		b = append(b, '"')
+		b = p.CreatedAt.UTC().AppendFormat(b, dateLayout)
+		return append(b, '"'), nil
+	}},
+	{"display_id", func(b []byte, p *hub.Partner) ([]byte, error) { return appendDisplayID(b, p.ID), nil }},
+	{"login", func(b []byte, p *hub.Partner) ([]byte, error) { return appendNullable(b, p.Login), nil }},
+	{"name", func(b []byte, p *hub.Partner) ([]byte, error) {
+		return appendNullable(b, p.ContactName), nil
+	}},
+	{"owner_email", func(b []byte, p *hub.Partner) ([]byte, error) {
+		return appendVerified(b, p.OwnerEmail, p.OwnerEmailVerified), nil
+	}},
+	{"parent_assigned_acls", func(b []byte, p *hub.Partner) ([]byte, error) {
+		return appendObjectList(b, p.ParentAssignedACLs)
+	}},
+	{"parent_sid", func(b []byte, p *hub.Partner) ([]byte, error) { return appendNullable(b, p.ParentSID), nil }},
+	{"partner_sid", func(b []byte, p *hub.Partner) ([]byte, error) { return appendString(b, p.SID), nil }},
+	{"payment_type", func(b []byte, p *hub.Partner) ([]byte, error) {
+		return appendNullable(b, p.PaymentType), nil
+	}},
+	{"phonenumber", func(b []byte, p *hub.Partner) ([]byte, error) {
+		return appendNullable(b, p.Phonenumber), nil
+	}},
+	{"prepay_amount", func(b []byte, p *hub.Partner) ([]byte, error) { return appendMoneyPtr(b, p.PrepayAmount), nil }},
+	{"spending_limit", func(b []byte, p *hub.Partner) ([]byte, error) { return appendMoney(b, p.SpendingLimit), nil }},
+	{"state", func(b []byte, p *hub.Partner) ([]byte, error) { return appendNullable(b, p.State), nil }},
+	{"status", func(b []byte, p *hub.Partner) ([]byte, error) { return appendString(b, p.Status), nil }},
+	{"tech_email", func(b []byte, p *hub.Partner) ([]byte, error) {
+		return appendVerified(b, p.TechEmail, p.TechEmailVerified), nil
+	}},
+	{"transformations", func(b []byte, p *hub.Partner) ([]byte, error) {
+		return appendObjectList(b, p.Transformations)
+	}},
+	{"zip", func(b []byte, p *hub.Partner) ([]byte, error) { return appendNullable(b, p.Zip), nil }},
+}
+
+// partnerKeys lists every key of the Partner object, alphabetically.
+var partnerKeys = func() []string {
+	keys := make([]string, len(partnerFields))
+	for i, f := range partnerFields {
+		keys[i] = f.key
+	}
+	return keys
+}()
+
+// partnerKeyPrefixes holds `"key":` for each entry of partnerFields.
+var partnerKeyPrefixes = func() [len(partnerFields)][]byte {
+	var out [len(partnerFields)][]byte
+	for i, f := range partnerFields {
+		out[i] = append(appendString(nil, f.key), ':')
+	}
+	return out
+}()
+
+// supervisorScopes are the scopes of hub.RolePartnerSupervisor, sorted.
+var supervisorScopes = func() []string {
+	s := hub.RolePartnerSupervisor.Scopes()
+	slices.Sort(s)
+	return s
+}()
+
+// allScopesJSON and supervisorScopesJSON are the two possible values of
+// available_scopes, encoded once.
+var (
+	allScopesJSON        = appendStringList(nil, hub.AllScopes)
+	supervisorScopesJSON = appendStringList(nil, supervisorScopes)
+)
+
+// isPartnerKey reports whether k is a key of the Partner object.
+func isPartnerKey(k string) bool {
+	_, ok := slices.BinarySearch(partnerKeys, k)
+	return ok
+}
+
+// appendPartner appends the Partner object of p to dst, without the keys
+// sel drops (a nil sel keeps all). Strings are written as encoding/json
+// writes them with SetEscapeHTML(false), with or without a selection. It
+// fails only when a value of an ACL-like list cannot be encoded
+// (encoding/json's error); the values read from the store always can.
+func appendPartner(dst []byte, p *hub.Partner, sel *fieldSelection) ([]byte, error) {
+	var drop uint64
+	if sel != nil {
+		drop = sel.mask
+	}
+	dst = append(dst, '{')
+	first := true
+	var err error
+	for i := range partnerFields {
+		if drop&(1<<uint(i)) != 0 {
+			continue
+		}
+		if !first {
+			dst = append(dst, ',')
+		}
+		first = false
+		dst = append(dst, partnerKeyPrefixes[i]...)
+		if dst, err = partnerFields[i].enc(dst, p); err != nil {
+			return dst, err
+		}
+	}
+	return append(dst, '}'), nil
+}
+
+// nullable is s, or nil (null) when s is empty.
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// appendNullable writes s as a JSON string, or null when it is empty.
+func appendNullable(dst []byte, s string) []byte {
+	if s == "" {
+		return append(dst, "null"...)
+	}
+	return appendString(dst, s)
+}
+
+// appendVerified writes an e-mail address only once it has been verified.
+func appendVerified(dst []byte, s string, ok bool) []byte {
+	if !ok {
+		return append(dst, "null"...)
+	}
+	return appendNullable(dst, s)
+}
+
+// appendMoney writes m.String() as a JSON string. The digits, '-' and '.'
+// of an amount need no escaping.
+func appendMoney(dst []byte, m hub.Money) []byte {
+	dst = append(dst, '"')
+	v := int64(m)
+	if v == math.MinInt64 { // -v overflows: leave the odd case to Money.String
+		dst = append(dst, m.String()...)
+		return append(dst, '"')
+	}
+	if v < 0 {
+		dst = append(dst, '-')
+		v = -v
+	}
+	whole, frac := v/hub.MoneyScale, v%hub.MoneyScale
+	dst = strconv.AppendInt(dst, whole, 10)
+	if frac != 0 {
+		digits := [4]byte{
+			byte('0' + frac/1000), byte('0' + frac/100%10), byte('0' + frac/10%10), byte('0' + frac%10),
+		}
+		n := len(digits)
+		for digits[n-1] == '0' {
+			n--
+		}
+		dst = append(dst, '.')
+		dst = append(dst, digits[:n]...)
+	}
+	return append(dst, '"')
+}
+
+// appendMoneyPtr writes *m, or null for nil.
+func appendMoneyPtr(dst []byte, m *hub.Money) []byte {
+	if m == nil {
+		return append(dst, "null"...)
+	}
+	return appendMoney(dst, *m)
+}
+
+// appendDisplayID writes hub.DisplayID(id) as a JSON string.
+func appendDisplayID(dst []byte, id int64) []byte {
+	n := id % 100000000
+	if n < 0 { // not an id the store hands out; keep the exact formatting
+		return appendString(dst, hub.DisplayID(id))
+	}
+	dst = append(dst, `"CX`...)
+	var digits [8]byte
+	for i := len(digits) - 1; i >= 0; i-- {
+		digits[i] = byte('0' + n%10)
+		n /= 10
+	}
+	dst = append(dst, digits[:]...)
+	return append(dst, '"')
+}
+
+// appendStringList writes l as a JSON array of strings (null for nil).
+func appendStringList(dst []byte, l []string) []byte {
+	if l == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '[')
+	for i, s := range l {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendString(dst, s)
+	}
+	return append(dst, ']')
+}
+
+// appendStringMap writes m as a JSON object with its keys sorted, as
+// encoding/json does; a nil map is written as {} (the face never shows
+// null for attributes and callbacks).
+func appendStringMap(dst []byte, m map[string]string) []byte {
+	switch len(m) {
+	case 0:
+		return append(dst, "{}"...)
+	case 1:
+		for k, v := range m {
+			dst = append(dst, '{')
+			dst = appendString(dst, k)
+			dst = append(dst, ':')
+			dst = appendString(dst, v)
+			return append(dst, '}')
+		}
+	}
+	var arr [16]string
+	keys := arr[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	dst = append(dst, '{')
+	for i, k := range keys {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendString(dst, k)
+		dst = append(dst, ':')
+		dst = appendString(dst, m[k])
+	}
+	return append(dst, '}')
+}
+
+// appendObjectList writes an ACL-like list; nil is written as [].
+func appendObjectList(dst []byte, l []map[string]any) ([]byte, error) {
+	if len(l) == 0 {
+		return append(dst, "[]"...), nil
+	}
+	dst = append(dst, '[')
+	var err error
+	for i, m := range l {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		if dst, err = appendAnyMap(dst, m); err != nil {
+			return dst, err
+		}
+	}
+	return append(dst, ']'), nil
+}
+
+// appendAny writes an arbitrary JSON value as encoding/json (with
+// SetEscapeHTML(false)) does. The types a JSON decoder produces are
+// written here; any other is handed to encoding/json, whose encoding of a
+// value does not depend on where the value sits.
+func appendAny(dst []byte, v any) ([]byte, error) {
+	switch v := v.(type) {
+	case nil:
+		return append(dst, "null"...), nil
+	case string:
+		return appendString(dst, v), nil
+	case bool:
+		return strconv.AppendBool(dst, v), nil
+	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			break // encoding/json's error
+		}
+		return appendFloat64(dst, v), nil
+	case map[string]any:
+		return appendAnyMap(dst, v)
+	case []any:
+		if v == nil {
+			return append(dst, "null"...), nil
+		}
+		dst = append(dst, '[')
+		var err error
+		for i, e := range v {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			if dst, err = appendAny(dst, e); err != nil {
+				return dst, err
+			}
+		}
+		return append(dst, ']'), nil
+	}
+	return appendMarshal(dst, v)
+}
+
+// appendAnyMap writes m with its keys sorted; nil is null.
+func appendAnyMap(dst []byte, m map[string]any) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var arr [16]string
+	keys := arr[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	dst = append(dst, '{')
+	var err error
+	for i, k := range keys {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendString(dst, k)
+		dst = append(dst, ':')
+		if dst, err = appendAny(dst, m[k]); err != nil {
+			return dst, err
+		}
+	}
+	return append(dst, '}'), nil
+}
+
+// appendFloat64 writes a finite f as encoding/json does: like ES6, the
+// shortest representation, in exponent form only for very small or large
+// magnitudes, with a one-digit negative exponent not zero-padded.
+func appendFloat64(dst []byte, f float64) []byte {
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	dst = strconv.AppendFloat(dst, f, format, -1, 64)
+	if format == 'e' {
+		// clean up e-09 to e-9
+		n := len(dst)
+		if n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
+			dst[n-2] = dst[n-1]
+			dst = dst[:n-1]
+		}
+	}
+	return dst
+}
+
+// appendMarshal appends the encoding/json encoding of v, with
+// SetEscapeHTML(false) and without the Encoder's trailing newline. On
+// failure dst is returned unchanged with the error.
+func appendMarshal(dst []byte, v any) ([]byte, error) {
+	aw := appendWriter{b: dst}
+	enc := json.NewEncoder(&aw)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return dst, err
+	}
+	return aw.b[:len(aw.b)-1], nil
+}
+
+// appendWriter is an io.Writer appending to a byte slice.
+type appendWriter struct{ b []byte }
+
+func (w *appendWriter) Write(p []byte) (int, error) {
+	w.b = append(w.b, p...)
+	return len(p), nil
+}
+
+// safeASCII marks the ASCII bytes encoding/json writes unescaped in a
+// JSON string: all but control characters, '"' and '\\'.
+var safeASCII = func() (t [utf8.RuneSelf]bool) {
+	for b := 0x20; b < utf8.RuneSelf; b++ {
+		t[b] = b != '"' && b != '\\'
+	}
+	return t
+}()
+
+const hexDigits = "0123456789abcdef"
+
+// appendString writes s as a JSON string exactly as encoding/json does with
+// SetEscapeHTML(false): '"' and '\\' backslash-escaped, \b \f \n \r \t
+// as short escapes and other control characters as \u00XX, each byte of invalid UTF-8 as \ufffd, U+2028 and
+// U+2029 as \u2028 and \u2029, and everything else as is.
+func appendString(dst []byte, s string) []byte {
+	safe := &safeASCII
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if b := s[i]; b < utf8.RuneSelf {
+			if safe[b] {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '\\', '"':
+				dst = append(dst, '\\', b)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		c, size := utf8.DecodeRuneInString(s[i:])
+		if c == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		if c == '\u2028' || c == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[c&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
