@@ -22,6 +22,7 @@ func runBootstrap(ctx context.Context, args []string, getenv func(string) string
 		return err
 	}
 	defer db.Close()
+	defer announce(ctx, db)
 	creds, err := bootstrap(ctx, c.service(db), getenv(adminPasswordEnv), *reset)
 	if err != nil {
 		return err

@@ -47,6 +47,7 @@ func runKeys(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer db.Close()
+	defer announce(ctx, db)
 	svc := c.service(db)
 	root, err := db.RootPartner(ctx)
 	if hub.IsKind(err, hub.NotFound) {

@@ -191,3 +191,13 @@ func (c *common) service(db hub.Store) *hub.Service {
 	svc.SetPasswordHasher(auth.Argon2id{})
 	return svc
 }
+
+// announce tells running servers on the same PostgreSQL database that this
+// command may have changed data, so they drop their read caches now rather
+// than within --cache-ttl (deferred by every command that writes; a no-op
+// on SQLite, where servers wait out the TTL).
+func announce(ctx context.Context, db *store.DB) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	_ = db.PublishChange(ctx, "command")
+}

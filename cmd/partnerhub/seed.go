@@ -29,6 +29,7 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer db.Close()
+	defer announce(ctx, db)
 	svc := c.service(db)
 	res, err := seed.Run(ctx, db, svc, cfg, newProgress(stdout))
 	if err != nil {

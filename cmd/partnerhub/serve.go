@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"time"
 
@@ -46,11 +47,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	var st hub.Store = db
 	var cacheStats func() (uint64, uint64)
 	if *cacheTTL > 0 {
-		cache := readcache.New(db, readcache.Options{TTL: *cacheTTL})
+		cache := newReadCache(ctx, db, *cacheTTL, log)
 		st, cacheStats = cache, cache.Stats
 	}
 	svc := c.service(st)
-	log.Info("read cache", "ttl", cacheTTL.String())
 	creds, err := bootstrap(ctx, svc, getenv(adminPasswordEnv), false)
 	switch {
 	case isAlreadyBootstrapped(err):
@@ -79,4 +79,28 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	err = server.Serve(ctx, server.NewHTTPServer(*listen, h, log), ln, 20*time.Second)
 	log.Info("stopped")
 	return err
+}
+
+// newReadCache puts the read cache in front of db. On PostgreSQL the
+// process announces its writes to the other replicas and drops its cache
+// when they announce theirs, until ctx ends.
+func newReadCache(ctx context.Context, db *store.DB, ttl time.Duration, log *slog.Logger) *readcache.Store {
+	origin := hub.NewSID() // this process, among the replicas
+	opt := readcache.Options{TTL: ttl}
+	if db.Dialect() == "postgres" {
+		opt.Publish = func(ctx context.Context) {
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+			defer cancel()
+			if err := db.PublishChange(ctx, origin); err != nil {
+				log.Warn("read cache: could not announce a change to other replicas; they catch up within the TTL", "err", err)
+			}
+		}
+	}
+	cache := readcache.New(db, opt)
+	feed := opt.Publish != nil
+	if feed {
+		go func() { _ = db.WatchChanges(ctx, origin, cache.Invalidate) }()
+	}
+	log.Info("read cache", "ttl", ttl.String(), "replica_change_feed", feed)
+	return cache
 }

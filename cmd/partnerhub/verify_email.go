@@ -50,6 +50,7 @@ func runVerifyEmail(ctx context.Context, args []string, getenv func(string) stri
 		return err
 	}
 	defer db.Close()
+	defer announce(ctx, db)
 	svc := c.service(db)
 	if !*request {
 		p, f, err := svc.VerifyEmail(ctx, *token)
