@@ -142,7 +142,8 @@ func (s *Service) visiblePartner(ctx context.Context, r Reader, pr Principal, ke
 
 // ListPartners lists the subtree of within (0: the caller's home partner),
 // which must be visible to the caller (else NotFound); it needs the
-// partners.read scope (else Forbidden).
+// partners.read scope (else Forbidden). The page is read-only (it may be
+// shared with a cache, see Reader.ListPartners).
 func (s *Service) ListPartners(ctx context.Context, pr Principal, within PartnerKey, q ListQuery) (Page[Partner], error) {
 	if err := q.Validate(); err != nil {
 		return Page[Partner]{}, err

@@ -36,7 +36,8 @@ type Reader interface {
 	// SubtreeHeight returns the greatest depth found in the subtree rooted
 	// at path.
 	SubtreeHeight(ctx context.Context, path string) (int, error)
-	// ListPartners lists the subtree rooted at path (inclusive).
+	// ListPartners lists the subtree rooted at path (inclusive). The page
+	// may be shared with a cache: callers must not modify its items.
 	ListPartners(ctx context.Context, path string, q ListQuery) (Page[Partner], error)
 	// CountChildren counts a partner's direct sub-partners and clients.
 	CountChildren(ctx context.Context, id int64) (partners, clients int64, err error)

@@ -4,10 +4,12 @@ import (
 	"context"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
 	"github.com/partnerhub/partnerhub/internal/auth"
 	"github.com/partnerhub/partnerhub/internal/hub"
+	"github.com/partnerhub/partnerhub/internal/readcache"
 	"github.com/partnerhub/partnerhub/internal/server"
 	"github.com/partnerhub/partnerhub/internal/testdb"
 )
@@ -73,7 +75,9 @@ var ownerEmailAt = map[string]bool{"C": true, "U": true}
 func newFixture(t *testing.T, engine testdb.Engine) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	svc := hub.NewService(engine.Open(t), 0)
+	// Behind the read cache, as `partnerhub serve` runs: a cached answer
+	// must never cross from one caller to another.
+	svc := hub.NewService(readcache.New(engine.Open(t), readcache.Options{TTL: time.Hour, Verify: true}), 0)
 	svc.SetPasswordHasher(auth.Argon2id{})
 	authn := auth.NewAuthenticator(svc, auth.Config{})
 	f := &fixture{t: t, ctx: ctx, svc: svc, authn: authn, missing: map[string]int{}}

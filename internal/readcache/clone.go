@@ -12,11 +12,7 @@ import (
 // p: the maps, the lists and the JSON values inside them.
 func clonePartner(p *hub.Partner) *hub.Partner {
 	c := *p
-	clonePartnerInPlace(&c)
-	return &c
-}
-
-func clonePartnerInPlace(p *hub.Partner) {
+	p = &c
 	p.ChargeAt = clonePtr(p.ChargeAt)
 	p.PrepayAmount = clonePtr(p.PrepayAmount)
 	p.Attributes = maps.Clone(p.Attributes)
@@ -25,15 +21,7 @@ func clonePartnerInPlace(p *hub.Partner) {
 	p.ACLs = cloneObjects(p.ACLs)
 	p.ParentAssignedACLs = cloneObjects(p.ParentAssignedACLs)
 	p.Transformations = cloneObjects(p.Transformations)
-}
-
-func clonePage(page hub.Page[hub.Partner]) hub.Page[hub.Partner] {
-	items := slices.Clone(page.Items)
-	for i := range items {
-		clonePartnerInPlace(&items[i])
-	}
-	page.Items = items
-	return page
+	return p
 }
 
 func cloneUser(u *hub.User) *hub.User {

@@ -16,13 +16,13 @@ import (
 
 func TestSQLite(t *testing.T) {
 	storetest.Run(t, func(t testing.TB) hub.Store {
-		return readcache.New(testdb.SQLite(t), readcache.Options{TTL: time.Hour})
+		return readcache.New(testdb.SQLite(t), readcache.Options{TTL: time.Hour, Verify: true})
 	})
 }
 
 func TestPostgres(t *testing.T) {
 	testdb.PostgresURL(t) // skips, visibly, without a server
 	storetest.Run(t, func(t testing.TB) hub.Store {
-		return readcache.New(testdb.Postgres(t), readcache.Options{TTL: time.Hour})
+		return readcache.New(testdb.Postgres(t), readcache.Options{TTL: time.Hour, Verify: true})
 	})
 }

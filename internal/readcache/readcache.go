@@ -15,7 +15,10 @@
 // tool on the same SQLite file) become visible when the entries they
 // affect expire: no answer is older than Options.TTL.
 //
-// Values handed out are copies; callers may modify them.
+// Objects handed out are copies; callers may modify them. List pages are
+// shared: a page's items, and the maps and slices inside them, must not be
+// modified (the faces only encode them). Options.Verify checks that in
+// tests.
 package readcache
 
 import (
@@ -45,6 +48,10 @@ type Options struct {
 	MaxListItems int
 	// Now is the clock (nil: time.Now); tests set it.
 	Now func() time.Time
+	// Verify makes every list hit check that the cached page is unchanged
+	// since it was stored, and panic if a caller modified it. It is for
+	// tests: it costs an encoding of the page per hit.
+	Verify bool
 	// Publish, if non-nil, is called after every write that invalidated
 	// the cache, once the write has ended, to tell other processes sharing
 	// the database (which call Invalidate in turn); see
@@ -82,6 +89,7 @@ type listEntry struct {
 	page    hub.Page[hub.Partner]
 	gen     uint64
 	expires time.Time
+	sum     [32]byte // with Options.Verify: fingerprint(page) when stored
 }
 
 // New wraps s. It panics when opt.TTL is not positive: a cache without a

@@ -77,8 +77,8 @@ func TestOutsideWriteVisibleAfterTTL(t *testing.T) {
 	})
 }
 
-// Callers own what they get: changing it changes nothing cached.
-func TestValuesAreCopies(t *testing.T) {
+// Callers own the objects they get: changing one changes nothing cached.
+func TestObjectsAreCopies(t *testing.T) {
 	ctx := context.Background()
 	_, _, svc, sys := setup(t, testdb.SQLite, readcache.Options{TTL: time.Hour})
 	p, err := svc.CreatePartner(ctx, sys, &hub.Partner{Name: "P", ParentID: sys.PartnerID,
@@ -98,20 +98,34 @@ func TestValuesAreCopies(t *testing.T) {
 		got.Name = "changed"
 		got.Attributes["tier"] = "changed"
 		got.ACLs[0]["access_control_rules"].([]any)[0] = "changed"
+	}
+}
+
+// List pages are shared; with Verify, a caller that modifies one is caught
+// at the next hit.
+func TestVerifyCatchesModifiedPages(t *testing.T) {
+	ctx := context.Background()
+	_, _, svc, sys := setup(t, testdb.SQLite, readcache.Options{TTL: time.Hour, Verify: true})
+	if _, err := svc.CreatePartner(ctx, sys, &hub.Partner{Name: "P", ParentID: sys.PartnerID,
+		Attributes: map[string]string{"tier": "gold"}}); err != nil {
+		t.Fatal(err)
+	}
+	list := func() hub.Page[hub.Partner] {
 		page, err := svc.ListPartners(ctx, sys, hub.PartnerKey{}, hub.ListQuery{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i := range page.Items {
-			if page.Items[i].Name == "changed" {
-				t.Fatal("a list item shares memory with a returned object")
-			}
-			page.Items[i].Name = "changed"
-			if page.Items[i].Attributes != nil {
-				page.Items[i].Attributes["tier"] = "changed"
-			}
-		}
+		return page
 	}
+	list()
+	page := list() // a hit, unmodified: fine
+	page.Items[1].Attributes["tier"] = "changed"
+	defer func() {
+		if recover() == nil {
+			t.Fatal("a modified page was served without a panic")
+		}
+	}()
+	list()
 }
 
 // Recording a token's last access evicts only that token: the partners

@@ -2,6 +2,8 @@ package readcache
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -87,7 +89,9 @@ func (c *Store) APIKeyByPrefix(ctx context.Context, prefix string) (*hub.APIKeyC
 }
 
 // ListPartners is the wrapped store's, cached by subtree and query; a
-// shuffled order is never cached.
+// shuffled order is never cached. The page is shared with the cache and
+// must not be modified (see the package comment): copying a hundred
+// partners would cost more than the rest of a cached request.
 func (c *Store) ListPartners(ctx context.Context, path string, q hub.ListQuery) (hub.Page[hub.Partner], error) {
 	if q.Shuffle {
 		return c.Store.ListPartners(ctx, path, q)
@@ -98,7 +102,10 @@ func (c *Store) ListPartners(ctx context.Context, path string, q hub.ListQuery) 
 	c.mu.RUnlock()
 	if ok && e.gen == c.gen.Load() && c.opt.Now().Before(e.expires) {
 		c.hits.Add(1)
-		return clonePage(e.page), nil
+		if c.opt.Verify && fingerprint(e.page) != e.sum {
+			panic("readcache: a cached list page was modified by a caller")
+		}
+		return e.page, nil
 	}
 	c.misses.Add(1)
 	gen := c.gen.Load()
@@ -107,7 +114,16 @@ func (c *Store) ListPartners(ctx context.Context, path string, q hub.ListQuery) 
 		return page, err
 	}
 	c.storeList(k, page, gen)
-	return clonePage(page), nil
+	return page, nil
+}
+
+// fingerprint is a hash of everything in page, for Options.Verify.
+func fingerprint(page hub.Page[hub.Partner]) [32]byte {
+	b, err := json.Marshal(page)
+	if err != nil {
+		panic("readcache: fingerprint: " + err.Error())
+	}
+	return sha256.Sum256(b)
 }
 
 // storeList keeps a page within the MaxListItems budget.
@@ -132,7 +148,11 @@ func (c *Store) storeList(k listKey, page hub.Page[hub.Partner], gen uint64) {
 		c.listItems -= len(le.page.Items) + 1
 		delete(c.lists, lk)
 	}
-	c.lists[k] = listEntry{page: page, gen: gen, expires: c.opt.Now().Add(c.opt.TTL)}
+	e := listEntry{page: page, gen: gen, expires: c.opt.Now().Add(c.opt.TTL)}
+	if c.opt.Verify {
+		e.sum = fingerprint(page)
+	}
+	c.lists[k] = e
 	c.listItems += weight
 }
 

@@ -8,10 +8,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
 	"github.com/partnerhub/partnerhub/internal/auth"
 	"github.com/partnerhub/partnerhub/internal/hub"
+	"github.com/partnerhub/partnerhub/internal/readcache"
 	"github.com/partnerhub/partnerhub/internal/seed"
 	"github.com/partnerhub/partnerhub/internal/server"
 	"github.com/partnerhub/partnerhub/internal/store"
@@ -20,8 +22,11 @@ import (
 
 // The face's benchmarks run requests through the real handler (middleware,
 // mux, authentication, domain, database, encoding) and, on the same mux, a
-// baseline route that writes the same bytes from memory. Compare the two
-// ns/op figures of one run: baseline / face is the ratio to report.
+// baseline route that writes the same bytes from memory. Compare the ns/op
+// figures of one run: baseline / face is the ratio to report. "face" is
+// the service as `partnerhub serve` runs it, with the read cache (1s TTL)
+// in front of the store; "face-uncached" goes to the database for every
+// read.
 
 func BenchmarkFaceSQLite(b *testing.B)   { benchFace(b, testdb.SQLite(b)) }
 func BenchmarkFacePostgres(b *testing.B) { benchFace(b, testdb.Postgres(b)) }
@@ -50,8 +55,13 @@ func benchFace(b *testing.B, db *store.DB) {
 		b.Fatal(err)
 	}
 	bearer := "Bearer " + issued.Access
-	authn := auth.NewAuthenticator(svc, auth.Config{})
-	face := carrierx.New(svc, authn, slog.New(slog.DiscardHandler))
+	newFace := func(st hub.Store) http.Handler {
+		svc := hub.NewService(st, hub.DefaultMaxDepth)
+		svc.SetPasswordHasher(auth.Argon2id{})
+		return carrierx.New(svc, auth.NewAuthenticator(svc, auth.Config{}), slog.New(slog.DiscardHandler))
+	}
+	cached := newFace(readcache.New(db, readcache.Options{TTL: time.Second}))
+	uncached := newFace(db)
 
 	// Record the face's answers once; the baseline serves those bytes.
 	getPath := "/core/v2/partners/" + target.SID
@@ -61,7 +71,7 @@ func benchFace(b *testing.B, db *store.DB) {
 		rec := httptest.NewRecorder()
 		req := httptest.NewRequest(http.MethodGet, p, nil)
 		req.Header.Set("Authorization", bearer)
-		face.ServeHTTP(rec, req)
+		uncached.ServeHTTP(rec, req)
 		if rec.Code != http.StatusOK {
 			b.Fatalf("GET %s: %d %s", p, rec.Code, rec.Body)
 		}
@@ -78,7 +88,8 @@ func benchFace(b *testing.B, db *store.DB) {
 	h := server.NewHandler(server.Deps{
 		Logger: slog.New(slog.DiscardHandler),
 		Faces: []server.Face{
-			{Prefix: carrierx.Prefix, Handler: face},
+			{Prefix: carrierx.Prefix, Handler: cached},
+			{Prefix: "/uncached" + carrierx.Prefix, Handler: http.StripPrefix("/uncached", uncached)},
 			{Prefix: "/baseline", Handler: baseline},
 		},
 	})
@@ -98,8 +109,10 @@ func benchFace(b *testing.B, db *store.DB) {
 	}
 	b.Run("GetPartner/baseline", run("/baseline"+getPath, len(recorded[getPath])))
 	b.Run("GetPartner/face", run(getPath, len(recorded[getPath])))
+	b.Run("GetPartner/face-uncached", run("/uncached"+getPath, len(recorded[getPath])))
 	b.Run("FilteredPage100/baseline", run("/baseline"+listPath, len(recorded[listPath])))
 	b.Run("FilteredPage100/face", run(listPath, len(recorded[listPath])))
+	b.Run("FilteredPage100/face-uncached", run("/uncached"+listPath, len(recorded[listPath])))
 }
 
 // discardRecorder is a ResponseWriter that counts the body and keeps

@@ -20,6 +20,7 @@ import (
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
 	"github.com/partnerhub/partnerhub/internal/auth"
 	"github.com/partnerhub/partnerhub/internal/hub"
+	"github.com/partnerhub/partnerhub/internal/readcache"
 	"github.com/partnerhub/partnerhub/internal/server"
 	"github.com/partnerhub/partnerhub/internal/testdb"
 )
@@ -143,7 +144,10 @@ func newEnvWith(t *testing.T, engine string, authn func(*hub.Service, hub.Store)
 	if engine == "postgres" {
 		open = testdb.Postgres
 	}
-	db := open(t)
+	// The store as `partnerhub serve` runs it: behind the read cache, here
+	// with a TTL long enough that only invalidation keeps reads fresh, and
+	// checking that no handler modifies a shared list page.
+	var db hub.Store = readcache.New(open(t), readcache.Options{TTL: time.Hour, Verify: true})
 	svc := hub.NewService(db, 32)
 	root, err := svc.CreateRoot(ctx, &hub.Partner{Name: "Root Co"})
 	if err != nil {
