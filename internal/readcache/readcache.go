@@ -32,8 +32,8 @@ import (
 
 // Default bounds of a cache.
 const (
-	DefaultMaxEntries   = 100_000
-	DefaultMaxListItems = 50_000
+	DefaultMaxEntries   = 20_000
+	DefaultMaxListItems = 20_000
 )
 
 // Options configures a cache.
