@@ -11,8 +11,8 @@ import (
 
 const apiKeyFrom = `api_keys k JOIN partners p ON p.id = k.partner_id`
 
-const apiKeyColumns = `k.id, k.partner_id, p.path, k.name, k.role, k.scopes, k.prefix, k.created_by, k.created_at,
-	k.last_used_at, k.expires_at, k.revoked_at, coalesce(k.creator_user_id, 0)`
+const apiKeyColumns = `k.id, k.partner_id, p.path, k.name, k.role, k.scopes, k.prefix, k.created_by, coalesce(k.created_at, NULL),
+	coalesce(k.last_used_at, NULL), coalesce(k.expires_at, NULL), coalesce(k.revoked_at, NULL), coalesce(k.creator_user_id, 0)`
 
 // apiKeyCredFrom adds to apiKeyFrom the key's creator user and that user's
 // home partner, so authentication reads the key, its partner and its
@@ -29,12 +29,10 @@ func scanAPIKey(row rowScanner) (hub.APIKey, error) {
 // scanAPIKeyWith scans apiKeyColumns plus any extra trailing columns.
 func scanAPIKeyWith(row rowScanner, extra ...any) (hub.APIKey, []any, error) {
 	var k hub.APIKey
-	var used, exp, rev sql.NullTime
 	dest := append([]any{&k.ID, &k.PartnerID, &k.PartnerPath, &k.Name, &k.Role, jsonScan[[]string]{&k.Scopes}, &k.Prefix,
-		&k.CreatedBy, &k.CreatedAt, &used, &exp, &rev, &k.CreatorUserID}, extra...)
+		&k.CreatedBy, timeScan{&k.CreatedAt}, nullTimeScan{&k.LastUsedAt}, nullTimeScan{&k.ExpiresAt}, nullTimeScan{&k.RevokedAt},
+		&k.CreatorUserID}, extra...)
 	err := row.Scan(dest...)
-	k.CreatedAt = k.CreatedAt.UTC()
-	k.LastUsedAt, k.ExpiresAt, k.RevokedAt = timePtr(used), timePtr(exp), timePtr(rev)
 	if k.Scopes == nil {
 		k.Scopes = []string{}
 	}
@@ -84,7 +82,7 @@ func (r reader) APIKeyByPrefix(ctx context.Context, prefix string) (*hub.APIKeyC
 }
 
 func (r reader) ListAPIKeys(ctx context.Context, path string, q hub.ListQuery) (hub.Page[hub.APIKey], error) {
-	return runList(ctx, r, apiKeyList, `p.path >= $1 AND p.path < $2`, []any{path, hub.PathUpperBound(path)}, q, scanAPIKey)
+	return runList(ctx, r, apiKeyList, `p.path >= $1 AND p.path < $2`, []any{path, hub.PathUpperBound(path)}, q, into(scanAPIKey))
 }
 
 func (t *tx) InsertAPIKey(ctx context.Context, k *hub.APIKey, secretHash string) error {

@@ -12,14 +12,13 @@ import (
 // whose partner is gone keeps the path it recorded.
 const auditFrom = `audit_log a LEFT JOIN partners p ON p.id = a.partner_id`
 
-const auditColumns = `a.id, a.at, a.actor, a.principal_partner_id, a.partner_id, a.partner_path,
+const auditColumns = `a.id, coalesce(a.at, NULL), a.actor, a.principal_partner_id, a.partner_id, a.partner_path,
 	a.action, a.object_type, a.object_id, a.before, a.after`
 
 func scanAudit(row rowScanner) (hub.AuditEntry, error) {
 	var e hub.AuditEntry
-	err := row.Scan(&e.ID, &e.At, &e.Actor, &e.PrincipalPartnerID, &e.PartnerID, &e.PartnerPath,
+	err := row.Scan(&e.ID, timeScan{&e.At}, &e.Actor, &e.PrincipalPartnerID, &e.PartnerID, &e.PartnerPath,
 		&e.Action, &e.ObjectType, &e.ObjectID, jsonScan[map[string]any]{&e.Before}, jsonScan[map[string]any]{&e.After})
-	e.At = e.At.UTC()
 	return e, err
 }
 
@@ -37,7 +36,7 @@ var auditList = listSpec{from: auditFrom, columns: auditColumns, id: "a.id", sch
 
 func (r reader) ListAudit(ctx context.Context, path string, q hub.ListQuery) (hub.Page[hub.AuditEntry], error) {
 	return runList(ctx, r, auditList, `coalesce(p.path, a.partner_path) >= $1 AND coalesce(p.path, a.partner_path) < $2`,
-		[]any{path, hub.PathUpperBound(path)}, q, scanAudit)
+		[]any{path, hub.PathUpperBound(path)}, q, into(scanAudit))
 }
 
 // nullJSON encodes an optional field map for a nullable JSON column.

@@ -11,13 +11,12 @@ import (
 const channelFrom = `channels ch JOIN clients c ON c.id = ch.client_id JOIN partners p ON p.id = c.partner_id`
 
 const channelColumns = `ch.id, ch.ref, ch.client_id, c.partner_id, p.path, ch.status, ch.account_mode, ch.phone_number,
-	ch.setup_info, ch.version, ch.created_at, ch.modified_at`
+	ch.setup_info, ch.version, coalesce(ch.created_at, NULL), coalesce(ch.modified_at, NULL)`
 
 func scanChannel(row rowScanner) (hub.Channel, error) {
 	var ch hub.Channel
 	err := row.Scan(&ch.ID, &ch.Ref, &ch.ClientID, &ch.PartnerID, &ch.PartnerPath, &ch.Status, &ch.AccountMode, &ch.PhoneNumber,
-		jsonScan[map[string]any]{&ch.SetupInfo}, &ch.Version, &ch.CreatedAt, &ch.ModifiedAt)
-	ch.CreatedAt, ch.ModifiedAt = ch.CreatedAt.UTC(), ch.ModifiedAt.UTC()
+		jsonScan[map[string]any]{&ch.SetupInfo}, &ch.Version, timeScan{&ch.CreatedAt}, timeScan{&ch.ModifiedAt})
 	return ch, err
 }
 
@@ -52,7 +51,7 @@ func (r reader) Channel(ctx context.Context, id int64, ref string) (*hub.Channel
 
 func (r reader) ListChannels(ctx context.Context, s hub.Scope, q hub.ListQuery) (hub.Page[hub.Channel], error) {
 	where, args := scopeWhere(s)
-	return runList(ctx, r, channelList, where, args, q, scanChannel)
+	return runList(ctx, r, channelList, where, args, q, into(scanChannel))
 }
 
 func (t *tx) InsertChannel(ctx context.Context, ch *hub.Channel) error {

@@ -12,14 +12,13 @@ const clientFrom = `clients c JOIN partners p ON p.id = c.partner_id`
 
 const clientColumns = `c.id, c.ref, c.partner_id, p.path, c.name, c.status, c.version, c.organisation, c.billing_id, c.mid,
 	c.contact_user_id, c.partner_payload, c.max_channels, c.meta_info, c.contact_info,
-	c.created_at, c.modified_at, c.created_by, c.modified_by`
+	coalesce(c.created_at, NULL), coalesce(c.modified_at, NULL), c.created_by, c.modified_by`
 
 func scanClient(row rowScanner) (hub.Client, error) {
 	var c hub.Client
 	err := row.Scan(&c.ID, &c.Ref, &c.PartnerID, &c.PartnerPath, &c.Name, &c.Status, &c.Version, &c.Organisation, &c.BillingID, &c.MID,
 		&c.ContactUserID, &c.PartnerPayload, &c.MaxChannels, jsonScan[map[string]any]{&c.MetaInfo}, jsonScan[map[string]any]{&c.ContactInfo},
-		&c.CreatedAt, &c.ModifiedAt, &c.CreatedBy, &c.ModifiedBy)
-	c.CreatedAt, c.ModifiedAt = c.CreatedAt.UTC(), c.ModifiedAt.UTC()
+		timeScan{&c.CreatedAt}, timeScan{&c.ModifiedAt}, &c.CreatedBy, &c.ModifiedBy)
 	return c, err
 }
 
@@ -72,7 +71,7 @@ func (r reader) Client(ctx context.Context, id int64, ref string) (*hub.Client, 
 
 func (r reader) ListClients(ctx context.Context, s hub.Scope, q hub.ListQuery) (hub.Page[hub.Client], error) {
 	where, args := scopeWhere(s)
-	return runList(ctx, r, clientList, where, args, q, scanClient)
+	return runList(ctx, r, clientList, where, args, q, into(scanClient))
 }
 
 func clientValues(c *hub.Client) ([]any, error) {

@@ -21,6 +21,15 @@ type dialect struct {
 	// lockTree takes the tree lock inside a transaction; nil means the
 	// engine's single writer already serializes every write.
 	lockTree func(ctx context.Context, q querier, exclusive bool) error
+	// unindexed, when set, wraps a column reference so the planner does
+	// not use the column's index for a condition on it (same value).
+	unindexed func(column string) string
+	// bindLimit binds a list's LIMIT and OFFSET as parameters rather than
+	// writing them into the SQL text, so pages of one list shape share one
+	// text (and one prepared statement in the SQLite statement cache).
+	// PostgreSQL keeps literals: its generic plans would not see a bound
+	// LIMIT's value.
+	bindLimit bool
 	// isUnique / isForeignKey / isRetryable classify driver errors.
 	isUnique, isForeignKey, isRetryable func(error) bool
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/partnerhub/partnerhub/internal/filter"
@@ -26,67 +27,185 @@ type listSpec struct {
 func sortable(f filter.Field) bool { return !f.Nullable && f.Type != filter.JSON }
 
 // runList is the one list engine: scope + filter + order + page + total.
-// scope is a trusted WHERE fragment whose placeholders are $1..$len(args).
+// scope is a trusted WHERE fragment whose placeholders are $1..$len(args);
+// scan fills one zero item from a row of spec.columns.
 func runList[T any](ctx context.Context, r reader, spec listSpec, scope string, args []any, q hub.ListQuery,
-	scan func(rowScanner) (T, error)) (hub.Page[T], error) {
+	scan func(rowScanner, *T) error) (hub.Page[T], error) {
+	return runListScoped(ctx, r, spec, scope, scope, args, q, scan)
+}
+
+// Names of the common table expression that holds the ids (and order keys)
+// of every row a filtered list matches; chosen not to meet any table alias.
+const (
+	matchCTE   = `list_match`
+	matchKeyAs = `list_k`
+)
+
+// runListScoped is runList with a second form of the scope, rowScope (same
+// meaning, same placeholders), for the statements that read whole rows
+// rather than count index entries: a caller can write it so the planner
+// walks the primary key instead of a scope index that covers the table.
+//
+// A filtered list (without shuffle) reads the rows once: one statement
+// materializes the ids and order keys of every match, counts them for the
+// total and picks the page among them, so the scope and the filter are
+// evaluated once per row rather than once for the count and again for the
+// page. An unfiltered list counts the scope alone (an index-only count)
+// and reads its page apart, which lets the page stop at limit+1 rows.
+func runListScoped[T any](ctx context.Context, r reader, spec listSpec, scope, rowScope string, args []any, q hub.ListQuery,
+	scan func(rowScanner, *T) error) (hub.Page[T], error) {
 	var page hub.Page[T]
 	scopeArgs := slices.Clone(args)
 	fsql, args, err := filter.Compile(q.Filter, spec.schema, r.d.filter, args)
 	if err != nil {
 		return page, filterError(err)
 	}
-	where := scope + ` AND (` + fsql + `)`
-	if err := r.q.QueryRowContext(ctx, `SELECT count(*) FROM `+spec.from+` WHERE `+where, args...).Scan(&page.Total); err != nil {
-		return page, classify(r.d, err)
-	}
+	filterArgs := args
 	terms, err := orderTerms(spec, q.Order)
 	if err != nil {
 		return page, err
 	}
 	backward := q.Before != 0
-	if cursor := max(q.After, q.Before); cursor != 0 {
-		var cond string
-		cond, args, err = keyset(ctx, r, spec, scope, scopeArgs, terms, cursor, backward, args)
+	cursor := max(q.After, q.Before)
+	combined := q.Filter != nil && !q.Shuffle
+	countWhere := scope + ` AND (` + fsql + `)`
+	// Where a plan tests both the filter and the scope on each row it
+	// reads, the filter goes first: most rows fail it, and then the
+	// scope's comparisons are skipped. (AND commutes: same rows.)
+	rowWhere := `(` + fsql + `) AND ` + rowScope
+
+	// order renders the ORDER BY list over the given column names.
+	order := func(cols []string) string {
+		var b strings.Builder
+		for i, t := range terms {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(cols[i])
+			if t.desc != backward {
+				b.WriteString(" DESC")
+			} else {
+				b.WriteString(" ASC")
+			}
+		}
+		return b.String()
+	}
+	cols := make([]string, len(terms))
+	for i, t := range terms {
+		cols[i] = t.column
+	}
+	keys := cols
+	if combined {
+		keys = make([]string, len(terms))
+		for i := range terms {
+			keys[i] = matchKeyAs + strconv.Itoa(i)
+		}
+	}
+	var cond string
+	if cursor != 0 {
+		cond, args, err = keyset(ctx, r, spec, scope, scopeArgs, terms, keys, cursor, backward, args)
 		if err != nil {
 			return page, err
 		}
-		where += ` AND ` + cond
 	}
-	var order []string
-	for _, t := range terms {
-		desc := t.desc != backward
-		order = append(order, t.column+map[bool]string{false: " ASC", true: " DESC"}[desc])
+
+	// limit renders LIMIT and OFFSET: limit+1 rows tell whether more follow.
+	limit := func() string {
+		if r.d.bindLimit {
+			args = append(args, q.Limit+1, q.Offset)
+			return fmt.Sprintf(`LIMIT $%d OFFSET $%d`, len(args)-1, len(args))
+		}
+		return fmt.Sprintf(`LIMIT %d OFFSET %d`, q.Limit+1, q.Offset)
 	}
-	orderBy := strings.Join(order, ", ")
-	if q.Shuffle {
-		orderBy = `random()`
+	var stmt string
+	if combined {
+		var b strings.Builder
+		b.WriteString(`WITH ` + matchCTE + ` AS MATERIALIZED (SELECT `)
+		for i := range terms {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(cols[i] + ` AS ` + keys[i])
+		}
+		b.WriteString(` FROM ` + spec.from + ` WHERE ` + rowWhere + `)
+	SELECT (SELECT count(*) FROM ` + matchCTE + `), ` + spec.columns + ` FROM ` + spec.from + ` WHERE ` + spec.id + ` IN (SELECT ` + keys[len(keys)-1] + ` FROM ` + matchCTE)
+		if cond != "" {
+			b.WriteString(` WHERE ` + cond)
+		}
+		fmt.Fprintf(&b, ` ORDER BY %s %s) ORDER BY %s`, order(keys), limit(), order(cols))
+		stmt = b.String()
+	} else {
+		if err := r.q.QueryRowContext(ctx, `SELECT count(*) FROM `+spec.from+` WHERE `+countWhere, filterArgs...).Scan(&page.Total); err != nil {
+			return page, classify(r.d, err)
+		}
+		where := rowWhere
+		if cond != "" {
+			where += ` AND ` + cond
+		}
+		orderBy := order(cols)
+		if q.Shuffle {
+			orderBy = `random()`
+		}
+		stmt = fmt.Sprintf(`SELECT %s FROM %s WHERE %s ORDER BY %s %s`,
+			spec.columns, spec.from, where, orderBy, limit())
 	}
-	stmt := fmt.Sprintf(`SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT %d OFFSET %d`,
-		spec.columns, spec.from, where, orderBy, q.Limit+1, q.Offset)
 	rows, err := r.q.QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return page, classify(r.d, err)
 	}
 	defer rows.Close()
+	var row rowScanner = rows
+	if combined {
+		row = &totalRow{rows: rows, total: &page.Total}
+	}
 	page.Items = make([]T, 0, min(q.Limit, 128))
+	var extra T
+	seen := false
 	for rows.Next() {
 		if len(page.Items) == q.Limit {
 			page.HasMore = true
+			if seen || !combined {
+				break
+			}
+			// The total rides on every row: read it from this one.
+			if err := scan(row, &extra); err != nil {
+				return page, classify(r.d, err)
+			}
 			break
 		}
-		item, err := scan(rows)
-		if err != nil {
+		seen = true
+		page.Items = append(page.Items, extra) // scanned in place
+		if err := scan(row, &page.Items[len(page.Items)-1]); err != nil {
+			page.Items = page.Items[:len(page.Items)-1]
 			return page, classify(r.d, err)
 		}
-		page.Items = append(page.Items, item)
 	}
 	if err := rows.Err(); err != nil {
 		return page, classify(r.d, err)
+	}
+	if combined && !page.HasMore && len(page.Items) == 0 && (q.Offset != 0 || cursor != 0) {
+		// An empty page carries no total; count apart.
+		if err := r.q.QueryRowContext(ctx, `SELECT count(*) FROM `+spec.from+` WHERE `+countWhere, filterArgs...).Scan(&page.Total); err != nil {
+			return page, classify(r.d, err)
+		}
 	}
 	if backward {
 		slices.Reverse(page.Items)
 	}
 	return page, nil
+}
+
+// totalRow scans a row of the combined list statement: the total first,
+// then the item's columns.
+type totalRow struct {
+	rows  *sql.Rows
+	total *int64
+	dest  []any
+}
+
+func (t *totalRow) Scan(dest ...any) error {
+	t.dest = append(append(t.dest[:0], t.total), dest...)
+	return t.rows.Scan(t.dest...)
 }
 
 type orderTerm struct {
@@ -122,7 +241,8 @@ func sortableFields(s filter.Schema) []string {
 // keyset builds the condition "row comes after (or before) the cursor row
 // in this order", expanded term by term so mixed directions work:
 // (a > va) OR (a = va AND b > vb) OR ... The cursor must lie in scope.
-func keyset(ctx context.Context, r reader, spec listSpec, scope string, scopeArgs []any, terms []orderTerm, cursor int64, backward bool, args []any) (string, []any, error) {
+// The condition is written over keys (the terms' columns, or their aliases).
+func keyset(ctx context.Context, r reader, spec listSpec, scope string, scopeArgs []any, terms []orderTerm, keys []string, cursor int64, backward bool, args []any) (string, []any, error) {
 	cols := make([]string, len(terms))
 	for i, t := range terms {
 		cols[i] = t.column
@@ -152,13 +272,13 @@ func keyset(ctx context.Context, r reader, spec listSpec, scope string, scopeArg
 	for i, t := range terms {
 		var ands []string
 		for j := range i {
-			ands = append(ands, terms[j].column+" = "+bind(vals[j]))
+			ands = append(ands, keys[j]+" = "+bind(vals[j]))
 		}
 		op := ">"
 		if t.desc != backward {
 			op = "<"
 		}
-		ands = append(ands, t.column+" "+op+" "+bind(vals[i]))
+		ands = append(ands, keys[i]+" "+op+" "+bind(vals[i]))
 		ors = append(ors, "("+strings.Join(ands, " AND ")+")")
 	}
 	return "(" + strings.Join(ors, " OR ") + ")", args, nil
@@ -172,4 +292,12 @@ func filterError(err error) error {
 		return &hub.Error{Kind: hub.Invalid, Message: fe.Error(), Fields: []hub.FieldError{{Field: "filter", Message: fe.Error()}}}
 	}
 	return &hub.Error{Kind: hub.Invalid, Message: "filter: " + err.Error()}
+}
+
+// into adapts a scan function that returns its item to runList's form.
+func into[T any](scan func(rowScanner) (T, error)) func(rowScanner, *T) error {
+	return func(row rowScanner, item *T) (err error) {
+		*item, err = scan(row)
+		return err
+	}
 }

@@ -29,6 +29,9 @@ var sqliteDialect = &dialect{
 	goose:         goose.DialectSQLite3,
 	filter:        filter.SQLite,
 	nextPartnerID: `SELECT coalesce(max(id), 0) + 1 FROM partners`,
+	// A unary plus keeps the value and collation but is not a column.
+	unindexed: func(column string) string { return "+" + column },
+	bindLimit: true,
 	isUnique: func(err error) bool {
 		c := sqliteCode(err)
 		return c == sqliteConstraintUnique || c == sqliteConstraintPK
@@ -68,6 +71,20 @@ func sqlitePath(dsn string) (string, url.Values, error) {
 	return path, q, nil
 }
 
+// readerMmapSize bounds how much of the database file each read connection
+// maps (SQLite caps it further at its compile-time maximum).
+const readerMmapSize = 1 << 30
+
+// hasPragma reports whether the caller's URL parameters set the pragma.
+func hasPragma(q url.Values, name string) bool {
+	for _, v := range q["_pragma"] {
+		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(v)), name) {
+			return true
+		}
+	}
+	return false
+}
+
 // openSQLite opens one writer connection (IMMEDIATE transactions, so two
 // writers never deadlock on a lock upgrade) and a query-only read pool,
 // both in WAL mode with foreign keys, a busy timeout, case-sensitive LIKE
@@ -89,6 +106,14 @@ func openSQLite(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		q.Set("_time_format", "sqlite")
 		if readOnly {
 			q.Add("_pragma", "query_only(1)")
+			if !hasPragma(extra, "mmap_size") {
+				// Readers map the file rather than copy each page they
+				// miss in their small page cache through a read(2): a
+				// scan of a large subtree otherwise spends most of its
+				// time in syscalls. Only address space is reserved; the
+				// pages are the OS's file cache, shared by every reader.
+				q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", readerMmapSize))
+			}
 		} else {
 			q.Add("_pragma", "journal_mode(WAL)")
 			q.Set("_txlock", "immediate")

@@ -12,19 +12,17 @@ import (
 const tokenFrom = `tokens t JOIN partners p ON p.id = t.partner_id`
 
 const tokenColumns = `t.id, t.sid, t.user_id, t.partner_id, p.path, t.name, t.oauth_client_id, t.scopes,
-	t.created_at, t.expires_at, t.refresh_expires_at, t.revoked_at, t.last_access_at, t.last_access_ip, p.sid`
+	coalesce(t.created_at, NULL), coalesce(t.expires_at, NULL), coalesce(t.refresh_expires_at, NULL),
+	coalesce(t.revoked_at, NULL), coalesce(t.last_access_at, NULL), t.last_access_ip, p.sid`
 
-func scanToken(row rowScanner) (hub.Token, error) {
-	var t hub.Token
-	var rev, last sql.NullTime
+func scanToken(row rowScanner, t *hub.Token) error {
 	err := row.Scan(&t.ID, &t.SID, &t.UserID, &t.PartnerID, &t.PartnerPath, &t.Name, &t.OAuthClientID, jsonScan[[]string]{&t.Scopes},
-		&t.CreatedAt, &t.ExpiresAt, &t.RefreshExpiresAt, &rev, &last, &t.LastAccessIP, &t.PartnerSID)
-	t.CreatedAt, t.ExpiresAt, t.RefreshExpiresAt = t.CreatedAt.UTC(), t.ExpiresAt.UTC(), t.RefreshExpiresAt.UTC()
-	t.RevokedAt, t.LastAccessAt = timePtr(rev), timePtr(last)
+		timeScan{&t.CreatedAt}, timeScan{&t.ExpiresAt}, timeScan{&t.RefreshExpiresAt}, nullTimeScan{&t.RevokedAt}, nullTimeScan{&t.LastAccessAt},
+		&t.LastAccessIP, &t.PartnerSID)
 	if t.Scopes == nil {
 		t.Scopes = []string{}
 	}
-	return t, err
+	return err
 }
 
 var tokenSchema = filter.Schema{
@@ -40,14 +38,15 @@ var tokenSchema = filter.Schema{
 var tokenList = listSpec{from: tokenFrom, columns: tokenColumns, id: "t.id", schema: tokenSchema}
 
 func (r reader) oneToken(ctx context.Context, where string, arg any) (*hub.Token, error) {
-	t, err := scanToken(r.q.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM `+tokenFrom+` WHERE `+where, arg))
+	t := new(hub.Token)
+	err := scanToken(r.q.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM `+tokenFrom+` WHERE `+where, arg), t)
 	if err == sql.ErrNoRows {
 		return nil, hub.Errorf(hub.NotFound, "token not found")
 	}
 	if err != nil {
 		return nil, classify(r.d, err)
 	}
-	return &t, nil
+	return t, nil
 }
 
 func (r reader) Token(ctx context.Context, sid string) (*hub.Token, error) {

@@ -15,17 +15,17 @@ const userFrom = `users u LEFT JOIN clients c ON c.id = u.client_id JOIN partner
 
 const userColumns = `u.id, u.username, u.first_name, u.last_name, u.email, u.email_verified, u.phone, u.role,
 	coalesce(u.partner_id, 0), coalesce(u.client_id, 0), p.id, p.path, u.active, u.version,
-	u.created_at, u.modified_at, u.last_login_at`
+	coalesce(u.created_at, NULL), coalesce(u.modified_at, NULL), coalesce(u.last_login_at, NULL)`
 
-func scanUser(row rowScanner) (hub.User, error) {
-	var u hub.User
-	var last sql.NullTime
-	err := row.Scan(&u.ID, &u.Username, &u.FirstName, &u.LastName, &u.Email, &u.EmailVerified, &u.Phone, &u.Role,
+// userDest lists the scan destinations of userColumns for u.
+func userDest(u *hub.User) []any {
+	return []any{&u.ID, &u.Username, &u.FirstName, &u.LastName, &u.Email, &u.EmailVerified, &u.Phone, &u.Role,
 		&u.PartnerID, &u.ClientID, &u.OwnerPartnerID, &u.OwnerPartnerPath, &u.Active, &u.Version,
-		&u.CreatedAt, &u.ModifiedAt, &last)
-	u.CreatedAt, u.ModifiedAt = u.CreatedAt.UTC(), u.ModifiedAt.UTC()
-	u.LastLoginAt = timePtr(last)
-	return u, err
+		timeScan{&u.CreatedAt}, timeScan{&u.ModifiedAt}, nullTimeScan{&u.LastLoginAt}}
+}
+
+func scanUser(row rowScanner, u *hub.User) error {
+	return row.Scan(userDest(u)...)
 }
 
 // timePtr converts a nullable time column to a UTC *time.Time.
@@ -65,31 +65,27 @@ var userSchema = filter.Schema{
 var userList = listSpec{from: userFrom, columns: userColumns, id: "u.id", schema: userSchema}
 
 func (r reader) User(ctx context.Context, id int64) (*hub.User, error) {
-	u, err := scanUser(r.q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM `+userFrom+` WHERE u.id = $1`, id))
+	u := new(hub.User)
+	err := scanUser(r.q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM `+userFrom+` WHERE u.id = $1`, id), u)
 	if err == sql.ErrNoRows {
 		return nil, hub.Errorf(hub.NotFound, "user not found")
 	}
 	if err != nil {
 		return nil, classify(r.d, err)
 	}
-	return &u, nil
+	return u, nil
 }
 
 func (r reader) UserCredentials(ctx context.Context, usernameKey string) (*hub.UserCredentials, error) {
 	var cred hub.UserCredentials
 	row := r.q.QueryRowContext(ctx, `SELECT `+userColumns+`, u.password_hash FROM `+userFrom+` WHERE u.username_key = $1`, usernameKey)
-	var last sql.NullTime
-	u := &cred.User
-	err := row.Scan(&u.ID, &u.Username, &u.FirstName, &u.LastName, &u.Email, &u.EmailVerified, &u.Phone, &u.Role,
-		&u.PartnerID, &u.ClientID, &u.OwnerPartnerID, &u.OwnerPartnerPath, &u.Active, &u.Version,
-		&u.CreatedAt, &u.ModifiedAt, &last, &cred.PasswordHash)
+	err := row.Scan(append(userDest(&cred.User), &cred.PasswordHash)...)
 	if err == sql.ErrNoRows {
 		return nil, hub.Errorf(hub.NotFound, "user not found")
 	}
 	if err != nil {
 		return nil, classify(r.d, err)
 	}
-	u.CreatedAt, u.ModifiedAt, u.LastLoginAt = u.CreatedAt.UTC(), u.ModifiedAt.UTC(), timePtr(last)
 	return &cred, nil
 }
 

@@ -122,6 +122,142 @@ func testListPages(t *testing.T, f *fixture) {
 	}
 }
 
+// testFilteredListPages walks filtered lists (of a subtree and of the
+// root's whole tree) by offset and by cursor in several orders, and checks
+// each page and total against the unfiltered list filtered here.
+func testFilteredListPages(t *testing.T, f *fixture) {
+	top, pr := listFixture(t, f, 23)
+	f.child(t, f.root, "elsewhere")
+	filters := []struct {
+		expr string
+		keep func(p hub.Partner) bool
+	}{
+		{`attributes.tier eq gold`, func(p hub.Partner) bool { return p.Attributes["tier"] == "gold" }},
+		{`country_code ne MEX and attributes.tier eq silver`, func(p hub.Partner) bool {
+			return p.CountryCode != "MEX" && p.Attributes["tier"] == "silver"
+		}},
+		{`country_code eq XYZ`, func(hub.Partner) bool { return false }},
+	}
+	orders := [][]hub.OrderTerm{nil, {{Field: "company_name", Desc: true}}, {{Field: "country_code"}, {Field: "date_created", Desc: true}}}
+	for _, who := range []hub.Principal{pr, f.sys} {
+		for _, fl := range filters {
+			expr := mustParse(t, fl.expr)
+			for _, order := range orders {
+				full, err := f.svc.ListPartners(f.ctx, who, hub.PartnerKey{}, hub.ListQuery{Limit: 1000, Order: order})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var want []int64
+				for _, p := range full.Items {
+					if fl.keep(p) {
+						want = append(want, p.ID)
+					}
+				}
+				if who.PartnerID == top.ID && fl.expr == `attributes.tier eq gold` && len(want) != 12 {
+					t.Fatalf("fixture: %d gold partners, want 12", len(want))
+				}
+				total := int64(len(want))
+				check := func(what string, page hub.Page[hub.Partner]) {
+					t.Helper()
+					if page.Total != total {
+						t.Fatalf("%s %q order %v: total %d, want %d", what, fl.expr, order, page.Total, total)
+					}
+				}
+				// One page holding everything, a page of one, and past the end.
+				page, err := f.svc.ListPartners(f.ctx, who, hub.PartnerKey{}, hub.ListQuery{Limit: 1000, Filter: expr, Order: order})
+				if err != nil {
+					t.Fatal(err)
+				}
+				check("all", page)
+				if !slices.Equal(ids(page.Items), want) || page.HasMore {
+					t.Fatalf("%q order %v: %v (more %v), want %v", fl.expr, order, ids(page.Items), page.HasMore, want)
+				}
+				page, err = f.svc.ListPartners(f.ctx, who, hub.PartnerKey{}, hub.ListQuery{Limit: 1, Filter: expr, Order: order})
+				if err != nil {
+					t.Fatal(err)
+				}
+				check("limit 1", page)
+				if int64(len(page.Items)) != min(total, 1) || page.HasMore != (total > 1) {
+					t.Fatalf("limit 1: %d items, more %v", len(page.Items), page.HasMore)
+				}
+				page, err = f.svc.ListPartners(f.ctx, who, hub.PartnerKey{}, hub.ListQuery{Limit: 5, Offset: len(want) + 3, Filter: expr, Order: order})
+				if err != nil {
+					t.Fatal(err)
+				}
+				check("past the end", page)
+				if len(page.Items) != 0 || page.HasMore {
+					t.Fatalf("past the end: %d items, more %v", len(page.Items), page.HasMore)
+				}
+				// Offset pages.
+				var got []int64
+				for off := 0; ; off += 5 {
+					page, err := f.svc.ListPartners(f.ctx, who, hub.PartnerKey{}, hub.ListQuery{Limit: 5, Offset: off, Filter: expr, Order: order})
+					if err != nil {
+						t.Fatal(err)
+					}
+					check("offset", page)
+					got = append(got, ids(page.Items)...)
+					if !page.HasMore {
+						break
+					}
+				}
+				if !slices.Equal(got, want) {
+					t.Fatalf("%q order %v: offset walk %v, want %v", fl.expr, order, got, want)
+				}
+				if len(want) == 0 {
+					continue
+				}
+				// Cursor pages forward, then backward from the end; a
+				// cursor at either end gives an empty page with the total.
+				got = nil
+				q := hub.ListQuery{Limit: 4, Filter: expr, Order: order}
+				for {
+					page, err := f.svc.ListPartners(f.ctx, who, hub.PartnerKey{}, q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					check("after", page)
+					got = append(got, ids(page.Items)...)
+					if !page.HasMore {
+						break
+					}
+					q.After = page.Items[len(page.Items)-1].ID
+				}
+				if !slices.Equal(got, want) {
+					t.Fatalf("%q order %v: cursor walk %v, want %v", fl.expr, order, got, want)
+				}
+				back := []int64{want[len(want)-1]}
+				q = hub.ListQuery{Limit: 4, Filter: expr, Order: order, Before: want[len(want)-1]}
+				for {
+					page, err := f.svc.ListPartners(f.ctx, who, hub.PartnerKey{}, q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					check("before", page)
+					back = append(ids(page.Items), back...)
+					if !page.HasMore {
+						break
+					}
+					q.Before = page.Items[0].ID
+				}
+				if !slices.Equal(back, want) {
+					t.Fatalf("%q order %v: backward walk %v, want %v", fl.expr, order, back, want)
+				}
+				for _, q := range []hub.ListQuery{{Limit: 4, Filter: expr, Order: order, After: want[len(want)-1]}, {Limit: 4, Filter: expr, Order: order, Before: want[0]}} {
+					page, err := f.svc.ListPartners(f.ctx, who, hub.PartnerKey{}, q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					check("cursor at the end", page)
+					if len(page.Items) != 0 || page.HasMore {
+						t.Fatalf("cursor at the end: %d items, more %v", len(page.Items), page.HasMore)
+					}
+				}
+			}
+		}
+	}
+}
+
 func ids(ps []hub.Partner) []int64 {
 	out := make([]int64, len(ps))
 	for i, p := range ps {

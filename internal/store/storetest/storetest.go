@@ -32,6 +32,7 @@ func Run(t *testing.T, open Opener) {
 		{"DeleteAndDeactivate", testDeleteAndDeactivate},
 		{"ListSubtree", testListSubtree},
 		{"ListPagesOffsetAndCursor", testListPages},
+		{"FilteredListPages", testFilteredListPages},
 		{"ListFilters", testListFilters},
 		{"ListErrors", testListErrors},
 		{"ClientsAndChannels", testClientsAndChannels},
