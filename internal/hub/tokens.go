@@ -148,7 +148,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, access, ip string) (Pri
 	if err != nil {
 		return Principal{}, err
 	}
-	home, err := s.userPrincipal(ctx, s.store, u)
+	home, err := userPrincipal(u)
 	if err != nil {
 		return Principal{}, err
 	}
@@ -256,7 +256,7 @@ func (s *Service) RefreshToken(ctx context.Context, refresh string, ttl time.Dur
 	if err != nil {
 		return nil, fail
 	}
-	pr, err := s.userPrincipal(ctx, s.store, u)
+	pr, err := userPrincipal(u)
 	if err != nil {
 		return nil, err
 	}

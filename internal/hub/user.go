@@ -23,11 +23,13 @@ type User struct {
 	Active        bool
 	Version       int64
 
-	// OwnerPartnerID and OwnerPartnerPath name the partner that owns the
-	// user: its home partner, or its client's partner. The store fills
-	// them on reads; writes ignore them.
-	OwnerPartnerID   int64
-	OwnerPartnerPath string
+	// OwnerPartnerID, OwnerPartnerPath and OwnerPartnerStatus describe the
+	// partner that owns the user: its home partner, or its client's
+	// partner. The store fills them on reads (one join, so authentication
+	// needs no second read); writes ignore them.
+	OwnerPartnerID     int64
+	OwnerPartnerPath   string
+	OwnerPartnerStatus string `json:"-"` // the partner's state, not the user's: kept out of audit records
 
 	CreatedAt   time.Time
 	ModifiedAt  time.Time

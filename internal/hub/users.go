@@ -171,7 +171,7 @@ func (s *Service) UpdateUser(ctx context.Context, pr Principal, id int64, ifVers
 	version := func(u *User) int64 { return u.Version }
 	return updateVersioned(ctx, s, ifVersion, load, version, change, func(tx Tx, cur, next *User) error {
 		next.ID, next.PartnerID, next.ClientID = cur.ID, cur.PartnerID, cur.ClientID
-		next.OwnerPartnerID, next.OwnerPartnerPath = cur.OwnerPartnerID, cur.OwnerPartnerPath
+		next.OwnerPartnerID, next.OwnerPartnerPath, next.OwnerPartnerStatus = cur.OwnerPartnerID, cur.OwnerPartnerPath, cur.OwnerPartnerStatus
 		next.Version, next.CreatedAt, next.LastLoginAt, next.ModifiedAt = cur.Version, cur.CreatedAt, cur.LastLoginAt, s.now()
 		if err := validateUser(next); err != nil {
 			return err
@@ -345,7 +345,7 @@ func (s *Service) AuthenticatePassword(ctx context.Context, username, password s
 		return Principal{}, nil, fail
 	}
 	u := cred.User
-	pr, err := s.userPrincipal(ctx, s.store, &u)
+	pr, err := userPrincipal(&u)
 	if err != nil {
 		return Principal{}, nil, err
 	}
@@ -371,31 +371,21 @@ func (s *Service) UserPrincipal(ctx context.Context, id int64) (Principal, int64
 	if err != nil {
 		return Principal{}, 0, err
 	}
-	pr, err := s.userPrincipal(ctx, s.store, u)
+	pr, err := userPrincipal(u)
 	if err != nil {
 		return Principal{}, 0, err
 	}
 	return pr, u.Version, nil
 }
 
-// userPrincipal returns the principal a user acts as, or Unauthenticated
-// when the user or its owning partner is inactive.
-func (s *Service) userPrincipal(ctx context.Context, r Reader, u *User) (Principal, error) {
-	fail := Errorf(Unauthenticated, "invalid credentials")
-	if !u.Active {
-		return Principal{}, fail
+// userPrincipal returns the principal a user (as read from the store)
+// acts as, or Unauthenticated when the user is inactive or its owning
+// partner is inactive or suspended.
+func userPrincipal(u *User) (Principal, error) {
+	if !u.Active || u.OwnerPartnerStatus == StatusInactive || u.OwnerPartnerStatus == StatusSuspended {
+		return Principal{}, Errorf(Unauthenticated, "invalid credentials")
 	}
-	p, err := r.Partner(ctx, PartnerKey{ID: u.OwnerPartnerID})
-	if IsKind(err, NotFound) {
-		return Principal{}, fail
-	}
-	if err != nil {
-		return Principal{}, err
-	}
-	if p.Status == StatusInactive || p.Status == StatusSuspended {
-		return Principal{}, fail
-	}
-	return Principal{PartnerID: p.ID, PartnerPath: p.Path, ClientID: u.ClientID, UserID: u.ID,
+	return Principal{PartnerID: u.OwnerPartnerID, PartnerPath: u.OwnerPartnerPath, ClientID: u.ClientID, UserID: u.ID,
 		Actor: "user:" + idString(u.ID), Role: u.Role, Scopes: u.Role.Scopes()}, nil
 }
 

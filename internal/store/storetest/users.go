@@ -210,4 +210,40 @@ func testUserAuthentication(t *testing.T, f *fixture) {
 	}
 	_, _, err = f.svc.AuthenticatePassword(f.ctx, ub.Username, testPassword)
 	wantKind(t, err, hub.Unauthenticated, "user of an inactive partner")
+
+	// Suspending a partner stops its users, its clients' users and their
+	// tokens at once; reactivating it lets them back in.
+	c := f.child(t, f.root, "C")
+	cl, err := f.svc.CreateClient(f.ctx, f.sys, &hub.Client{Name: "client of C", PartnerID: c.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	uc := f.mustUser(t, f.newUser("carl", hub.RolePartnerUser, c.ID, 0), testPassword)
+	ucl := f.mustUser(t, f.newUser("cleo", hub.RoleClientUser, 0, cl.ID), testPassword)
+	tok, err := f.svc.IssueTokenWithPassword(f.ctx, uc.Username, testPassword, hub.TokenRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	setStatus := func(status string) {
+		t.Helper()
+		if _, err := f.svc.UpdatePartner(f.ctx, f.sys, hub.PartnerKey{ID: c.ID}, 0, func(p *hub.Partner) error { p.Status = status; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setStatus(hub.StatusSuspended)
+	for _, name := range []string{uc.Username, ucl.Username} {
+		_, _, err = f.svc.AuthenticatePassword(f.ctx, name, testPassword)
+		wantKind(t, err, hub.Unauthenticated, "user "+name+" of a suspended partner")
+	}
+	_, err = f.svc.AuthenticateToken(f.ctx, tok.Access, "192.0.2.1")
+	wantKind(t, err, hub.Unauthenticated, "token of a user of a suspended partner")
+	setStatus(hub.StatusActive)
+	for _, name := range []string{uc.Username, ucl.Username} {
+		if pr, _, err := f.svc.AuthenticatePassword(f.ctx, name, testPassword); err != nil || pr.PartnerID != c.ID {
+			t.Fatalf("user %s after reactivation: %+v %v", name, pr, err)
+		}
+	}
+	if _, err := f.svc.AuthenticateToken(f.ctx, tok.Access, "192.0.2.1"); err != nil {
+		t.Fatalf("token after reactivation: %v", err)
+	}
 }
