@@ -32,7 +32,7 @@ func (db *DB) ReservePartnerIDs(ctx context.Context, n int64) (int64, error) {
 			first = last - n + 1
 			return nil
 		}
-		return tx.QueryRowContext(ctx, db.d.nextPartnerID).Scan(&first)
+		return tx.QueryRowContext(ctx, `UPDATE partner_id_counter SET last = last + $1 RETURNING last - $1 + 1`, n).Scan(&first)
 	})
 	return first, err
 }

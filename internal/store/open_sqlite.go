@@ -28,7 +28,7 @@ var sqliteDialect = &dialect{
 	name:          "sqlite",
 	goose:         goose.DialectSQLite3,
 	filter:        filter.SQLite,
-	nextPartnerID: `SELECT coalesce(max(id), 0) + 1 FROM partners`,
+	nextPartnerID: `UPDATE partner_id_counter SET last = last + 1 RETURNING last`,
 	// A unary plus keeps the value and collation but is not a column.
 	unindexed: func(column string) string { return "+" + column },
 	bindLimit: true,

@@ -374,6 +374,17 @@ func TestPartnerMemoVersion(t *testing.T) {
 	if memo.len() != 1 {
 		t.Fatalf("memo holds %d entries for one partner", memo.len())
 	}
+	// Another partner under the same id and version (an id reused by a
+	// rebuilt database) never gets the first one's bytes.
+	other := *p
+	other.SID, other.Name = "5f0c1a8e-0000-4000-8000-0000000000ff", "Someone Else"
+	b, err := memo.appendPartner(nil, &other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := appendPartner(nil, &other, nil); !bytes.Equal(b, want) {
+		t.Fatalf("same id and version, another SID: got %s, want %s", b, want)
+	}
 }
 
 // TestPartnerMemoBounds: the memo never holds more than its entry and byte
@@ -396,7 +407,7 @@ func TestPartnerMemoBounds(t *testing.T) {
 		if memo.bytes > 4000 {
 			t.Fatalf("%d bytes, bound 4000", memo.bytes)
 		}
-		if got, ok := memo.get(id, 1); ok {
+		if got, ok := memo.get(id, p.SID, 1); ok {
 			want, _ := appendPartner(nil, p, nil)
 			if !bytes.Equal(got, want) {
 				t.Fatalf("memo bytes altered through the caller's buffer")

@@ -13,8 +13,11 @@ import (
 // partner's stored row alone, plus parent_sid and available_scopes. Every
 // change to a stored partner field bumps the row's version in the same
 // statement (store UpdatePartner and the e-mail verification UPDATE both
-// set version = version + 1), and ids are never reused, so one (ID,
-// Version) names one row content. parent_sid changes only when the partner
+// set version = version + 1), and ids are never reused (a sequence on
+// PostgreSQL, a counter table on SQLite), so one (ID, Version) names one
+// row content. The entry also records the SID, which is random, and a hit
+// needs it to match: a reused id (a database restored or rebuilt under a
+// running server) can never serve another partner's bytes. parent_sid changes only when the partner
 // itself is moved, which hub.Service.UpdatePartner does in the transaction
 // that also bumps the version (a move of an ancestor rewrites path and
 // depth of the subtree, neither of which is shown); a parent's SID never
@@ -43,6 +46,7 @@ type partnerMemo struct {
 }
 
 type memoEntry struct {
+	sid     string
 	version int64
 	b       []byte
 }
@@ -56,20 +60,21 @@ func newPartnerMemo(maxEntries, maxBytes int) *partnerMemo {
 	return &partnerMemo{m: make(map[int64]memoEntry), maxEntries: maxEntries, maxBytes: maxBytes}
 }
 
-// get returns the encoding of partner id at version, if remembered. The
-// result must not be modified.
-func (c *partnerMemo) get(id, version int64) ([]byte, bool) {
+// get returns the encoding of partner id (whose SID is sid) at version, if
+// remembered. The result must not be modified.
+func (c *partnerMemo) get(id int64, sid string, version int64) ([]byte, bool) {
 	c.mu.RLock()
 	e, ok := c.m[id]
 	c.mu.RUnlock()
-	if !ok || e.version != version {
+	if !ok || e.version != version || e.sid != sid {
 		return nil, false
 	}
 	return e.b, true
 }
 
-// put remembers a copy of b as the encoding of partner id at version.
-func (c *partnerMemo) put(id, version int64, b []byte) {
+// put remembers a copy of b as the encoding of partner id (SID sid) at
+// version.
+func (c *partnerMemo) put(id int64, sid string, version int64, b []byte) {
 	if len(b) > c.maxBytes {
 		return
 	}
@@ -77,7 +82,7 @@ func (c *partnerMemo) put(id, version int64, b []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old, ok := c.m[id]; ok {
-		if old.version > version {
+		if old.sid == sid && old.version > version {
 			return
 		}
 		c.bytes -= len(old.b)
@@ -90,7 +95,7 @@ func (c *partnerMemo) put(id, version int64, b []byte) {
 		c.bytes -= len(e.b)
 		delete(c.m, k)
 	}
-	c.m[id] = memoEntry{version: version, b: own}
+	c.m[id] = memoEntry{sid: sid, version: version, b: own}
 	c.bytes += len(own)
 }
 
@@ -109,7 +114,7 @@ func (c *partnerMemo) appendPartner(dst []byte, p *hub.Partner) ([]byte, error) 
 	if c == nil {
 		return appendPartner(dst, p, nil)
 	}
-	if b, ok := c.get(p.ID, p.Version); ok {
+	if b, ok := c.get(p.ID, p.SID, p.Version); ok {
 		return append(dst, b...), nil
 	}
 	start := len(dst)
@@ -117,6 +122,6 @@ func (c *partnerMemo) appendPartner(dst []byte, p *hub.Partner) ([]byte, error) 
 	if err != nil {
 		return dst, err
 	}
-	c.put(p.ID, p.Version, dst[start:])
+	c.put(p.ID, p.SID, p.Version, dst[start:])
 	return dst, nil
 }

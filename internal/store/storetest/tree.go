@@ -280,6 +280,11 @@ func testDeleteAndDeactivate(t *testing.T, f *fixture) {
 	_, err := f.svc.Partner(f.ctx, f.sys, hub.PartnerKey{ID: empty.ID})
 	wantKind(t, err, hub.NotFound, "get deleted")
 	wantKind(t, f.svc.DeletePartner(f.ctx, f.sys, hub.PartnerKey{ID: empty.ID}), hub.NotFound, "delete twice")
+	// The deleted partner had the highest id; its id is never handed out
+	// again (audit rows and caches still name it).
+	if next := f.child(t, a, "after-delete"); next.ID <= empty.ID {
+		t.Fatalf("a new partner got id %d, not above the deleted partner's %d", next.ID, empty.ID)
+	}
 
 	d, err := f.svc.DeactivatePartner(f.ctx, f.sys, hub.PartnerKey{ID: leaf.ID})
 	if err != nil || d.Status != hub.StatusInactive || f.get(t, leaf.ID).Status != hub.StatusInactive {
