@@ -6,14 +6,16 @@
 // Coherence. Every entry is stamped with the store generation read before
 // its database read. Every write transaction made through this Store that
 // can change a cached answer bumps the generation after it ends, which
-// invalidates every entry at once (a write only of access metadata, such
-// as a token's last-access time, evicts just the entries it touched). A
-// read that starts after Write has returned therefore never sees a value
-// from before that write, and a read racing a write can at worst store an
-// entry that is already stale-stamped. Writes this process does not see
-// (another replica on the same PostgreSQL database, or a command-line
-// tool on the same SQLite file) become visible when the entries they
-// affect expire: no answer is older than Options.TTL.
+// invalidates every entry at once; a write only of access metadata (a
+// token's or key's last use, a login time) evicts just the entries it
+// touched. Either way a read that started before the write stores nothing
+// it read, so a read that starts after Write has returned never sees a
+// value from before that write. Writes this process does not make reach it
+// through Invalidate, which the PostgreSQL change feed calls on other
+// replicas' notices (Options.Publish sends this process's); what no notice
+// covers (a lost notice, a command-line tool on the same SQLite file)
+// shows when the entries it affects expire: no answer is older than
+// Options.TTL.
 //
 // Objects handed out are copies; callers may modify them. List pages are
 // shared: a page's items, and the maps and slices inside them, must not be
@@ -66,6 +68,9 @@ type Store struct {
 	hub.Store
 	opt Options
 	gen atomic.Uint64
+	// evictions counts the targeted evictions of metadata-only writes; a
+	// read that started before one may not store what it read.
+	evictions atomic.Uint64
 
 	mu        sync.RWMutex
 	objects   map[objectKey]entry
@@ -160,6 +165,7 @@ func (c *Store) Write(ctx context.Context, fn func(hub.Tx) error) error {
 func (c *Store) evictTouched(t *trackingTx) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.evictions.Add(1)
 	for _, id := range t.touchedTokens {
 		if k, ok := c.byToken[id]; ok {
 			delete(c.objects, k)
@@ -190,14 +196,21 @@ func (c *Store) lookup(k objectKey) (any, bool) {
 	return nil, false
 }
 
-// store keeps v under k, stamped with gen, the generation read before v
-// was read. An entry of an older generation is dropped.
-func (c *Store) store(k objectKey, v any, gen uint64) {
+// stamp is what a read notes before it goes to the database.
+type stamp struct{ gen, evictions uint64 }
+
+func (c *Store) stamp() stamp { return stamp{c.gen.Load(), c.evictions.Load()} }
+
+// store keeps v under k, stamped with the generation read before v was
+// read. It keeps nothing when an invalidation or an eviction happened
+// since then: v may predate the write behind it.
+func (c *Store) store(k objectKey, v any, st stamp) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen != c.gen.Load() {
+	if st != c.stamp() {
 		return
 	}
+	gen := st.gen
 	if len(c.objects) >= c.opt.MaxEntries {
 		c.shrinkObjects()
 	}

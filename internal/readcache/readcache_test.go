@@ -263,3 +263,70 @@ func TestBounds(t *testing.T) {
 		t.Fatalf("an 11-item page changed the list items from %d to %d", before, after)
 	}
 }
+
+// pausingStore holds a token read between the database read and its
+// return, so a test can slip a write in between.
+type pausingStore struct {
+	hub.Store
+	read, release chan struct{}
+}
+
+func (p *pausingStore) TokenByAccessHash(ctx context.Context, h string) (*hub.Token, error) {
+	t, err := p.Store.TokenByAccessHash(ctx, h)
+	if p.read != nil {
+		p.read <- struct{}{}
+		<-p.release
+	}
+	return t, err
+}
+
+// A read racing a metadata-only write (a token touch) must not put back
+// the row from before the touch once the touch has returned.
+func TestTouchRacingReadIsNotStored(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.SQLite(t)
+	ps := &pausingStore{Store: db}
+	c := readcache.New(ps, readcache.Options{TTL: time.Hour})
+	svc := hub.NewService(c, hub.DefaultMaxDepth)
+	svc.SetPasswordHasher(auth.Argon2id{})
+	root, err := svc.CreateRoot(ctx, &hub.Partner{Name: "Root"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := hub.SystemPrincipal(root, "test")
+	if _, err := svc.CreateUser(ctx, sys, &hub.User{Username: "u", FirstName: "U", LastName: "U", Email: "u@example.com",
+		Role: hub.RoleSystemAdmin, PartnerID: root.ID, Active: true}, "password-123456"); err != nil {
+		t.Fatal(err)
+	}
+	issued, err := svc.IssueTokenWithPassword(ctx, "u", "password-123456", hub.TokenRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash := hub.HashSecret(issued.Access)
+	ps.read, ps.release = make(chan struct{}), make(chan struct{})
+	done := make(chan *hub.Token)
+	go func() {
+		tok, err := c.TokenByAccessHash(ctx, hash) // reads the untouched row, then waits
+		if err != nil {
+			t.Error(err)
+		}
+		done <- tok
+	}()
+	<-ps.read
+	at := time.Now().UTC().Truncate(time.Second)
+	if err := c.Write(ctx, func(tx hub.Tx) error { return tx.TouchToken(ctx, issued.Token.ID, at, "192.0.2.9", at) }); err != nil {
+		t.Fatal(err)
+	}
+	close(ps.release)
+	if old := <-done; old.LastAccessIP == "192.0.2.9" {
+		t.Fatal("the racing read saw the touch; the test did not race")
+	}
+	ps.read = nil
+	tok, err := c.TokenByAccessHash(ctx, hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.LastAccessIP != "192.0.2.9" {
+		t.Fatalf("after the touch returned, the cache served the row from before it (last access IP %q)", tok.LastAccessIP)
+	}
+}

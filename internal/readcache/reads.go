@@ -45,12 +45,12 @@ func cached[T any](c *Store, k objectKey, fetch func() (*T, error), clone func(*
 	if v, ok := c.lookup(k); ok {
 		return clone(v.(*T)), nil
 	}
-	gen := c.gen.Load()
+	st := c.stamp()
 	v, err := fetch()
 	if err != nil {
 		return nil, err
 	}
-	c.store(k, v, gen)
+	c.store(k, v, st)
 	return clone(v), nil
 }
 

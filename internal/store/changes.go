@@ -9,8 +9,16 @@ import (
 )
 
 // changesChannel is the PostgreSQL notification channel on which processes
-// sharing a database announce their writes.
-const changesChannel = "partnerhub_changes"
+// sharing a database schema announce their writes: notices are
+// database-wide, so the schema is part of the name and deployments in
+// other schemas of the same database do not disturb each other.
+func changesChannel(schema string) string {
+	name := "partnerhub_changes:" + schema
+	if len(name) > 63 { // PostgreSQL truncates identifiers at 63 bytes
+		name = name[:63]
+	}
+	return name
+}
 
 // ErrNoChangeFeed is returned by WatchChanges on an engine without a
 // cross-process change feed (SQLite).
@@ -24,7 +32,7 @@ func (db *DB) PublishChange(ctx context.Context, origin string) error {
 	if db.listen == nil {
 		return nil
 	}
-	_, err := db.write.ExecContext(ctx, `SELECT pg_notify($1, $2)`, changesChannel, origin)
+	_, err := db.write.ExecContext(ctx, `SELECT pg_notify($1, $2)`, db.channel, origin)
 	if err != nil {
 		return classify(db.d, err)
 	}
@@ -67,17 +75,35 @@ func (db *DB) listenOnce(ctx context.Context, origin string, changed func()) (li
 		defer cancel()
 		_ = conn.Close(closeCtx)
 	}()
-	if _, err := conn.Exec(ctx, `LISTEN `+changesChannel); err != nil {
+	if _, err := conn.Exec(ctx, `LISTEN `+pgx.Identifier{db.channel}.Sanitize()); err != nil {
 		return false
 	}
 	changed() // anything may have changed while nobody listened
 	for {
-		n, err := conn.WaitForNotification(ctx)
-		if err != nil {
+		// Wake up now and then to ping: a half-open connection (an idle
+		// timeout in a NAT or load balancer) would otherwise block forever
+		// and silently stop the feed.
+		wait, cancel := context.WithTimeout(ctx, listenPingInterval)
+		n, err := conn.WaitForNotification(wait)
+		cancel()
+		switch {
+		case ctx.Err() != nil:
 			return true
-		}
-		if n.Payload != origin {
+		case err != nil && wait.Err() != nil: // quiet for a while
+			ping, cancel := context.WithTimeout(ctx, 5*time.Second)
+			err = conn.Ping(ping)
+			cancel()
+			if err != nil {
+				return true
+			}
+		case err != nil:
+			return true
+		case n.Payload != origin:
 			changed()
 		}
 	}
 }
+
+// listenPingInterval is how long the change feed waits quietly before it
+// checks its connection (a variable for tests).
+var listenPingInterval = 30 * time.Second

@@ -26,6 +26,8 @@ type DB struct {
 	// listen configures the connection WatchChanges listens on
 	// (PostgreSQL only; nil on SQLite).
 	listen *pgx.ConnConfig
+	// channel is the change feed's notification channel (PostgreSQL).
+	channel string
 }
 
 var _ hub.Store = (*DB)(nil)

@@ -67,7 +67,13 @@ func openPostgres(ctx context.Context, url string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("PostgreSQL %s:%d: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, redact(err))
 	}
 	sqlDB := stdlib.OpenDBFromPool(pool)
-	db := &DB{reader: reader{q: sqlDB, d: postgresDialect}, write: sqlDB, read: sqlDB, listen: cfg.ConnConfig.Copy()}
+	var schema string
+	if err := pool.QueryRow(ctx, `SELECT coalesce(current_schema(), '')`).Scan(&schema); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("PostgreSQL: %w", redact(err))
+	}
+	db := &DB{reader: reader{q: sqlDB, d: postgresDialect}, write: sqlDB, read: sqlDB,
+		listen: cfg.ConnConfig.Copy(), channel: changesChannel(schema)}
 	db.close = func() { sqlDB.Close(); pool.Close() }
 	return db, nil
 }
