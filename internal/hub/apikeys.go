@@ -151,14 +151,15 @@ func (s *Service) RevokeAPIKey(ctx context.Context, pr Principal, id int64) (*AP
 // creator user's current role. The key, its partner and its creator are
 // read in one query. Use is recorded in last_used_at at most once a minute.
 func (s *Service) AuthenticateKey(ctx context.Context, plaintext string) (Principal, error) {
-	fail := Errorf(Unauthenticated, "invalid API key")
+	// fail builds the one answer for every refusal, only when refusing.
+	fail := func() error { return &Error{Kind: Unauthenticated, Message: "invalid API key"} }
 	prefix, secret, ok := parseAPIKey(plaintext)
 	if !ok {
-		return Principal{}, fail
+		return Principal{}, fail()
 	}
 	cred, err := s.store.APIKeyByPrefix(ctx, prefix)
 	if IsKind(err, NotFound) {
-		return Principal{}, fail
+		return Principal{}, fail()
 	}
 	if err != nil {
 		return Principal{}, err
@@ -166,17 +167,17 @@ func (s *Service) AuthenticateKey(ctx context.Context, plaintext string) (Princi
 	now := s.now()
 	k := &cred.Key
 	if !secretMatches(secret, cred.SecretHash) || !k.usable(now) {
-		return Principal{}, fail
+		return Principal{}, fail()
 	}
 	if inactiveStatus(cred.PartnerStatus) {
-		return Principal{}, fail
+		return Principal{}, fail()
 	}
 	role := k.Role
 	if k.CreatorUserID != 0 {
 		c := cred.Creator
 		if c == nil || !c.Found || !c.Active || c.HomePath == "" || inactiveStatus(c.HomeStatus) ||
 			!PathContains(c.HomePath, k.PartnerPath) {
-			return Principal{}, fail
+			return Principal{}, fail()
 		}
 		if c.Role.Rank() > role.Rank() {
 			role = c.Role // demoted since: the key shrinks with its creator

@@ -126,24 +126,25 @@ func (s *Service) issueTokenThen(ctx context.Context, pr Principal, partner Part
 // bounded by the user's current role. The last access (time and ip) is
 // recorded at most once a minute.
 func (s *Service) AuthenticateToken(ctx context.Context, access, ip string) (Principal, error) {
-	fail := Errorf(Unauthenticated, "invalid or expired token")
+	// fail builds the one answer for every refusal, only when refusing.
+	fail := func() error { return &Error{Kind: Unauthenticated, Message: "invalid or expired token"} }
 	if len(access) != secretLen || !isBase62(access) {
-		return Principal{}, fail
+		return Principal{}, fail()
 	}
 	t, err := s.store.TokenByAccessHash(ctx, HashSecret(access))
 	if IsKind(err, NotFound) {
-		return Principal{}, fail
+		return Principal{}, fail()
 	}
 	if err != nil {
 		return Principal{}, err
 	}
 	now := s.now()
 	if !t.usable(now) {
-		return Principal{}, fail
+		return Principal{}, fail()
 	}
 	u, err := s.store.User(ctx, t.UserID)
 	if IsKind(err, NotFound) {
-		return Principal{}, fail
+		return Principal{}, fail()
 	}
 	if err != nil {
 		return Principal{}, err
@@ -156,7 +157,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, access, ip string) (Pri
 	if t.PartnerID != home.PartnerID {
 		p, err := s.store.Partner(ctx, PartnerKey{ID: t.PartnerID})
 		if err != nil || !home.SeesPath(p.Path) || p.Status == StatusInactive || p.Status == StatusSuspended {
-			return Principal{}, fail
+			return Principal{}, fail()
 		}
 		pr.PartnerID, pr.PartnerPath = p.ID, p.Path
 	}
