@@ -74,9 +74,10 @@ type Reader interface {
 
 	// Token returns a token by its SID.
 	Token(ctx context.Context, sid string) (*Token, error)
-	// TokenByAccessHash returns the token whose access secret hashes to
-	// accessHash. Only authentication may call it.
-	TokenByAccessHash(ctx context.Context, accessHash string) (*Token, error)
+	// TokenCredentials returns the token whose access secret hashes to
+	// accessHash with its user, in one read. Only authentication may call
+	// it.
+	TokenCredentials(ctx context.Context, accessHash string) (*TokenCredentials, error)
 	// TokenByRefreshHash returns the token whose refresh secret hashes to
 	// refreshHash. Only token refresh may call it.
 	TokenByRefreshHash(ctx context.Context, refreshHash string) (*Token, error)

@@ -30,6 +30,13 @@ type Token struct {
 	LastAccessIP     string
 }
 
+// TokenCredentials is what token authentication needs: the token and its
+// user (owner fields filled), read together.
+type TokenCredentials struct {
+	Token Token
+	User  User
+}
+
 // TokenRequest is what a caller may ask of a new token.
 type TokenRequest struct {
 	Name          string

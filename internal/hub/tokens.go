@@ -131,23 +131,17 @@ func (s *Service) AuthenticateToken(ctx context.Context, access, ip string) (Pri
 	if len(access) != secretLen || !isBase62(access) {
 		return Principal{}, fail()
 	}
-	t, err := s.store.TokenByAccessHash(ctx, HashSecret(access))
+	creds, err := s.store.TokenCredentials(ctx, HashSecret(access))
 	if IsKind(err, NotFound) {
 		return Principal{}, fail()
 	}
 	if err != nil {
 		return Principal{}, err
 	}
+	t, u := &creds.Token, &creds.User
 	now := s.now()
 	if !t.usable(now) {
 		return Principal{}, fail()
-	}
-	u, err := s.store.User(ctx, t.UserID)
-	if IsKind(err, NotFound) {
-		return Principal{}, fail()
-	}
-	if err != nil {
-		return Principal{}, err
 	}
 	home, err := userPrincipal(u)
 	if err != nil {

@@ -30,11 +30,12 @@ func cloneUser(u *hub.User) *hub.User {
 	return &c
 }
 
-func cloneToken(t *hub.Token) *hub.Token {
+func cloneTokenCredentials(t *hub.TokenCredentials) *hub.TokenCredentials {
 	c := *t
-	c.Scopes = slices.Clone(t.Scopes)
-	c.RevokedAt = clonePtr(t.RevokedAt)
-	c.LastAccessAt = clonePtr(t.LastAccessAt)
+	c.Token.Scopes = slices.Clone(t.Token.Scopes)
+	c.Token.RevokedAt = clonePtr(t.Token.RevokedAt)
+	c.Token.LastAccessAt = clonePtr(t.Token.LastAccessAt)
+	c.User.LastLoginAt = clonePtr(t.User.LastLoginAt)
 	return &c
 }
 

@@ -216,8 +216,8 @@ func (c *Store) store(k objectKey, v any, st stamp) {
 	}
 	c.objects[k] = entry{v: v, gen: gen, expires: c.opt.Now().Add(c.opt.TTL)}
 	switch x := v.(type) {
-	case *hub.Token:
-		c.byToken[x.ID] = k
+	case *hub.TokenCredentials:
+		c.byToken[x.Token.ID] = k
 	case *hub.APIKeyCredentials:
 		c.byAPIKey[x.Key.ID] = k
 	}
@@ -241,8 +241,8 @@ func (c *Store) shrinkObjects() {
 		c.byToken, c.byAPIKey = map[int64]objectKey{}, map[int64]objectKey{}
 		for k, e := range c.objects {
 			switch x := e.v.(type) {
-			case *hub.Token:
-				c.byToken[x.ID] = k
+			case *hub.TokenCredentials:
+				c.byToken[x.Token.ID] = k
 			case *hub.APIKeyCredentials:
 				c.byAPIKey[x.Key.ID] = k
 			}

@@ -76,10 +76,10 @@ func (c *Store) User(ctx context.Context, id int64) (*hub.User, error) {
 		func() (*hub.User, error) { return c.Store.User(ctx, id) }, cloneUser)
 }
 
-// TokenByAccessHash is the wrapped store's, cached by the hash.
-func (c *Store) TokenByAccessHash(ctx context.Context, accessHash string) (*hub.Token, error) {
+// TokenCredentials is the wrapped store's, cached by the hash.
+func (c *Store) TokenCredentials(ctx context.Context, accessHash string) (*hub.TokenCredentials, error) {
 	return cached(c, objectKey{kind: kindToken, s: accessHash},
-		func() (*hub.Token, error) { return c.Store.TokenByAccessHash(ctx, accessHash) }, cloneToken)
+		func() (*hub.TokenCredentials, error) { return c.Store.TokenCredentials(ctx, accessHash) }, cloneTokenCredentials)
 }
 
 // APIKeyByPrefix is the wrapped store's, cached by the prefix.

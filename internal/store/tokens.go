@@ -53,8 +53,33 @@ func (r reader) Token(ctx context.Context, sid string) (*hub.Token, error) {
 	return r.oneToken(ctx, `t.sid = $1`, sid)
 }
 
-func (r reader) TokenByAccessHash(ctx context.Context, accessHash string) (*hub.Token, error) {
-	return r.oneToken(ctx, `t.access_hash = $1`, accessHash)
+// tokenCredentialsSQL reads a token by access hash with its user and the
+// user's owning partner (alias up) in one statement.
+var tokenCredentialsSQL = `SELECT ` + tokenColumns + `, ` + userOwnerColumns + ` FROM ` + tokenFrom +
+	` JOIN users u ON u.id = t.user_id LEFT JOIN clients c ON c.id = u.client_id` +
+	` JOIN partners up ON up.id = coalesce(u.partner_id, c.partner_id) WHERE t.access_hash = $1`
+
+func (r reader) TokenCredentials(ctx context.Context, accessHash string) (*hub.TokenCredentials, error) {
+	cr := new(hub.TokenCredentials)
+	err := scanToken(&appendedRow{row: r.q.QueryRowContext(ctx, tokenCredentialsSQL, accessHash), extra: userDest(&cr.User)}, &cr.Token)
+	if err == sql.ErrNoRows {
+		return nil, hub.Errorf(hub.NotFound, "token not found")
+	}
+	if err != nil {
+		return nil, classify(r.d, err)
+	}
+	return cr, nil
+}
+
+// appendedRow scans a row whose leading columns go to the caller's
+// destinations and whose trailing ones go to extra.
+type appendedRow struct {
+	row   rowScanner
+	extra []any
+}
+
+func (a *appendedRow) Scan(dest ...any) error {
+	return a.row.Scan(append(dest, a.extra...)...)
 }
 
 func (r reader) TokenByRefreshHash(ctx context.Context, refreshHash string) (*hub.Token, error) {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/partnerhub/partnerhub/internal/filter"
@@ -16,6 +17,10 @@ const userFrom = `users u LEFT JOIN clients c ON c.id = u.client_id JOIN partner
 const userColumns = `u.id, u.username, u.first_name, u.last_name, u.email, u.email_verified, u.phone, u.role,
 	coalesce(u.partner_id, 0), coalesce(u.client_id, 0), p.id, p.path, p.status, u.active, u.version,
 	coalesce(u.created_at, NULL), coalesce(u.modified_at, NULL), coalesce(u.last_login_at, NULL)`
+
+// userOwnerColumns is userColumns with the owning partner under the alias
+// up, for statements where p is already taken.
+var userOwnerColumns = strings.NewReplacer("p.id,", "up.id,", "p.path,", "up.path,", "p.status,", "up.status,").Replace(userColumns)
 
 // userDest lists the scan destinations of userColumns for u.
 func userDest(u *hub.User) []any {

@@ -224,6 +224,13 @@ func testUserAuthentication(t *testing.T, f *fixture) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	clientTok, err := f.svc.IssueTokenWithPassword(f.ctx, ucl.Username, testPassword, hub.TokenRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pr, err := f.svc.AuthenticateToken(f.ctx, clientTok.Access, "192.0.2.1"); err != nil || pr.ClientID != cl.ID || pr.PartnerID != c.ID || pr.UserID != ucl.ID {
+		t.Fatalf("client user's token: %+v %v", pr, err)
+	}
 	setStatus := func(status string) {
 		t.Helper()
 		if _, err := f.svc.UpdatePartner(f.ctx, f.sys, hub.PartnerKey{ID: c.ID}, 0, func(p *hub.Partner) error { p.Status = status; return nil }); err != nil {
@@ -237,6 +244,8 @@ func testUserAuthentication(t *testing.T, f *fixture) {
 	}
 	_, err = f.svc.AuthenticateToken(f.ctx, tok.Access, "192.0.2.1")
 	wantKind(t, err, hub.Unauthenticated, "token of a user of a suspended partner")
+	_, err = f.svc.AuthenticateToken(f.ctx, clientTok.Access, "192.0.2.1")
+	wantKind(t, err, hub.Unauthenticated, "token of a client user of a suspended partner")
 	setStatus(hub.StatusActive)
 	for _, name := range []string{uc.Username, ucl.Username} {
 		if pr, _, err := f.svc.AuthenticatePassword(f.ctx, name, testPassword); err != nil || pr.PartnerID != c.ID {
