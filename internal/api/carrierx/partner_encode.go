@@ -295,16 +295,18 @@ func appendStringMap(dst []byte, m map[string]string) []byte {
 
 // appendObjectList writes an ACL-like list; nil is written as [].
 func appendObjectList(dst []byte, l []map[string]any) ([]byte, error) {
-	if len(l) == 0 {
-		return append(dst, "[]"...), nil
-	}
+	return appendArray(dst, l, appendAnyMap)
+}
+
+// appendArray writes l as a JSON array, each element by enc.
+func appendArray[T any](dst []byte, l []T, enc func([]byte, T) ([]byte, error)) ([]byte, error) {
 	dst = append(dst, '[')
 	var err error
-	for i, m := range l {
+	for i, e := range l {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		if dst, err = appendAnyMap(dst, m); err != nil {
+		if dst, err = enc(dst, e); err != nil {
 			return dst, err
 		}
 	}
@@ -334,17 +336,7 @@ func appendAny(dst []byte, v any) ([]byte, error) {
 		if v == nil {
 			return append(dst, "null"...), nil
 		}
-		dst = append(dst, '[')
-		var err error
-		for i, e := range v {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			if dst, err = appendAny(dst, e); err != nil {
-				return dst, err
-			}
-		}
-		return append(dst, ']'), nil
+		return appendArray(dst, v, appendAny)
 	}
 	return appendMarshal(dst, v)
 }
