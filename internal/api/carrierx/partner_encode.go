@@ -22,7 +22,44 @@ const dateLayout = "2006-01-02T15:04:05.000Z"
 // partnerField is one key of the Partner object and its value's encoder.
 type partnerField struct {
 	key string
-	enc func(dst []byte, p *hub.Partner) ([]byte, error)
+	enc fieldEncoder
+}
+
+// fieldEncoder appends one value of the Partner object.
+type fieldEncoder func(dst []byte, p *hub.Partner) ([]byte, error)
+
+// The encoders of the Partner object's kinds of value, each over a getter.
+
+func nullableText(get func(*hub.Partner) string) fieldEncoder {
+	return func(b []byte, p *hub.Partner) ([]byte, error) { return appendNullable(b, get(p)), nil }
+}
+
+func text(get func(*hub.Partner) string) fieldEncoder {
+	return func(b []byte, p *hub.Partner) ([]byte, error) { return appendString(b, get(p)), nil }
+}
+
+// verifiedEmail shows an address only once it has been verified.
+func verifiedEmail(get func(*hub.Partner) (string, bool)) fieldEncoder {
+	return func(b []byte, p *hub.Partner) ([]byte, error) {
+		addr, ok := get(p)
+		return appendVerified(b, addr, ok), nil
+	}
+}
+
+func moneyValue(get func(*hub.Partner) hub.Money) fieldEncoder {
+	return func(b []byte, p *hub.Partner) ([]byte, error) { return appendMoney(b, get(p)), nil }
+}
+
+func optionalMoney(get func(*hub.Partner) *hub.Money) fieldEncoder {
+	return func(b []byte, p *hub.Partner) ([]byte, error) { return appendMoneyPtr(b, get(p)), nil }
+}
+
+func textMap(get func(*hub.Partner) map[string]string) fieldEncoder {
+	return func(b []byte, p *hub.Partner) ([]byte, error) { return appendStringMap(b, get(p)), nil }
+}
+
+func objectList(get func(*hub.Partner) []map[string]any) fieldEncoder {
+	return func(b []byte, p *hub.Partner) ([]byte, error) { return appendObjectList(b, get(p)) }
 }
 
 // partnerFields are the keys of the Partner object in alphabetical order,
@@ -34,33 +71,25 @@ type partnerField struct {
 // company_name is p.Name and name is the contact person; e-mail addresses
 // are shown only once verified.
 var partnerFields = [...]partnerField{
-	{"acls", func(b []byte, p *hub.Partner) ([]byte, error) { return appendObjectList(b, p.ACLs) }},
-	{"address1", func(b []byte, p *hub.Partner) ([]byte, error) { return appendNullable(b, p.Address1), nil }},
-	{"address2", func(b []byte, p *hub.Partner) ([]byte, error) { return appendNullable(b, p.Address2), nil }},
-	{"attributes", func(b []byte, p *hub.Partner) ([]byte, error) {
-		return appendStringMap(b, p.Attributes), nil
-	}},
+	{"acls", objectList(func(p *hub.Partner) []map[string]any { return p.ACLs })},
+	{"address1", nullableText(func(p *hub.Partner) string { return p.Address1 })},
+	{"address2", nullableText(func(p *hub.Partner) string { return p.Address2 })},
+	{"attributes", textMap(func(p *hub.Partner) map[string]string { return p.Attributes })},
 	{"available_scopes", func(b []byte, p *hub.Partner) ([]byte, error) {
 		if p.ParentID == 0 {
 			return append(b, allScopesJSON...), nil
 		}
 		return append(b, supervisorScopesJSON...), nil
 	}},
-	{"balance", func(b []byte, p *hub.Partner) ([]byte, error) { return appendMoney(b, p.Balance), nil }},
-	{"billing_email", func(b []byte, p *hub.Partner) ([]byte, error) {
-		return appendVerified(b, p.BillingEmail, p.BillingEmailVerified), nil
-	}},
-	{"callbacks", func(b []byte, p *hub.Partner) ([]byte, error) { return appendStringMap(b, p.Callbacks), nil }},
-	{"charge_at", func(b []byte, p *hub.Partner) ([]byte, error) { return appendMoneyPtr(b, p.ChargeAt), nil }},
-	{"city", func(b []byte, p *hub.Partner) ([]byte, error) { return appendNullable(b, p.City), nil }},
-	{"company_name", func(b []byte, p *hub.Partner) ([]byte, error) { return appendNullable(b, p.Name), nil }},
-	{"country_code", func(b []byte, p *hub.Partner) ([]byte, error) {
-		return appendNullable(b, p.CountryCode), nil
-	}},
-	{"daily_spending_limit", func(b []byte, p *hub.Partner) ([]byte, error) {
-		return appendMoney(b, p.DailySpendingLimit), nil
-	}},
-	{"daily_spent_amount", func(b []byte, p *hub.Partner) ([]byte, error) { return appendMoney(b, p.DailySpentAmount), nil }},
+	{"balance", moneyValue(func(p *hub.Partner) hub.Money { return p.Balance })},
+	{"billing_email", verifiedEmail(func(p *hub.Partner) (string, bool) { return p.BillingEmail, p.BillingEmailVerified })},
+	{"callbacks", textMap(func(p *hub.Partner) map[string]string { return p.Callbacks })},
+	{"charge_at", optionalMoney(func(p *hub.Partner) *hub.Money { return p.ChargeAt })},
+	{"city", nullableText(func(p *hub.Partner) string { return p.City })},
+	{"company_name", nullableText(func(p *hub.Partner) string { return p.Name })},
+	{"country_code", nullableText(func(p *hub.Partner) string { return p.CountryCode })},
+	{"daily_spending_limit", moneyValue(func(p *hub.Partner) hub.Money { return p.DailySpendingLimit })},
+	{"daily_spent_amount", moneyValue(func(p *hub.Partner) hub.Money { return p.DailySpentAmount })},
 	{"date_created", func(b []byte, p *hub.Partner) ([]byte, error) {
 		// The layout writes only digits, '-', ':', '.', 'T' and 'Z':
 		// nothing to escape.
@@ -69,35 +98,21 @@ var partnerFields = [...]partnerField{
 		return append(b, '"'), nil
 	}},
 	{"display_id", func(b []byte, p *hub.Partner) ([]byte, error) { return appendDisplayID(b, p.ID), nil }},
-	{"login", func(b []byte, p *hub.Partner) ([]byte, error) { return appendNullable(b, p.Login), nil }},
-	{"name", func(b []byte, p *hub.Partner) ([]byte, error) {
-		return appendNullable(b, p.ContactName), nil
-	}},
-	{"owner_email", func(b []byte, p *hub.Partner) ([]byte, error) {
-		return appendVerified(b, p.OwnerEmail, p.OwnerEmailVerified), nil
-	}},
-	{"parent_assigned_acls", func(b []byte, p *hub.Partner) ([]byte, error) {
-		return appendObjectList(b, p.ParentAssignedACLs)
-	}},
-	{"parent_sid", func(b []byte, p *hub.Partner) ([]byte, error) { return appendNullable(b, p.ParentSID), nil }},
-	{"partner_sid", func(b []byte, p *hub.Partner) ([]byte, error) { return appendString(b, p.SID), nil }},
-	{"payment_type", func(b []byte, p *hub.Partner) ([]byte, error) {
-		return appendNullable(b, p.PaymentType), nil
-	}},
-	{"phonenumber", func(b []byte, p *hub.Partner) ([]byte, error) {
-		return appendNullable(b, p.Phonenumber), nil
-	}},
-	{"prepay_amount", func(b []byte, p *hub.Partner) ([]byte, error) { return appendMoneyPtr(b, p.PrepayAmount), nil }},
-	{"spending_limit", func(b []byte, p *hub.Partner) ([]byte, error) { return appendMoney(b, p.SpendingLimit), nil }},
-	{"state", func(b []byte, p *hub.Partner) ([]byte, error) { return appendNullable(b, p.State), nil }},
-	{"status", func(b []byte, p *hub.Partner) ([]byte, error) { return appendString(b, p.Status), nil }},
-	{"tech_email", func(b []byte, p *hub.Partner) ([]byte, error) {
-		return appendVerified(b, p.TechEmail, p.TechEmailVerified), nil
-	}},
-	{"transformations", func(b []byte, p *hub.Partner) ([]byte, error) {
-		return appendObjectList(b, p.Transformations)
-	}},
-	{"zip", func(b []byte, p *hub.Partner) ([]byte, error) { return appendNullable(b, p.Zip), nil }},
+	{"login", nullableText(func(p *hub.Partner) string { return p.Login })},
+	{"name", nullableText(func(p *hub.Partner) string { return p.ContactName })},
+	{"owner_email", verifiedEmail(func(p *hub.Partner) (string, bool) { return p.OwnerEmail, p.OwnerEmailVerified })},
+	{"parent_assigned_acls", objectList(func(p *hub.Partner) []map[string]any { return p.ParentAssignedACLs })},
+	{"parent_sid", nullableText(func(p *hub.Partner) string { return p.ParentSID })},
+	{"partner_sid", text(func(p *hub.Partner) string { return p.SID })},
+	{"payment_type", nullableText(func(p *hub.Partner) string { return p.PaymentType })},
+	{"phonenumber", nullableText(func(p *hub.Partner) string { return p.Phonenumber })},
+	{"prepay_amount", optionalMoney(func(p *hub.Partner) *hub.Money { return p.PrepayAmount })},
+	{"spending_limit", moneyValue(func(p *hub.Partner) hub.Money { return p.SpendingLimit })},
+	{"state", nullableText(func(p *hub.Partner) string { return p.State })},
+	{"status", text(func(p *hub.Partner) string { return p.Status })},
+	{"tech_email", verifiedEmail(func(p *hub.Partner) (string, bool) { return p.TechEmail, p.TechEmailVerified })},
+	{"transformations", objectList(func(p *hub.Partner) []map[string]any { return p.Transformations })},
+	{"zip", nullableText(func(p *hub.Partner) string { return p.Zip })},
 }
 
 // partnerKeys lists every key of the Partner object, alphabetically.
