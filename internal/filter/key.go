@@ -20,17 +20,9 @@ func appendKey(b *strings.Builder, e Expr) {
 	switch x := e.(type) {
 	case nil:
 	case *And:
-		b.WriteString("and(")
-		appendKey(b, x.Left)
-		b.WriteByte(',')
-		appendKey(b, x.Right)
-		b.WriteByte(')')
+		appendPair(b, "and(", x.Left, x.Right)
 	case *Or:
-		b.WriteString("or(")
-		appendKey(b, x.Left)
-		b.WriteByte(',')
-		appendKey(b, x.Right)
-		b.WriteByte(')')
+		appendPair(b, "or(", x.Left, x.Right)
 	case *Not:
 		b.WriteString("not(")
 		appendKey(b, x.X)
@@ -49,4 +41,13 @@ func appendKey(b *strings.Builder, e Expr) {
 		}
 		b.WriteByte(')')
 	}
+}
+
+// appendPair writes name, the keys of l and r separated by a comma, and ")".
+func appendPair(b *strings.Builder, name string, l, r Expr) {
+	b.WriteString(name)
+	appendKey(b, l)
+	b.WriteByte(',')
+	appendKey(b, r)
+	b.WriteByte(')')
 }
