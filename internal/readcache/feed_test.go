@@ -7,7 +7,6 @@ import (
 
 	"github.com/partnerhub/partnerhub/internal/hub"
 	"github.com/partnerhub/partnerhub/internal/readcache"
-	"github.com/partnerhub/partnerhub/internal/store"
 	"github.com/partnerhub/partnerhub/internal/testdb"
 )
 
@@ -68,49 +67,5 @@ func TestChangeFeedAcrossReplicas(t *testing.T) {
 			t.Fatal("replica b still serves the old name 10s after replica a's write")
 		}
 		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// A process ignores its own notices and hears everybody else's; SQLite
-// has no feed.
-func TestChangeFeedOrigins(t *testing.T) {
-	db := testdb.Postgres(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	heard := make(chan struct{}, 16)
-	done := make(chan struct{})
-	go func() { defer close(done); _ = db.WatchChanges(ctx, "me", func() { heard <- struct{}{} }) }()
-	select { // the call made on connecting
-	case <-heard:
-	case <-time.After(10 * time.Second):
-		t.Fatal("no call on connecting")
-	}
-	if err := db.PublishChange(ctx, "me"); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.PublishChange(ctx, "someone-else"); err != nil {
-		t.Fatal(err)
-	}
-	// Notices arrive in order, so once someone-else's has been heard, "me"
-	// would have been heard before it.
-	select {
-	case <-heard:
-	case <-time.After(10 * time.Second):
-		t.Fatal("another origin's notice was not heard")
-	}
-	select {
-	case <-heard:
-		t.Fatal("a notice was heard twice or the process heard itself")
-	case <-time.After(200 * time.Millisecond):
-	}
-	cancel()
-	<-done
-
-	lite := testdb.SQLite(t)
-	if err := lite.WatchChanges(context.Background(), "me", func() {}); err != store.ErrNoChangeFeed {
-		t.Fatalf("SQLite WatchChanges: %v", err)
-	}
-	if err := lite.PublishChange(context.Background(), "me"); err != nil {
-		t.Fatalf("SQLite PublishChange: %v", err)
 	}
 }
