@@ -48,12 +48,13 @@ const (
 )
 
 // AnyOf returns the scopes of which a caller needs one to meet r, sorted:
-// r's scope and the manage scope of its resource (one scope when r is a
-// manage scope). The slice is new on every call.
+// r's scope and the manage scope of its resource when there is one (one
+// scope when r is a manage scope, or its resource has none, as audit).
+// The slice is new on every call.
 func (r Requirement) AnyOf() []string {
 	s := string(r)
 	out := []string{s}
-	if res, _, ok := strings.Cut(s, "."); ok && res+".manage" != s {
+	if res, _, ok := strings.Cut(s, "."); ok && res+".manage" != s && ValidScope(res+".manage") {
 		out = append(out, res+".manage")
 	}
 	slices.Sort(out)
