@@ -88,6 +88,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	if *publicURL == "" {
 		base = httpapi.ListenBaseURL(ln.Addr().String())
+		if host, _, err := net.SplitHostPort(ln.Addr().String()); err == nil && net.ParseIP(host).IsUnspecified() {
+			log.Warn("listening on every interface without --public-url: absolute links (pagination) point at localhost", "public_url", base.String())
+		}
 	}
 	h := server.NewHandler(server.Deps{
 		Logger:       log,

@@ -111,7 +111,9 @@ func (p Principal) HasAnyScope(scopes ...string) bool {
 }
 
 // RequireScope returns a Forbidden error unless the principal holds one
-// of scopes.
+// of scopes. Service methods check their own Requirement, after
+// visibility; a face must not check scopes ahead of them (an invisible
+// object would then answer 403 instead of 404).
 func (p Principal) RequireScope(scopes ...string) error {
 	if p.HasAnyScope(scopes...) {
 		return nil

@@ -95,7 +95,7 @@ func (v *Vocabulary) Filter(param string, e filter.Expr) error {
 			if x.Pos >= 0 {
 				at = "at position " + strconv.Itoa(x.Pos) + ": "
 			}
-			return hub.InvalidField(param, "%sunknown field %q; fields: %s", at, shortQuoted(written), v.list())
+			return hub.InvalidField(param, "%sunknown field %q; fields: %s", at, shorten(written), v.list())
 		}
 		x.Field, x.As = dom, written
 		return nil
@@ -114,7 +114,7 @@ func (v *Vocabulary) Order(param string, terms []hub.OrderTerm) error {
 		}
 		dom, ok := v.toDomain[written]
 		if !ok {
-			return hub.InvalidField(param, "unknown field %q; fields: %s", shortQuoted(written), v.list())
+			return hub.InvalidField(param, "unknown field %q; fields: %s", shorten(written), v.list())
 		}
 		terms[i].Field, terms[i].As = dom, written
 	}
@@ -122,9 +122,6 @@ func (v *Vocabulary) Order(param string, terms []hub.OrderTerm) error {
 }
 
 func (v *Vocabulary) list() string { return strings.Join(v.names, ", ") }
-
-// shortQuoted bounds user text repeated in a message (it is quoted by %q).
-func shortQuoted(s string) string { return shorten(s) }
 
 // RenameFields returns err with the field names of its *hub.Error renamed
 // by rename (which returns a name unchanged when it has no other), and,
