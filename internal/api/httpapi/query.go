@@ -12,8 +12,8 @@ import (
 // a parameter that cannot be decoded is a 400 *RequestError naming it (or
 // naming the query when even its name is undecodable): a filter that
 // would have been dropped must not be read as "no filter". NewMux checks
-// every request's query this way before its handler runs, so handlers may
-// use r.URL.Query() afterwards.
+// every request's query (CheckQuery) before its handler runs, so handlers
+// may use r.URL.Query() afterwards.
 func Query(r *http.Request) (url.Values, error) {
 	q := url.Values{}
 	raw := r.URL.RawQuery
@@ -35,6 +35,48 @@ func Query(r *http.Request) (url.Values, error) {
 		q[key] = append(q[key], value)
 	}
 	return q, nil
+}
+
+// CheckQuery reports the first parameter of r's query string that cannot
+// be decoded, as Query would, without decoding anything (no allocation
+// for a well-formed query).
+func CheckQuery(r *http.Request) error {
+	raw := r.URL.RawQuery
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		if strings.IndexByte(pair, ';') < 0 && validEscapes(pair) {
+			continue
+		}
+		rawKey, rawValue, _ := strings.Cut(pair, "=")
+		key, err := url.QueryUnescape(rawKey)
+		if err != nil || strings.Contains(rawKey, ";") {
+			return queryProblem("", rawKey, err)
+		}
+		_, err = url.QueryUnescape(rawValue)
+		return queryProblem(key, rawValue, err)
+	}
+	return nil
+}
+
+// validEscapes reports whether every '%' in s starts a two-digit hex
+// escape: the one thing url.QueryUnescape refuses.
+func validEscapes(s string) bool {
+	for i := strings.IndexByte(s, '%'); i >= 0; {
+		if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+			return false
+		}
+		next := strings.IndexByte(s[i+3:], '%')
+		if next < 0 {
+			return true
+		}
+		i += 3 + next
+	}
+	return true
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // queryProblem is the 400 of a query parameter (name, "" when the name

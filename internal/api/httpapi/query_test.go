@@ -25,9 +25,17 @@ func TestQuery(t *testing.T) {
 		{"limit=1&offset=%G1", "offset", false},
 		{"fil%zzter=x", "", false},
 		{"a;b=1", "", false},
+		{"a=%4", "a", false},
+		{"a=%%41", "a", false},
+		{"a=%41%", "a", false},
+		{"a=%41%4g", "a", false},
+		{"a=%41%42", "", true},
 	} {
 		r := httptest.NewRequest("GET", "/x?"+c.raw, nil)
 		q, err := Query(r)
+		if cerr := CheckQuery(r); (cerr == nil) != (err == nil) || (cerr != nil && cerr.Error() != err.Error()) {
+			t.Errorf("%q: CheckQuery %v, Query %v", c.raw, cerr, err)
+		}
 		if c.ok {
 			want, _ := url.ParseQuery(c.raw)
 			if err != nil || !reflect.DeepEqual(q, want) {
@@ -61,4 +69,26 @@ func TestIntParam(t *testing.T) {
 	if _, _, err := IntParam(q, "bad"); !errors.As(err, &re) || re.Status != 400 || re.Field != "bad" {
 		t.Errorf("bad: %v", err)
 	}
+}
+
+// FuzzCheckQuery: CheckQuery refuses exactly the query strings that
+// url.ParseQuery reports an error for (and that r.URL.Query therefore
+// silently trims), and Query then decodes the same values.
+func FuzzCheckQuery(f *testing.F) {
+	for _, s := range []string{"", "a=1&b=2", "a=%zz", "a;b", "a=%4", "%41=%42&&=x", "a=1;b", "x=%%", "+=+&%2B=%2b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		r := httptest.NewRequest("GET", "/x", nil)
+		r.URL.RawQuery = raw
+		want, perr := url.ParseQuery(raw)
+		cerr := CheckQuery(r)
+		if (cerr == nil) != (perr == nil) {
+			t.Fatalf("%q: CheckQuery %v, url.ParseQuery %v", raw, cerr, perr)
+		}
+		q, err := Query(r)
+		if (err == nil) != (perr == nil) || (err == nil && !reflect.DeepEqual(q, want) && !(len(q) == 0 && len(want) == 0)) {
+			t.Fatalf("%q: Query %v %v, url.ParseQuery %v %v", raw, q, err, want, perr)
+		}
+	})
 }

@@ -60,7 +60,7 @@ type Mux struct {
 // the metrics), a 405 with Allow for a known path called with another
 // method, and a 404 for any other path below Prefix, all answered through
 // Errors. An authenticated route authenticates first, then checks the
-// query string (Query), then runs its handler; a public route checks the
+// query string (CheckQuery), then runs its handler; a public route checks the
 // query string and runs its handler. It panics on a route without a
 // handler or a duplicate route, a wiring bug.
 func NewMux(m Mux) http.Handler {
@@ -104,7 +104,7 @@ func (m Mux) serve(rt Route) http.Handler {
 				return
 			}
 		}
-		if _, err := Query(r); err != nil {
+		if err := CheckQuery(r); err != nil {
 			m.Errors.Write(w, r, err)
 			return
 		}
