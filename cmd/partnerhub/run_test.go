@@ -52,8 +52,9 @@ func freeAddr(t *testing.T) string {
 //
 // A password chosen through PARTNERHUB_ADMIN_PASSWORD is never printed
 // (stderr also carries the log); a generated one is, once. The first run
-// also turns on PARTNERHUB_TRUST_PROXY_HEADERS and checks that pagination
-// links then follow X-Forwarded-Proto.
+// sets PARTNERHUB_PUBLIC_URL (and the removed PARTNERHUB_TRUST_PROXY_HEADERS,
+// which is then accepted and ignored); the second builds its links on the
+// listen address. Neither follows the Host or X-Forwarded-Proto headers.
 func TestRunServe(t *testing.T) {
 	t.Parallel()
 	t.Run("chosen password", func(t *testing.T) {
@@ -75,8 +76,10 @@ func testRunServe(t *testing.T, chosenPassword string) {
 		"PARTNERHUB_LOG_FORMAT":   "json",
 		adminPasswordEnv:          chosenPassword,
 	}
-	trustProxy := chosenPassword != ""
-	if trustProxy {
+	linkBase := "http://" + addr
+	if chosenPassword != "" {
+		linkBase = "https://api.example.com/ph"
+		env["PARTNERHUB_PUBLIC_URL"] = linkBase + "/"
 		env["PARTNERHUB_TRUST_PROXY_HEADERS"] = "true"
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -147,7 +150,7 @@ func testRunServe(t *testing.T, chosenPassword string) {
 		}
 	}
 	checkCoreV2(t, base, adminPassword, key)
-	checkProxyScheme(t, base, key, trustProxy)
+	checkLinkBase(t, base, key, linkBase)
 	cancel()
 	select {
 	case err := <-done:
@@ -163,13 +166,15 @@ func testRunServe(t *testing.T, chosenPassword string) {
 	checkLogSecrets(t, stderr.String(), adminPassword, key)
 }
 
-// checkProxyScheme checks the scheme of a pagination link requested with
-// X-Forwarded-Proto: https, which only a trusting server follows.
-func checkProxyScheme(t *testing.T, base, key string, trusted bool) {
+// checkLinkBase checks that a pagination link starts with want (the
+// public URL, or the listen address) when the request claims another host
+// and scheme through Host and X-Forwarded-Proto.
+func checkLinkBase(t *testing.T, base, key, want string) {
 	t.Helper()
 	req, _ := http.NewRequest("GET", base+"/core/v2/partners?limit=1&offset=1", nil)
 	req.Header.Set("Authorization", "Bearer "+key)
 	req.Header.Set("X-Forwarded-Proto", "https")
+	req.Host = "evil.example"
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -181,12 +186,8 @@ func checkProxyScheme(t *testing.T, base, key string, trusted bool) {
 	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
 		t.Fatal(err)
 	}
-	want := "http://"
-	if trusted {
-		want = "https://"
-	}
-	if prev := v.Pagination["previous"]; !strings.HasPrefix(prev, want) {
-		t.Fatalf("trusted=%v: previous link %q, want %s...", trusted, prev, want)
+	if prev := v.Pagination["previous"]; prev != want+"/core/v2/partners?limit=1&offset=0" {
+		t.Fatalf("previous link %q, want it on %s", prev, want)
 	}
 }
 
@@ -296,6 +297,10 @@ func TestRunCommands(t *testing.T) {
 		{"migrate", "sideways"},
 		{"serve", "--log-format", "xml"},
 		{"serve", "--trust-proxy-headers=maybe"},
+		{"serve", "--trust-proxy-headers"}, // removed: without --public-url it says what to set instead
+		{"serve", "--public-url", "api.example.com"},
+		{"serve", "--public-url", "ftp://api.example.com"},
+		{"serve", "--public-url", "https://api.example.com/?q=1"},
 		{"serve", "--cache-ttl", "-1s"},
 		{"serve", "--cache-ttl", "2m"},
 		{"serve", "--cache-ttl", "soon"},

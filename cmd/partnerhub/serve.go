@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"time"
 
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
+	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/auth"
 	"github.com/partnerhub/partnerhub/internal/hub"
 	"github.com/partnerhub/partnerhub/internal/readcache"
@@ -23,8 +25,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs, c, env := newFlags("serve", getenv, stderr)
 	listen := fs.String("listen", env.str("PARTNERHUB_LISTEN", "127.0.0.1:8080"), "address to listen on (env PARTNERHUB_LISTEN)")
 	maxBody := fs.Int("max-body-bytes", env.int("PARTNERHUB_MAX_BODY_BYTES", 1<<20), "largest accepted request body (env PARTNERHUB_MAX_BODY_BYTES)")
+	publicURL := fs.String("public-url", env.str("PARTNERHUB_PUBLIC_URL", ""),
+		"the URL clients reach this service at, such as https://api.example.com, for absolute links (pagination); default: http:// and the listen address (env PARTNERHUB_PUBLIC_URL)")
 	trustProxy := fs.Bool("trust-proxy-headers", env.bool("PARTNERHUB_TRUST_PROXY_HEADERS", false),
-		"take the client-facing scheme from X-Forwarded-Proto (for pagination links); only behind a TLS proxy that sets it (env PARTNERHUB_TRUST_PROXY_HEADERS)")
+		"removed: links no longer follow request headers; set --public-url instead (accepted only so that old configurations fail with this advice) (env PARTNERHUB_TRUST_PROXY_HEADERS)")
 	cacheTTL := fs.Duration("cache-ttl", env.duration("PARTNERHUB_CACHE_TTL", time.Second),
 		"longest time a cached read may lag a change this process did not make (another replica, a command-line tool); 0 turns the read cache off (env PARTNERHUB_CACHE_TTL)")
 	if err := c.parse(fs, env, args); err != nil {
@@ -36,7 +40,23 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if *cacheTTL < 0 || *cacheTTL > time.Minute {
 		return errors.New("--cache-ttl must be between 0 and 1m")
 	}
+	var base httpapi.BaseURL
+	if *publicURL != "" {
+		var err error
+		if base, err = httpapi.ParseBaseURL(*publicURL); err != nil {
+			return fmt.Errorf("--public-url: %w", err)
+		}
+	}
+	if *trustProxy && *publicURL == "" {
+		// The flag used to take the links' scheme from X-Forwarded-Proto.
+		// Ignoring it would silently turn https links behind a proxy into
+		// links to the listen address.
+		return errors.New("--trust-proxy-headers was removed: links never follow request headers now; set --public-url (PARTNERHUB_PUBLIC_URL) to the URL clients use, such as https://api.example.com")
+	}
 	log := c.logger(stderr)
+	if *trustProxy {
+		log.Warn("--trust-proxy-headers is ignored: links are built on --public-url", "public_url", base.String())
+	}
 	db, err := c.open(ctx, store.Options{})
 	if err != nil {
 		return err
@@ -62,20 +82,26 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	authn := auth.NewAuthenticator(svc, auth.Config{})
 
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return err
+	}
+	if *publicURL == "" {
+		base = httpapi.ListenBaseURL(ln.Addr().String())
+		if host, _, err := net.SplitHostPort(ln.Addr().String()); err == nil && net.ParseIP(host).IsUnspecified() {
+			log.Warn("listening on every interface without --public-url: absolute links (pagination) point at localhost", "public_url", base.String())
+		}
+	}
 	h := server.NewHandler(server.Deps{
 		Logger:       log,
 		Ready:        db.Ping,
 		DBStats:      db.Stats,
 		CacheStats:   cacheStats,
-		Faces:        []server.Face{{Prefix: carrierx.Prefix, Handler: carrierx.New(svc, authn, log, carrierx.TrustProxyHeaders(*trustProxy))}},
+		Faces:        []server.Face{{Prefix: carrierx.Prefix, Handler: carrierx.New(svc, authn, log, carrierx.WithBaseURL(base))}},
 		MaxBodyBytes: int64(*maxBody),
 		Version:      buildVersion(),
 	})
-	ln, err := net.Listen("tcp", *listen)
-	if err != nil {
-		return err
-	}
-	log.Info("listening", "addr", ln.Addr().String(), "version", buildVersion())
+	log.Info("listening", "addr", ln.Addr().String(), "public_url", base.String(), "version", buildVersion())
 	err = server.Serve(ctx, server.NewHTTPServer(*listen, h, log), ln, 20*time.Second)
 	log.Info("stopped")
 	return err

@@ -5,12 +5,12 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
@@ -85,10 +85,11 @@ func NewAuthenticator(svc Service, cfg Config) *Authenticator {
 // token, or an API key), or "X-API-Key". Missing, ambiguous or wrong
 // credentials are Unauthenticated; too many recent failures for the
 // username or the client IP are RateLimited (see RetryAfter). The client
-// IP is the host of r.RemoteAddr: a trusted proxy must set it.
+// IP is httpapi.ClientIP (the host of r.RemoteAddr): a trusted proxy must
+// set it.
 func (a *Authenticator) Principal(r *http.Request) (hub.Principal, error) {
 	ctx := r.Context()
-	ip := clientIP(r)
+	ip := httpapi.ClientIP(r)
 	authz := r.Header.Get("Authorization")
 	apiKey := r.Header.Get("X-API-Key")
 	switch {
@@ -236,11 +237,6 @@ func (a *Authenticator) forget(key [32]byte) {
 	a.mu.Unlock()
 }
 
-// clientIP returns the host part of r.RemoteAddr.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+// The faces call the Authenticator through httpapi.Authenticator: the
+// password grants use Basic, so they share its throttles.
+var _ httpapi.Authenticator = (*Authenticator)(nil)

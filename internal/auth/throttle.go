@@ -15,6 +15,10 @@ type RetryAfterError struct{ After time.Duration }
 // Error describes the wait.
 func (e *RetryAfterError) Error() string { return "retry after " + e.After.Round(time.Second).String() }
 
+// RetryAfter returns the wait; the faces read it (httpapi.RetryAfter) for
+// the Retry-After header.
+func (e *RetryAfterError) RetryAfter() time.Duration { return e.After }
+
 // RetryAfter returns the wait carried by a RateLimited error from this
 // package, and whether there was one.
 func RetryAfter(err error) (time.Duration, bool) {

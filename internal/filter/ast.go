@@ -22,8 +22,14 @@ type Not struct{ X Expr }
 
 // Cond is one condition `Field Op Values`.
 type Cond struct {
-	// Field is the field name as written, e.g. "attributes.tier".
+	// Field is the field name, e.g. "attributes.tier": as written when
+	// Parse returns it; a face that translates its public names into the
+	// domain's rewrites it (and keeps the written name in As).
 	Field string
+	// As is the field as the caller wrote it, when that differs from
+	// Field; error messages name it, so that they speak the caller's
+	// words. Empty means Field. Key ignores it.
+	As string
 	// Op is the operator.
 	Op Op
 	// Values holds one value for scalar operators and 1..MaxListItems
@@ -49,6 +55,14 @@ type Value struct {
 // eq/ne means IS NULL / IS NOT NULL. A quoted "null" is the string.
 func (v Value) IsNull() bool {
 	return !v.Quoted && strings.EqualFold(v.Text, "null")
+}
+
+// Name is the field as the caller wrote it: As, or Field when As is empty.
+func (c *Cond) Name() string {
+	if c.As != "" {
+		return c.As
+	}
+	return c.Field
 }
 
 func (*And) isExpr()  {}

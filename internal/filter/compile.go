@@ -139,12 +139,12 @@ func (c *compiler) cond(b *strings.Builder, x *Cond) error {
 		return errAt(x.Pos, "more than %d conditions", MaxConditions)
 	}
 	if !x.Op.valid() {
-		return fieldErr(x.Pos, x.Field, "invalid operator %v", x.Op)
+		return fieldErr(x.Pos, x.Name(), "invalid operator %v", x.Op)
 	}
 	if n := len(x.Values); x.Op.isList() && (n == 0 || n > MaxListItems) {
-		return fieldErr(x.Pos, x.Field, "%s needs 1 to %d values", x.Op, MaxListItems)
+		return fieldErr(x.Pos, x.Name(), "%s needs 1 to %d values", x.Op, MaxListItems)
 	} else if !x.Op.isList() && n != 1 {
-		return fieldErr(x.Pos, x.Field, "%s needs exactly one value", x.Op)
+		return fieldErr(x.Pos, x.Name(), "%s needs exactly one value", x.Op)
 	}
 	f, keys, err := c.lookup(x)
 	if err != nil {
@@ -155,11 +155,11 @@ func (c *compiler) cond(b *strings.Builder, x *Cond) error {
 		typ = JSON
 	}
 	if !opAllowed(x.Op, typ) {
-		return fieldErr(x.Pos, x.Field, "operator %s is not allowed on %v fields", quote(x.Op.String()), typ)
+		return fieldErr(x.Pos, x.Name(), "operator %s is not allowed on %v fields", quote(x.Op.String()), typ)
 	}
 	for _, v := range x.Values {
 		if v.IsNull() && x.Op != Eq && x.Op != Ne {
-			return fieldErr(v.Pos, x.Field, "null is only allowed with eq or ne (quote it to mean the text)")
+			return fieldErr(v.Pos, x.Name(), "null is only allowed with eq or ne (quote it to mean the text)")
 		}
 	}
 	col := f.Column
@@ -169,7 +169,7 @@ func (c *compiler) cond(b *strings.Builder, x *Cond) error {
 
 	if v := x.Values[0]; v.IsNull() {
 		if !f.Nullable && keys == nil {
-			return fieldErr(v.Pos, x.Field, "field is never null")
+			return fieldErr(v.Pos, x.Name(), "field is never null")
 		}
 		if x.Op == Eq {
 			b.WriteString("(" + col + " IS NULL)")
@@ -183,7 +183,7 @@ func (c *compiler) cond(b *strings.Builder, x *Cond) error {
 	case Like, ILike:
 		v := x.Values[0]
 		if trailingEscape(v.Text) {
-			return fieldErr(v.Pos, x.Field, "pattern %s ends with the escape character \\", quote(v.Text))
+			return fieldErr(v.Pos, x.Name(), "pattern %s ends with the escape character \\", quote(v.Text))
 		}
 		p := c.bind(v.Text)
 		if x.Op == Like {
@@ -195,7 +195,7 @@ func (c *compiler) cond(b *strings.Builder, x *Cond) error {
 	case In, NotIn:
 		phs := make([]string, len(x.Values))
 		for i, v := range x.Values {
-			p, err := c.bindValue(f, x.Field, v)
+			p, err := c.bindValue(f, x.Name(), v)
 			if err != nil {
 				return err
 			}
@@ -208,14 +208,14 @@ func (c *compiler) cond(b *strings.Builder, x *Cond) error {
 		b.WriteString("(" + col + kw + strings.Join(phs, ", ") + "))")
 		return nil
 	case Bit:
-		p, err := c.bindValue(f, x.Field, x.Values[0])
+		p, err := c.bindValue(f, x.Name(), x.Values[0])
 		if err != nil {
 			return err
 		}
 		b.WriteString("((" + col + " & " + p + ") <> 0)")
 		return nil
 	default:
-		p, err := c.bindValue(f, x.Field, x.Values[0])
+		p, err := c.bindValue(f, x.Name(), x.Values[0])
 		if err != nil {
 			return err
 		}
@@ -239,24 +239,25 @@ func (c *compiler) lookup(x *Cond) (f Field, keys []string, err *Error) {
 	f, ok := c.schema[x.Field]
 	if ok {
 		if f.Type == JSON {
-			return f, nil, fieldErr(x.Pos, x.Field, "a JSON field needs a key, e.g. %s.key", x.Field)
+			return f, nil, fieldErr(x.Pos, x.Name(), "a JSON field needs a key, e.g. %s.key", x.Name())
 		}
 		return f, nil, checkField(x, f)
 	}
 	head, rest, dotted := strings.Cut(x.Field, ".")
 	if f, ok := c.schema[head]; ok && dotted {
 		if f.Type != JSON {
-			return f, nil, fieldErr(x.Pos, x.Field, "%s has no sub-fields", quote(head))
+			shown, _, _ := strings.Cut(x.Name(), ".")
+			return f, nil, fieldErr(x.Pos, x.Name(), "%s has no sub-fields", quote(shown))
 		}
 		keys = strings.Split(rest, ".")
 		for _, k := range keys {
 			if !validKey(k) {
-				return f, nil, fieldErr(x.Pos, x.Field, "invalid key %s", quote(k))
+				return f, nil, fieldErr(x.Pos, x.Name(), "invalid key %s", quote(k))
 			}
 		}
 		return f, keys, checkField(x, f)
 	}
-	return f, nil, fieldErr(x.Pos, x.Field, "unknown field (allowed: %s)", c.allowed())
+	return f, nil, fieldErr(x.Pos, x.Name(), "unknown field (allowed: %s)", c.allowed())
 }
 
 // checkField catches schema mistakes that would otherwise produce broken
@@ -264,11 +265,11 @@ func (c *compiler) lookup(x *Cond) (f Field, keys []string, err *Error) {
 func checkField(x *Cond, f Field) *Error {
 	switch {
 	case f.Column == "":
-		return fieldErr(x.Pos, x.Field, "not filterable (schema has no column)")
+		return fieldErr(x.Pos, x.Name(), "not filterable (schema has no column)")
 	case f.Type < String || f.Type > JSON:
-		return fieldErr(x.Pos, x.Field, "not filterable (schema type %v)", f.Type)
+		return fieldErr(x.Pos, x.Name(), "not filterable (schema type %v)", f.Type)
 	case f.Type == Decimal && f.Convert == nil:
-		return fieldErr(x.Pos, x.Field, "not filterable (decimal field without Convert)")
+		return fieldErr(x.Pos, x.Name(), "not filterable (decimal field without Convert)")
 	}
 	return nil
 }

@@ -23,9 +23,13 @@ type Error struct {
 // Error formats e as "filter: at position 12: unknown operator \"equals\"",
 // "filter: field \"foo\": unknown field ..." or, when both are known,
 // "filter: at position 0: field \"foo\": unknown field ...".
-func (e *Error) Error() string {
+func (e *Error) Error() string { return "filter: " + e.Reason() }
+
+// Reason is Error without the "filter: " prefix, for callers that name the
+// filter themselves (an error about the parameter "filter" would
+// otherwise say "filter: filter: ...").
+func (e *Error) Reason() string {
 	var b strings.Builder
-	b.WriteString("filter: ")
 	if e.Pos >= 0 {
 		b.WriteString("at position ")
 		b.WriteString(strconv.Itoa(e.Pos))

@@ -13,43 +13,30 @@ const keyTouchInterval = time.Minute
 
 // CreateAPIKey creates a key for a visible partner (else NotFound) and
 // returns it with its plaintext, "phk_<prefix>_<secret>", which is never
-// available again. It needs keys.manage; client-level callers may not
-// create keys; every scope must be held by the caller (else Forbidden).
+// available again. It needs NeedKeysManage (else Forbidden); every scope
+// must be held by the caller (else Forbidden). A client-level caller sees
+// no partner, so it gets NotFound.
 func (s *Service) CreateAPIKey(ctx context.Context, pr Principal, req NewAPIKeyRequest) (*APIKey, string, error) {
-	if err := pr.RequireScope(ScopeKeysManage); err != nil {
-		return nil, "", err
-	}
-	if pr.ClientID != 0 {
-		return nil, "", Errorf(Forbidden, "a client-level principal cannot create API keys")
-	}
-	var c checker
-	c.text("name", req.Name, true, maxShortText)
-	if err := c.err(); err != nil {
-		return nil, "", err
-	}
-	scopes, err := grantableScopes(pr, "scopes", append([]string(nil), req.Scopes...))
-	if err != nil {
-		return nil, "", err
-	}
-	now := s.now()
-	if req.ExpiresAt != nil && !req.ExpiresAt.After(now) {
-		return nil, "", InvalidField("expires_at", "must be in the future")
-	}
 	partnerID := req.PartnerID
 	if partnerID == 0 {
 		partnerID = pr.PartnerID
 	}
-	k := &APIKey{PartnerID: partnerID, Name: req.Name, Role: pr.Role, Scopes: scopes, CreatedBy: pr.Actor, CreatedAt: now,
-		CreatorUserID: pr.UserID}
-	if req.ExpiresAt != nil {
-		exp := req.ExpiresAt.UTC().Truncate(time.Microsecond)
-		k.ExpiresAt = &exp
-	}
+	var k *APIKey
 	secret := newSecret()
 	write := func(tx Tx) error {
 		// The shared tree lock first: no move can take the partner out of
 		// the caller's subtree between the check and the insert.
 		if err := tx.LockTree(ctx, false); err != nil {
+			return err
+		}
+		p, err := s.visiblePartner(ctx, tx, pr, PartnerKey{ID: partnerID}, "partner")
+		if err != nil {
+			return err
+		}
+		if err := pr.require(NeedKeysManage); err != nil {
+			return err
+		}
+		if k, err = s.newAPIKey(pr, p, req); err != nil {
 			return err
 		}
 		if k.CreatorUserID == 0 {
@@ -63,18 +50,13 @@ func (s *Service) CreateAPIKey(ctx context.Context, pr Principal, req NewAPIKeyR
 				k.CreatorUserID = parent.CreatorUserID
 			}
 		}
-		p, err := s.visiblePartner(ctx, tx, pr, PartnerKey{ID: partnerID}, "partner")
-		if err != nil {
-			return err
-		}
-		k.PartnerPath = p.Path
-		k.Prefix = NewRef("")[:apiKeyPrefixLen]
 		if err := tx.InsertAPIKey(ctx, k, HashSecret(secret)); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, pr, "create", "api_key", idString(k.ID), p.ID, p.Path, nil, k)
 	}
 	// A prefix collision (62^8 choices) is a Conflict; a fresh prefix wins.
+	var err error
 	for range 3 {
 		if err = s.store.Write(ctx, write); !IsKind(err, Conflict) {
 			break
@@ -86,12 +68,35 @@ func (s *Service) CreateAPIKey(ctx context.Context, pr Principal, req NewAPIKeyR
 	return k, APIKeyPrefix + k.Prefix + "_" + secret, nil
 }
 
-// ListAPIKeys lists the keys of partners in the subtree of within (zero:
-// the caller's home partner), which must be visible. It needs keys.manage.
-func (s *Service) ListAPIKeys(ctx context.Context, pr Principal, within PartnerKey, q ListQuery) (Page[APIKey], error) {
-	if err := q.Validate(); err != nil {
-		return Page[APIKey]{}, err
+// newAPIKey checks req and builds the key pr creates at partner p, with a
+// fresh prefix.
+func (s *Service) newAPIKey(pr Principal, p *Partner, req NewAPIKeyRequest) (*APIKey, error) {
+	var c checker
+	c.text("name", req.Name, true, maxShortText)
+	if err := c.err(); err != nil {
+		return nil, err
 	}
+	scopes, err := grantableScopes(pr, "scopes", append([]string(nil), req.Scopes...))
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if req.ExpiresAt != nil && !req.ExpiresAt.After(now) {
+		return nil, InvalidField("expires_at", "must be in the future")
+	}
+	k := &APIKey{PartnerID: p.ID, PartnerPath: p.Path, Name: req.Name, Role: pr.Role, Scopes: scopes, CreatedBy: pr.Actor,
+		CreatedAt: now, CreatorUserID: pr.UserID, Prefix: NewRef("")[:apiKeyPrefixLen]}
+	if req.ExpiresAt != nil {
+		exp := req.ExpiresAt.UTC().Truncate(time.Microsecond)
+		k.ExpiresAt = &exp
+	}
+	return k, nil
+}
+
+// ListAPIKeys lists the keys of partners in the subtree of within (zero:
+// the caller's home partner), which must be visible. It needs
+// NeedKeysManage; then q must be valid.
+func (s *Service) ListAPIKeys(ctx context.Context, pr Principal, within PartnerKey, q ListQuery) (Page[APIKey], error) {
 	path := pr.PartnerPath
 	if within != (PartnerKey{}) {
 		p, err := s.visiblePartner(ctx, s.store, pr, within, "partner")
@@ -100,7 +105,10 @@ func (s *Service) ListAPIKeys(ctx context.Context, pr Principal, within PartnerK
 		}
 		path = p.Path
 	}
-	if err := pr.RequireScope(ScopeKeysManage); err != nil {
+	if err := pr.require(NeedKeysManage); err != nil {
+		return Page[APIKey]{}, err
+	}
+	if err := q.Validate(APIKeyListFields); err != nil {
 		return Page[APIKey]{}, err
 	}
 	if !pr.SeesPath(path) {
@@ -110,7 +118,7 @@ func (s *Service) ListAPIKeys(ctx context.Context, pr Principal, within PartnerK
 }
 
 // RevokeAPIKey revokes a visible key (else NotFound) at once; revoking a
-// revoked key changes nothing. It needs keys.manage.
+// revoked key changes nothing. It needs NeedKeysManage.
 func (s *Service) RevokeAPIKey(ctx context.Context, pr Principal, id int64) (*APIKey, error) {
 	var out *APIKey
 	err := s.store.Write(ctx, func(tx Tx) error {
@@ -124,7 +132,7 @@ func (s *Service) RevokeAPIKey(ctx context.Context, pr Principal, id int64) (*AP
 		if err != nil {
 			return err
 		}
-		if err := pr.RequireScope(ScopeKeysManage); err != nil {
+		if err := pr.require(NeedKeysManage); err != nil {
 			return err
 		}
 		out = k

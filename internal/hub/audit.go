@@ -76,16 +76,16 @@ func auditFields(v any) (map[string]any, error) {
 }
 
 // ListAudit lists the audit rows of objects owned inside the caller's
-// subtree, newest first unless q orders otherwise. It needs audit.read;
+// subtree, newest first unless q orders otherwise. It needs NeedAuditRead;
 // client-level callers see none.
 func (s *Service) ListAudit(ctx context.Context, pr Principal, q ListQuery) (Page[AuditEntry], error) {
-	if err := pr.RequireScope(ScopeAuditRead); err != nil {
+	if err := pr.require(NeedAuditRead); err != nil {
 		return Page[AuditEntry]{}, err
 	}
 	if len(q.Order) == 0 {
 		q.Order = []OrderTerm{{Field: "id", Desc: true}}
 	}
-	if err := q.Validate(); err != nil {
+	if err := q.Validate(AuditListFields); err != nil {
 		return Page[AuditEntry]{}, err
 	}
 	if pr.ClientID != 0 || pr.PartnerPath == "" {

@@ -3,7 +3,7 @@ package hub
 import "context"
 
 // CreateChannel creates a channel owned by in.ClientID, which the caller
-// must see. It needs the channels.manage scope.
+// must see (else NotFound). It needs NeedChannelsManage (else Forbidden).
 func (s *Service) CreateChannel(ctx context.Context, pr Principal, in *Channel) (*Channel, error) {
 	ch := *in
 	now := s.now()
@@ -12,18 +12,18 @@ func (s *Service) CreateChannel(ctx context.Context, pr Principal, in *Channel) 
 		ch.Status = ClientActive
 	}
 	ch.normalize()
-	if err := pr.RequireScope(ScopeChannelsManage); err != nil {
-		return nil, err
-	}
-	if err := validateChannel(&ch); err != nil {
-		return nil, err
-	}
 	err := s.store.Write(ctx, func(tx Tx) error {
 		if err := tx.LockTree(ctx, false); err != nil {
 			return err
 		}
 		owner, err := s.visibleClient(ctx, tx, pr, ch.ClientID, "")
 		if err != nil {
+			return err
+		}
+		if err := pr.require(NeedChannelsManage); err != nil {
+			return err
+		}
+		if err := validateChannel(&ch); err != nil {
 			return err
 		}
 		ch.PartnerID, ch.PartnerPath = owner.PartnerID, owner.PartnerPath
@@ -46,7 +46,7 @@ func (s *Service) Channel(ctx context.Context, pr Principal, id int64, ref strin
 	if err != nil {
 		return nil, err
 	}
-	if err := pr.RequireScope(ScopeChannelsRead); err != nil {
+	if err := pr.require(NeedChannelsRead); err != nil {
 		return nil, err
 	}
 	return ch, nil
@@ -62,16 +62,16 @@ func (s *Service) visibleChannel(ctx context.Context, r Reader, pr Principal, id
 
 // ListChannels lists channels whose clients are owned directly by a visible
 // partner (direct) or anywhere in its subtree; see ListClients. It needs the
-// channels.read scope.
+// NeedChannelsRead scope; then q must be valid.
 func (s *Service) ListChannels(ctx context.Context, pr Principal, within PartnerKey, direct bool, q ListQuery) (Page[Channel], error) {
-	if err := q.Validate(); err != nil {
-		return Page[Channel]{}, err
-	}
 	scope, err := s.scope(ctx, pr, within, direct)
 	if err != nil {
 		return Page[Channel]{}, err
 	}
-	if err := pr.RequireScope(ScopeChannelsRead); err != nil {
+	if err := pr.require(NeedChannelsRead); err != nil {
+		return Page[Channel]{}, err
+	}
+	if err := q.Validate(ChannelListFields); err != nil {
 		return Page[Channel]{}, err
 	}
 	return s.store.ListChannels(ctx, scope, q)
@@ -80,12 +80,13 @@ func (s *Service) ListChannels(ctx context.Context, pr Principal, within Partner
 // UpdateChannel applies change to a copy of the stored channel and writes
 // it with the same version rules as UpdatePartner. The owning client is not
 // changeable here.
-// It needs the channels.manage scope.
+// The channel must be visible (else NotFound); then it needs
+// NeedChannelsManage (else Forbidden).
 func (s *Service) UpdateChannel(ctx context.Context, pr Principal, id int64, ref string, ifVersion int64, change func(*Channel) error) (*Channel, error) {
-	if err := pr.RequireScope(ScopeChannelsManage); err != nil {
-		return nil, err
+	load := func(tx Tx) (*Channel, error) {
+		obj, err := s.visibleChannel(ctx, tx, pr, id, ref)
+		return authorize(pr, NeedChannelsManage, obj, err)
 	}
-	load := func(tx Tx) (*Channel, error) { return s.visibleChannel(ctx, tx, pr, id, ref) }
 	version := func(ch *Channel) int64 { return ch.Version }
 	return updateVersioned(ctx, s, ifVersion, load, version, change, func(tx Tx, cur, next *Channel) error {
 		next.ID, next.Ref, next.ClientID, next.PartnerID, next.PartnerPath = cur.ID, cur.Ref, cur.ClientID, cur.PartnerID, cur.PartnerPath

@@ -12,7 +12,8 @@ func (pr Principal) seesClient(clientID int64, partnerPath string) bool {
 }
 
 // CreateClient creates a client owned by in.PartnerID, which the caller
-// must see. It needs the clients.manage scope.
+// must see (else NotFound; a client-level caller sees no partner). It
+// needs NeedClientsManage (else Forbidden).
 func (s *Service) CreateClient(ctx context.Context, pr Principal, in *Client) (*Client, error) {
 	c := *in
 	now := s.now()
@@ -22,21 +23,18 @@ func (s *Service) CreateClient(ctx context.Context, pr Principal, in *Client) (*
 		c.Status = ClientActive
 	}
 	c.normalize()
-	if err := pr.RequireScope(ScopeClientsManage); err != nil {
-		return nil, err
-	}
-	if err := validateClient(&c); err != nil {
-		return nil, err
-	}
-	if pr.ClientID != 0 {
-		return nil, Errorf(Forbidden, "a client-level principal cannot create clients")
-	}
 	err := s.store.Write(ctx, func(tx Tx) error {
 		if err := tx.LockTree(ctx, false); err != nil {
 			return err
 		}
 		owner, err := s.visiblePartner(ctx, tx, pr, PartnerKey{ID: c.PartnerID}, "partner")
 		if err != nil {
+			return err
+		}
+		if err := pr.require(NeedClientsManage); err != nil {
+			return err
+		}
+		if err := validateClient(&c); err != nil {
 			return err
 		}
 		c.PartnerPath = owner.Path
@@ -58,7 +56,7 @@ func (s *Service) Client(ctx context.Context, pr Principal, id int64, ref string
 	if err != nil {
 		return nil, err
 	}
-	if err := pr.RequireScope(ScopeClientsRead); err != nil {
+	if err := pr.require(NeedClientsRead); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -75,16 +73,16 @@ func (s *Service) visibleClient(ctx context.Context, r Reader, pr Principal, id 
 // ListClients lists clients: those owned directly by a visible partner when
 // direct is true, else those anywhere in its subtree. A zero key means the
 // caller's home partner; client-level principals list only their client.
-// It needs the clients.read scope.
+// It needs NeedClientsRead; then q must be valid.
 func (s *Service) ListClients(ctx context.Context, pr Principal, within PartnerKey, direct bool, q ListQuery) (Page[Client], error) {
-	if err := q.Validate(); err != nil {
-		return Page[Client]{}, err
-	}
 	scope, err := s.scope(ctx, pr, within, direct)
 	if err != nil {
 		return Page[Client]{}, err
 	}
-	if err := pr.RequireScope(ScopeClientsRead); err != nil {
+	if err := pr.require(NeedClientsRead); err != nil {
+		return Page[Client]{}, err
+	}
+	if err := q.Validate(ClientListFields); err != nil {
 		return Page[Client]{}, err
 	}
 	return s.store.ListClients(ctx, scope, q)
@@ -114,12 +112,13 @@ func (s *Service) scope(ctx context.Context, pr Principal, within PartnerKey, di
 // UpdateClient applies change to a copy of the stored client and writes it
 // with the same version rules as UpdatePartner. Moving a client to another
 // partner is a change request's job, not an update's.
-// It needs the clients.manage scope.
+// The client must be visible (else NotFound); then it needs
+// NeedClientsManage (else Forbidden).
 func (s *Service) UpdateClient(ctx context.Context, pr Principal, id int64, ref string, ifVersion int64, change func(*Client) error) (*Client, error) {
-	if err := pr.RequireScope(ScopeClientsManage); err != nil {
-		return nil, err
+	load := func(tx Tx) (*Client, error) {
+		obj, err := s.visibleClient(ctx, tx, pr, id, ref)
+		return authorize(pr, NeedClientsManage, obj, err)
 	}
-	load := func(tx Tx) (*Client, error) { return s.visibleClient(ctx, tx, pr, id, ref) }
 	version := func(c *Client) int64 { return c.Version }
 	return updateVersioned(ctx, s, ifVersion, load, version, change, func(tx Tx, cur, next *Client) error {
 		next.ID, next.Ref, next.PartnerID, next.PartnerPath = cur.ID, cur.Ref, cur.PartnerID, cur.PartnerPath

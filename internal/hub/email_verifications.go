@@ -19,36 +19,33 @@ func errBadVerificationToken() *Error {
 
 // RequestEmailVerification issues a verification token for one e-mail
 // field ("owner_email", "billing_email" or "tech_email") of a visible
-// partner (else NotFound). It needs partners.update (else Forbidden), and
-// the caller must act from an ancestor of the partner, not from the
-// partner itself (Forbidden; only the root, which has no ancestor, may ask
-// for its own). The field must hold an address (else Invalid naming the
-// field). The token is
+// partner (else NotFound). Then it needs NeedPartnersUpdate (else
+// Forbidden), and the caller must act from an ancestor of the partner, not
+// from the partner itself (Forbidden; only the root, which has no
+// ancestor, may ask for its own). The field must be one of the three and
+// hold an address (else Invalid naming it). The token is
 // single-use, expires after EmailVerificationTTL, and is bound to the
 // partner, the field and the exact address held now; it supersedes any
 // earlier token for the same partner and field. The plaintext is returned
 // once and only its SHA-256 is stored: the caller delivers it to the
 // address (partnerhub sends no mail).
 func (s *Service) RequestEmailVerification(ctx context.Context, pr Principal, key PartnerKey, field string) (string, error) {
-	if err := pr.RequireScope(ScopePartnersUpdate); err != nil {
-		return "", err
-	}
-	if _, _, ok := emailField(&Partner{}, field); !ok {
-		return "", InvalidField("field", "must be one of %s", strings.Join(EmailFields, ", "))
-	}
 	token := newSecret()
 	err := s.store.Write(ctx, func(tx Tx) error {
 		if err := tx.LockTree(ctx, false); err != nil {
 			return err
 		}
 		p, err := s.visiblePartner(ctx, tx, pr, key, "partner")
-		if err != nil {
+		if p, err = authorize(pr, NeedPartnersUpdate, p, err); err != nil {
 			return err
 		}
 		if p.ID == pr.PartnerID && !p.IsRoot() {
 			// The token comes back to the caller: a partner asking for its
 			// own would prove nothing about the address.
 			return Errorf(Forbidden, "a partner cannot verify its own e-mail addresses; an ancestor partner must request the token")
+		}
+		if _, _, ok := emailField(&Partner{}, field); !ok {
+			return InvalidField("field", "must be one of %s", strings.Join(EmailFields, ", "))
 		}
 		address, _, _ := emailField(p, field)
 		if *address == "" {

@@ -37,12 +37,9 @@ func (s *Service) CreateRoot(ctx context.Context, in *Partner) (*Partner, error)
 }
 
 // CreatePartner creates a sub-partner under in.ParentID, which must be
-// visible to the caller. The new partner starts unverified at version 1.
-// It needs the partners.create scope.
+// visible to the caller (else NotFound). The new partner starts
+// unverified at version 1. It needs NeedPartnersCreate (else Forbidden).
 func (s *Service) CreatePartner(ctx context.Context, pr Principal, in *Partner) (*Partner, error) {
-	if err := pr.RequireScope(ScopePartnersCreate); err != nil {
-		return nil, err
-	}
 	if in.ParentID == 0 {
 		return nil, InvalidField("parent", "is required: only the root has no parent")
 	}
@@ -51,11 +48,14 @@ func (s *Service) CreatePartner(ctx context.Context, pr Principal, in *Partner) 
 		if err := tx.LockTree(ctx, false); err != nil {
 			return err
 		}
-		// The parent's visibility is checked before the body is validated:
+		// The parent's visibility is checked before anything else:
 		// otherwise the kind of error would tell an invisible parent from
 		// a missing one.
 		parent, err := s.visiblePartner(ctx, tx, pr, PartnerKey{ID: in.ParentID}, "parent partner")
 		if err != nil {
+			return err
+		}
+		if err := pr.require(NeedPartnersCreate); err != nil {
 			return err
 		}
 		if err := validatePartner(p); err != nil {
@@ -111,11 +111,16 @@ func (s *Service) newPartner(in *Partner) *Partner {
 // rather than partners.read (naming a parent is part of creating under
 // it), so a face can resolve a parent before it validates anything else
 // and a body's errors cannot tell an invisible parent from a missing one.
+// A visible parent without NeedPartnersCreate is Forbidden.
 func (s *Service) VisibleParent(ctx context.Context, pr Principal, key PartnerKey) (*Partner, error) {
-	if err := pr.RequireScope(ScopePartnersCreate); err != nil {
+	p, err := s.visiblePartner(ctx, s.store, pr, key, "parent partner")
+	if err != nil {
 		return nil, err
 	}
-	return s.visiblePartner(ctx, s.store, pr, key, "parent partner")
+	if err := pr.require(NeedPartnersCreate); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // Partner returns the partner with the given key when the caller may see
@@ -126,7 +131,7 @@ func (s *Service) Partner(ctx context.Context, pr Principal, key PartnerKey) (*P
 	if err != nil {
 		return nil, err
 	}
-	if err := pr.RequireScope(ScopePartnersRead); err != nil {
+	if err := pr.require(NeedPartnersRead); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -141,13 +146,10 @@ func (s *Service) visiblePartner(ctx context.Context, r Reader, pr Principal, ke
 }
 
 // ListPartners lists the subtree of within (0: the caller's home partner),
-// which must be visible to the caller (else NotFound); it needs the
-// partners.read scope (else Forbidden). The page is read-only (it may be
-// shared with a cache, see Reader.ListPartners).
+// which must be visible to the caller (else NotFound); it needs
+// NeedPartnersRead (else Forbidden); then q must be valid. The page is
+// read-only (it may be shared with a cache, see Reader.ListPartners).
 func (s *Service) ListPartners(ctx context.Context, pr Principal, within PartnerKey, q ListQuery) (Page[Partner], error) {
-	if err := q.Validate(); err != nil {
-		return Page[Partner]{}, err
-	}
 	path := pr.PartnerPath
 	if within != (PartnerKey{}) {
 		p, err := s.visiblePartner(ctx, s.store, pr, within, "partner")
@@ -156,7 +158,10 @@ func (s *Service) ListPartners(ctx context.Context, pr Principal, within Partner
 		}
 		path = p.Path
 	}
-	if err := pr.RequireScope(ScopePartnersRead); err != nil {
+	if err := pr.require(NeedPartnersRead); err != nil {
+		return Page[Partner]{}, err
+	}
+	if err := q.Validate(PartnerListFields); err != nil {
 		return Page[Partner]{}, err
 	}
 	if !pr.SeesPath(path) {
@@ -166,9 +171,9 @@ func (s *Service) ListPartners(ctx context.Context, pr Principal, within Partner
 }
 
 // IsVisible reports whether partner id lies in the caller's subtree, in one
-// indexed lookup whatever the depth. It needs the partners.read scope.
+// indexed lookup whatever the depth. It needs NeedPartnersRead.
 func (s *Service) IsVisible(ctx context.Context, pr Principal, id int64) (bool, error) {
-	if err := pr.RequireScope(ScopePartnersRead); err != nil {
+	if err := pr.require(NeedPartnersRead); err != nil {
 		return false, err
 	}
 	if pr.ClientID != 0 {
@@ -182,12 +187,9 @@ func (s *Service) IsVisible(ctx context.Context, pr Principal, id int64) (bool, 
 // the stored version the update is a Conflict and nothing changes.
 // Identifiers, tree position, version and timestamps are not changeable
 // through change; a changed ParentID moves the partner with its subtree in
-// the same transaction. It needs the partners.update scope (else Forbidden,
-// whatever the key).
+// the same transaction. The partner must be visible (else NotFound); then
+// it needs NeedPartnersUpdate (else Forbidden); change runs only after both.
 func (s *Service) UpdatePartner(ctx context.Context, pr Principal, key PartnerKey, ifVersion int64, change func(*Partner) error) (*Partner, error) {
-	if err := pr.RequireScope(ScopePartnersUpdate); err != nil {
-		return nil, err
-	}
 	var out *Partner
 	err := s.retryStale(ifVersion, func() error {
 		return s.store.Write(ctx, func(tx Tx) error {
@@ -197,6 +199,9 @@ func (s *Service) UpdatePartner(ctx context.Context, pr Principal, key PartnerKe
 			// A first read decides which; the partner is read again under it.
 			probe, err := s.visiblePartner(ctx, tx, pr, key, "partner")
 			if err != nil {
+				return err
+			}
+			if err := pr.require(NeedPartnersUpdate); err != nil {
 				return err
 			}
 			trial := *probe
@@ -254,8 +259,8 @@ func (s *Service) UpdatePartner(ctx context.Context, pr Principal, key PartnerKe
 
 // MovePartner moves a partner and its whole subtree under newParentID. The
 // caller must see both, may not move its own home partner, and the move
-// may not create a cycle or exceed the depth bound. It needs the
-// partners.update scope.
+// may not create a cycle or exceed the depth bound. It needs
+// NeedPartnersUpdate.
 func (s *Service) MovePartner(ctx context.Context, pr Principal, key PartnerKey, newParentID int64, ifVersion int64) (*Partner, error) {
 	return s.UpdatePartner(ctx, pr, key, ifVersion, func(p *Partner) error {
 		if newParentID == 0 {
@@ -307,8 +312,8 @@ func (s *Service) move(ctx context.Context, tx Tx, pr Principal, id, newParentID
 	return tx.Partner(ctx, PartnerKey{ID: node.ID})
 }
 
-// DeactivatePartner sets a partner's status to inactive. It needs the
-// partners.update scope.
+// DeactivatePartner sets a partner's status to inactive. It needs
+// NeedPartnersUpdate.
 func (s *Service) DeactivatePartner(ctx context.Context, pr Principal, key PartnerKey) (*Partner, error) {
 	return s.UpdatePartner(ctx, pr, key, 0, func(p *Partner) error {
 		if p.ID == pr.PartnerID {
@@ -320,18 +325,18 @@ func (s *Service) DeactivatePartner(ctx context.Context, pr Principal, key Partn
 }
 
 // DeletePartner deletes a leaf partner that has no clients. The root and
-// the caller's own home partner cannot be deleted. It needs the
-// partners.delete scope.
+// the caller's own home partner cannot be deleted. The partner must be
+// visible (else NotFound); then it needs NeedPartnersDelete.
 func (s *Service) DeletePartner(ctx context.Context, pr Principal, key PartnerKey) error {
-	if err := pr.RequireScope(ScopePartnersDelete); err != nil {
-		return err
-	}
 	return s.store.Write(ctx, func(tx Tx) error {
 		if err := tx.LockTree(ctx, false); err != nil {
 			return err
 		}
 		p, err := s.visiblePartner(ctx, tx, pr, key, "partner")
 		if err != nil {
+			return err
+		}
+		if err := pr.require(NeedPartnersDelete); err != nil {
 			return err
 		}
 		switch {

@@ -111,10 +111,32 @@ func (p Principal) HasAnyScope(scopes ...string) bool {
 }
 
 // RequireScope returns a Forbidden error unless the principal holds one
-// of scopes.
+// of scopes. Service methods check their own Requirement, after
+// visibility; a face must not check scopes ahead of them (an invisible
+// object would then answer 403 instead of 404).
 func (p Principal) RequireScope(scopes ...string) error {
 	if p.HasAnyScope(scopes...) {
 		return nil
 	}
 	return Errorf(Forbidden, "missing scope: one of %s is required", strings.Join(scopes, ", "))
+}
+
+// supervisorScopes are the scopes of RolePartnerSupervisor, sorted.
+var supervisorScopes = func() []string {
+	s := RolePartnerSupervisor.Scopes()
+	slices.Sort(s)
+	return s
+}()
+
+// AvailableScopes returns the scopes partner p may grant: every scope
+// for the root; for any other partner the scopes of
+// RolePartnerSupervisor, the highest role a non-root partner's users can
+// hold. The result is sorted and shared: do not modify it. It depends only
+// on whether p is the root, so a rendering of it may be kept per version
+// of p.
+func AvailableScopes(p *Partner) []string {
+	if p.IsRoot() {
+		return AllScopes
+	}
+	return supervisorScopes
 }

@@ -12,24 +12,27 @@ const tokenTouchInterval = time.Minute
 // IssueToken issues a token to the user behind pr (a user principal, as
 // returned by AuthenticatePassword or AuthenticateToken), homed where pr
 // is. Its scopes are the requested ones that pr holds (all of pr's when
-// none are requested; Invalid when none remain). It needs tokens.manage;
-// key principals cannot issue tokens (Forbidden).
+// none are requested; Invalid when none remain). It needs
+// NeedTokensManage; key principals cannot issue tokens (Forbidden).
 func (s *Service) IssueToken(ctx context.Context, pr Principal, req TokenRequest) (*IssuedToken, error) {
-	return s.issueToken(ctx, pr, PartnerKey{}, req)
+	return s.issueTokenThen(ctx, pr, PartnerKey{}, req, true, nil)
 }
 
 // IssueTokenForPartner is IssueToken for a partner other than pr's home
 // (CarrierX POST /oauth/token/{partner_sid}): the partner must be visible
-// (else NotFound) and the token acts there, with pr's scopes at most.
+// (else NotFound, before anything else is checked) and the token acts
+// there, with pr's scopes at most.
 func (s *Service) IssueTokenForPartner(ctx context.Context, pr Principal, partner PartnerKey, req TokenRequest) (*IssuedToken, error) {
 	if partner == (PartnerKey{}) {
 		return nil, InvalidField("partner", "is required")
 	}
-	return s.issueToken(ctx, pr, partner, req)
+	return s.issueTokenThen(ctx, pr, partner, req, true, nil)
 }
 
 // IssueTokenWithPassword checks a username and password and issues a
-// token to that user at its home partner: the password grant.
+// token to that user at its home partner: the password grant. It does not
+// limit failed attempts: callers that take passwords from the network
+// check them through a throttled authenticator and call IssueToken.
 func (s *Service) IssueTokenWithPassword(ctx context.Context, username, password string, req TokenRequest) (*IssuedToken, error) {
 	pr, _, err := s.AuthenticatePassword(ctx, username, password)
 	if err != nil {
@@ -38,53 +41,16 @@ func (s *Service) IssueTokenWithPassword(ctx context.Context, username, password
 	return s.IssueToken(ctx, pr, req)
 }
 
-func (s *Service) issueToken(ctx context.Context, pr Principal, partner PartnerKey, req TokenRequest) (*IssuedToken, error) {
-	if err := pr.RequireScope(ScopeTokensManage); err != nil {
-		return nil, err
-	}
-	return s.issueTokenThen(ctx, pr, partner, req, nil)
-}
-
-// issueTokenThen issues a token to pr's user with at most pr's scopes and
-// runs also, when set, in the same transaction before the insert.
-func (s *Service) issueTokenThen(ctx context.Context, pr Principal, partner PartnerKey, req TokenRequest, also func(Tx) error) (*IssuedToken, error) {
-	if pr.UserID == 0 {
-		return nil, Errorf(Forbidden, "only a user can be issued a token")
-	}
-	var c checker
-	c.text("name", req.Name, false, maxShortText)
-	c.text("client_id", req.OAuthClientID, false, maxShortText)
-	if err := c.err(); err != nil {
-		return nil, err
-	}
-	scopes := pr.Scopes
-	if len(req.Scopes) > 0 {
-		scopes = nil
-		for _, sc := range req.Scopes {
-			if ValidScope(sc) && pr.HasScope(sc) {
-				scopes = append(scopes, sc)
-			}
-		}
-	}
-	scopes = sortedUnique(slices.Clone(scopes))
-	if len(scopes) == 0 {
-		return nil, InvalidField("scope", "none of the requested scopes is available to you")
-	}
-	ttl := req.TTL
-	switch {
-	case ttl < 0:
-		return nil, InvalidField("expires_in", "must not be negative")
-	case ttl == 0:
-		ttl = DefaultTokenTTL
-	case ttl > MaxTokenTTL:
-		ttl = MaxTokenTTL
-	}
-	now := s.now()
-	t := Token{SID: NewSID(), UserID: pr.UserID, PartnerID: pr.PartnerID, PartnerPath: pr.PartnerPath,
-		Name: req.Name, OAuthClientID: req.OAuthClientID, Scopes: scopes,
-		CreatedAt: now, ExpiresAt: now.Add(ttl), RefreshExpiresAt: now.Add(max(RefreshTokenTTL, ttl))}
+// issueTokenThen issues a token to pr's user at partner (zero: pr's home)
+// with at most pr's scopes, and runs also, when set, in the same
+// transaction before the insert. The checks come in the Service's one
+// order: the partner's visibility, then (when needScope) NeedTokensManage
+// and the principal's kind, then the request.
+func (s *Service) issueTokenThen(ctx context.Context, pr Principal, partner PartnerKey, req TokenRequest, needScope bool, also func(Tx) error) (*IssuedToken, error) {
+	var t Token
 	access, refresh := newSecret(), newSecret()
 	err := s.store.Write(ctx, func(tx Tx) error {
+		at := &Partner{ID: pr.PartnerID, Path: pr.PartnerPath}
 		if partner != (PartnerKey{}) {
 			// The shared tree lock first: no move can take the partner out
 			// of the caller's subtree between the check and the insert.
@@ -95,13 +61,22 @@ func (s *Service) issueTokenThen(ctx context.Context, pr Principal, partner Part
 			if err != nil {
 				return err
 			}
-			t.PartnerID, t.PartnerPath, t.PartnerSID = p.ID, p.Path, p.SID
+			at = p
 		} else {
 			home, err := tx.Partner(ctx, PartnerKey{ID: pr.PartnerID})
 			if err != nil {
 				return err
 			}
-			t.PartnerSID = home.SID
+			at.SID = home.SID
+		}
+		if needScope {
+			if err := pr.require(NeedTokensManage); err != nil {
+				return err
+			}
+		}
+		var err error
+		if t, err = s.newToken(pr, at, req); err != nil {
+			return err
 		}
 		if also != nil {
 			if err := also(tx); err != nil {
@@ -117,6 +92,46 @@ func (s *Service) issueTokenThen(ctx context.Context, pr Principal, partner Part
 		return nil, err
 	}
 	return &IssuedToken{Token: t, Access: access, Refresh: refresh}, nil
+}
+
+// newToken checks req and builds the token pr's user gets at partner at
+// (ID, Path and SID set).
+func (s *Service) newToken(pr Principal, at *Partner, req TokenRequest) (Token, error) {
+	if pr.UserID == 0 {
+		return Token{}, Errorf(Forbidden, "only a user can be issued a token")
+	}
+	var c checker
+	c.text("name", req.Name, false, maxShortText)
+	c.text("client_id", req.OAuthClientID, false, maxShortText)
+	if err := c.err(); err != nil {
+		return Token{}, err
+	}
+	scopes := pr.Scopes
+	if len(req.Scopes) > 0 {
+		scopes = nil
+		for _, sc := range req.Scopes {
+			if ValidScope(sc) && pr.HasScope(sc) {
+				scopes = append(scopes, sc)
+			}
+		}
+	}
+	scopes = sortedUnique(slices.Clone(scopes))
+	if len(scopes) == 0 {
+		return Token{}, InvalidField("scope", "none of the requested scopes is available to you")
+	}
+	ttl := req.TTL
+	switch {
+	case ttl < 0:
+		return Token{}, InvalidField("expires_in", "must not be negative")
+	case ttl == 0:
+		ttl = DefaultTokenTTL
+	case ttl > MaxTokenTTL:
+		ttl = MaxTokenTTL
+	}
+	now := s.now()
+	return Token{SID: NewSID(), UserID: pr.UserID, PartnerID: at.ID, PartnerPath: at.Path, PartnerSID: at.SID,
+		Name: req.Name, OAuthClientID: req.OAuthClientID, Scopes: scopes,
+		CreatedAt: now, ExpiresAt: now.Add(ttl), RefreshExpiresAt: now.Add(max(RefreshTokenTTL, ttl))}, nil
 }
 
 // AuthenticateToken returns the principal of a plaintext access token. An
@@ -168,15 +183,15 @@ func (s *Service) AuthenticateToken(ctx context.Context, access, ip string) (Pri
 
 // ListTokens lists the caller's own tokens (revoked and expired ones
 // included), newest first unless q orders otherwise. It needs
-// tokens.manage; a principal without a user has none.
+// NeedTokensManage; a principal without a user has none.
 func (s *Service) ListTokens(ctx context.Context, pr Principal, q ListQuery) (Page[Token], error) {
-	if err := pr.RequireScope(ScopeTokensManage); err != nil {
+	if err := pr.require(NeedTokensManage); err != nil {
 		return Page[Token]{}, err
 	}
 	if len(q.Order) == 0 {
 		q.Order = []OrderTerm{{Field: "id", Desc: true}}
 	}
-	if err := q.Validate(); err != nil {
+	if err := q.Validate(TokenListFields); err != nil {
 		return Page[Token]{}, err
 	}
 	if pr.UserID == 0 {
@@ -187,7 +202,8 @@ func (s *Service) ListTokens(ctx context.Context, pr Principal, q ListQuery) (Pa
 
 // RevokeToken revokes a token by its SID at once: the caller's own, or
 // that of a visible user the caller may manage (users.manage, rank). Any
-// other token is NotFound. Revoking a revoked token changes nothing.
+// other token is NotFound; a visible one needs NeedTokensManage (else
+// Forbidden). Revoking a revoked token changes nothing.
 func (s *Service) RevokeToken(ctx context.Context, pr Principal, sid string) (*Token, error) {
 	var out *Token
 	err := s.store.Write(ctx, func(tx Tx) error {
@@ -209,6 +225,9 @@ func (s *Service) RevokeToken(ctx context.Context, pr Principal, sid string) (*T
 			if err != nil || !pr.HasScope(ScopeUsersManage) || pr.outranks(u.Role) {
 				return notFound("token")
 			}
+		}
+		if err := pr.require(NeedTokensManage); err != nil {
+			return err
 		}
 		out = t
 		if t.RevokedAt != nil {
@@ -261,7 +280,7 @@ func (s *Service) RefreshToken(ctx context.Context, refresh string, ttl time.Dur
 	if old.PartnerID != pr.PartnerID {
 		partner = PartnerKey{ID: old.PartnerID}
 	}
-	return s.issueTokenThen(ctx, pr, partner, req, func(tx Tx) error {
+	return s.issueTokenThen(ctx, pr, partner, req, false, func(tx Tx) error {
 		// Revoke only if still live: a concurrent refresh loses.
 		cur, err := tx.Token(ctx, old.SID)
 		if err != nil {
@@ -284,11 +303,8 @@ func (s *Service) RefreshToken(ctx context.Context, refresh string, ttl time.Dur
 
 // OwnToken returns one of the caller's own tokens by its SID; any other
 // token, and a principal without a user, get NotFound. It needs
-// tokens.manage.
+// NeedTokensManage (else Forbidden).
 func (s *Service) OwnToken(ctx context.Context, pr Principal, sid string) (*Token, error) {
-	if err := pr.RequireScope(ScopeTokensManage); err != nil {
-		return nil, err
-	}
 	if pr.UserID == 0 || !IsSID(sid) {
 		return nil, notFound("token")
 	}
@@ -296,5 +312,5 @@ func (s *Service) OwnToken(ctx context.Context, pr Principal, sid string) (*Toke
 	if IsKind(err, NotFound) || (err == nil && t.UserID != pr.UserID) {
 		return nil, notFound("token")
 	}
-	return t, err
+	return authorize(pr, NeedTokensManage, t, err)
 }

@@ -22,22 +22,35 @@ func (pr Principal) seesUser(u *User) bool {
 func (pr Principal) outranks(r Role) bool { return r.Rank() < pr.Role.Rank() }
 
 // CreateUser creates a user with an optional initial password (empty: the
-// user cannot log in until one is set). It needs users.manage; the home
-// partner or client must be visible (else NotFound); the new role may not
-// rank above the caller's (else Forbidden); system roles live only on the
-// root partner. Usernames are unique regardless of case (Conflict).
+// user cannot log in until one is set). The home partner or client must be
+// visible (else NotFound); then it needs NeedUsersManage, and the new role
+// may not rank above the caller's (else Forbidden); then the user must be
+// valid: system roles live only on the root partner, and usernames are
+// unique regardless of case (Conflict).
 func (s *Service) CreateUser(ctx context.Context, pr Principal, in *User, password string) (*User, error) {
-	if err := pr.RequireScope(ScopeUsersManage); err != nil {
-		return nil, err
-	}
 	u := *in
 	now := s.now()
 	u.ID, u.Version, u.CreatedAt, u.ModifiedAt, u.LastLoginAt = 0, 1, now, now, nil
-	if err := validateUser(&u); err != nil {
-		return nil, err
+	// Checked before the (slow) password hash, and again under the tree
+	// lock in the transaction.
+	check := func(r Reader) error {
+		homeIsRoot, err := s.userHome(ctx, r, pr, &u)
+		if err != nil {
+			return err
+		}
+		if err := pr.require(NeedUsersManage); err != nil {
+			return err
+		}
+		if pr.outranks(u.Role) {
+			return Errorf(Forbidden, "cannot grant the role %q, which ranks above your own", u.Role)
+		}
+		if err := validateUser(&u); err != nil {
+			return err
+		}
+		return systemRoleAtRoot(&u, homeIsRoot)
 	}
-	if pr.outranks(u.Role) {
-		return nil, Errorf(Forbidden, "cannot grant the role %q, which ranks above your own", u.Role)
+	if err := check(s.store); err != nil {
+		return nil, err
 	}
 	hash, err := s.hashPassword(password, true)
 	if err != nil {
@@ -49,7 +62,7 @@ func (s *Service) CreateUser(ctx context.Context, pr Principal, in *User, passwo
 		if err := tx.LockTree(ctx, false); err != nil {
 			return err
 		}
-		if err := s.checkUserHome(ctx, tx, pr, &u); err != nil {
+		if err := check(tx); err != nil {
 			return err
 		}
 		if err := tx.InsertUser(ctx, &u, hash); err != nil {
@@ -66,26 +79,32 @@ func (s *Service) CreateUser(ctx context.Context, pr Principal, in *User, passwo
 	return &u, nil
 }
 
-// checkUserHome resolves u's home partner or client, which the caller must
-// see, and fills u's owner fields. Writers call it under the shared tree
-// lock (tx.LockTree(ctx, false)), taken before any visibility read.
-func (s *Service) checkUserHome(ctx context.Context, r Reader, pr Principal, u *User) error {
+// userHome resolves u's home partner or client, which the caller must see
+// (else NotFound), fills u's owner fields and reports whether the home is
+// the root partner. Writers call it under the shared tree lock
+// (tx.LockTree(ctx, false)), taken before any visibility read.
+func (s *Service) userHome(ctx context.Context, r Reader, pr Principal, u *User) (homeIsRoot bool, err error) {
 	if u.ClientID != 0 {
 		c, err := s.visibleClient(ctx, r, pr, u.ClientID, "")
 		if err != nil {
-			return err
+			return false, err
 		}
 		u.OwnerPartnerID, u.OwnerPartnerPath = c.PartnerID, c.PartnerPath
-		return nil
+		return false, nil
 	}
 	p, err := s.visiblePartner(ctx, r, pr, PartnerKey{ID: u.PartnerID}, "partner")
 	if err != nil {
-		return err
-	}
-	if (u.Role == RoleSystemAdmin || u.Role == RoleSystemUser) && !p.IsRoot() {
-		return InvalidField("role", "system roles belong to the root partner only")
+		return false, err
 	}
 	u.OwnerPartnerID, u.OwnerPartnerPath = p.ID, p.Path
+	return p.IsRoot(), nil
+}
+
+// systemRoleAtRoot refuses a system role homed anywhere but the root.
+func systemRoleAtRoot(u *User, homeIsRoot bool) error {
+	if (u.Role == RoleSystemAdmin || u.Role == RoleSystemUser) && (u.ClientID != 0 || !homeIsRoot) {
+		return InvalidField("role", "system roles belong to the root partner only")
+	}
 	return nil
 }
 
@@ -109,16 +128,10 @@ func (s *Service) hashPassword(password string, optional bool) (string, error) {
 }
 
 // User returns a user the caller may see (else NotFound); it needs
-// users.read (else Forbidden).
+// NeedUsersRead (else Forbidden).
 func (s *Service) User(ctx context.Context, pr Principal, id int64) (*User, error) {
 	u, err := s.visibleUser(ctx, s.store, pr, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := pr.RequireScope(ScopeUsersRead); err != nil {
-		return nil, err
-	}
-	return u, nil
+	return authorize(pr, NeedUsersRead, u, err)
 }
 
 func (s *Service) visibleUser(ctx context.Context, r Reader, pr Principal, id int64) (*User, error) {
@@ -133,11 +146,9 @@ func (s *Service) visibleUser(ctx context.Context, r Reader, pr Principal, id in
 // (the client must be visible), else those homed directly at a visible
 // partner (direct) or owned anywhere in its subtree, including the users of
 // its clients. A zero key means the caller's home partner; client-level
-// callers list their own client's users. It needs users.read.
+// callers list their own client's users. It needs NeedUsersRead; then q
+// must be valid.
 func (s *Service) ListUsers(ctx context.Context, pr Principal, within PartnerKey, clientID int64, direct bool, q ListQuery) (Page[User], error) {
-	if err := q.Validate(); err != nil {
-		return Page[User]{}, err
-	}
 	var scope Scope
 	if clientID != 0 {
 		c, err := s.visibleClient(ctx, s.store, pr, clientID, "")
@@ -151,22 +162,22 @@ func (s *Service) ListUsers(ctx context.Context, pr Principal, within PartnerKey
 			return Page[User]{}, err
 		}
 	}
-	if err := pr.RequireScope(ScopeUsersRead); err != nil {
+	if err := pr.require(NeedUsersRead); err != nil {
+		return Page[User]{}, err
+	}
+	if err := q.Validate(UserListFields); err != nil {
 		return Page[User]{}, err
 	}
 	return s.store.ListUsers(ctx, scope, q)
 }
 
 // UpdateUser applies change to a copy of the stored user and writes it
-// with the version rules of UpdatePartner. It needs users.manage; the user
-// must be visible (else NotFound); neither the user's current nor its new
-// role may rank above the caller's (else Forbidden). The home partner or
-// client, identifiers and timestamps are not changeable here, and a user's
-// own role cannot be changed by that user.
+// with the version rules of UpdatePartner. The user must be visible (else
+// NotFound); then it needs NeedUsersManage, and neither the user's current
+// nor its new role may rank above the caller's (else Forbidden). The home
+// partner or client, identifiers and timestamps are not changeable here,
+// and a user's own role cannot be changed by that user.
 func (s *Service) UpdateUser(ctx context.Context, pr Principal, id int64, ifVersion int64, change func(*User) error) (*User, error) {
-	if err := pr.RequireScope(ScopeUsersManage); err != nil {
-		return nil, err
-	}
 	load := func(tx Tx) (*User, error) { return s.manageableUser(ctx, tx, pr, id) }
 	version := func(u *User) int64 { return u.Version }
 	return updateVersioned(ctx, s, ifVersion, load, version, change, func(tx Tx, cur, next *User) error {
@@ -183,7 +194,11 @@ func (s *Service) UpdateUser(ctx context.Context, pr Principal, id int64, ifVers
 			if cur.ID == pr.UserID {
 				return Errorf(Forbidden, "a user cannot change its own role")
 			}
-			if err := s.checkUserHome(ctx, tx, pr, next); err != nil {
+			homeIsRoot, err := s.userHome(ctx, tx, pr, next)
+			if err != nil {
+				return err
+			}
+			if err := systemRoleAtRoot(next, homeIsRoot); err != nil {
 				return err
 			}
 		}
@@ -197,11 +212,12 @@ func (s *Service) UpdateUser(ctx context.Context, pr Principal, id int64, ifVers
 	})
 }
 
-// manageableUser returns a visible user whose role does not rank above the
-// caller's.
+// manageableUser returns a visible user (else NotFound) when the caller
+// meets NeedUsersManage and the user's role does not rank above the
+// caller's (else Forbidden).
 func (s *Service) manageableUser(ctx context.Context, r Reader, pr Principal, id int64) (*User, error) {
 	u, err := s.visibleUser(ctx, r, pr, id)
-	if err != nil {
+	if u, err = authorize(pr, NeedUsersManage, u, err); err != nil {
 		return nil, err
 	}
 	if pr.outranks(u.Role) {
@@ -211,13 +227,13 @@ func (s *Service) manageableUser(ctx context.Context, r Reader, pr Principal, id
 }
 
 // DeactivateUser marks a user inactive: it can no longer log in, and its
-// tokens stop working. Callers cannot deactivate themselves. The rules of
-// UpdateUser apply.
+// tokens stop working. Callers cannot deactivate themselves (Invalid). The
+// rules of UpdateUser apply first.
 func (s *Service) DeactivateUser(ctx context.Context, pr Principal, id int64) (*User, error) {
-	if id == pr.UserID {
-		return nil, Errorf(Invalid, "a user cannot deactivate itself")
-	}
 	return s.UpdateUser(ctx, pr, id, 0, func(u *User) error {
+		if u.ID == pr.UserID {
+			return Errorf(Invalid, "a user cannot deactivate itself")
+		}
 		u.Active = false
 		return nil
 	})
@@ -225,17 +241,27 @@ func (s *Service) DeactivateUser(ctx context.Context, pr Principal, id int64) (*
 
 // SetPassword replaces another user's password (a manager's reset) and
 // bumps its version, so cached verifications of the old password stop
-// matching at once. It needs users.manage, and the caller may not manage a
-// user who ranks above them. A user changes its own password only with
+// matching at once. The user must be visible (else NotFound); then it
+// needs NeedUsersManage, and the caller may not manage a user who ranks
+// above them (else Forbidden). A user changes its own password only with
 // ChangePassword, which needs the current one: SetPassword on oneself is
 // Forbidden, so a stolen token (of any scope) cannot be turned into a
 // password.
 func (s *Service) SetPassword(ctx context.Context, pr Principal, id int64, password string) error {
-	if err := pr.RequireScope(ScopeUsersManage); err != nil {
-		return err
+	// Checked before the (slow) password hash, and again under the tree
+	// lock in the transaction.
+	check := func(r Reader) (*User, error) {
+		u, err := s.manageableUser(ctx, r, pr, id)
+		if err != nil {
+			return nil, err
+		}
+		if pr.UserID != 0 && u.ID == pr.UserID {
+			return nil, Errorf(Forbidden, "change your own password with your current password")
+		}
+		return u, nil
 	}
-	if pr.UserID != 0 && id == pr.UserID {
-		return Errorf(Forbidden, "change your own password with your current password")
+	if _, err := check(s.store); err != nil {
+		return err
 	}
 	hash, err := s.hashPassword(password, false)
 	if err != nil {
@@ -245,7 +271,7 @@ func (s *Service) SetPassword(ctx context.Context, pr Principal, id int64, passw
 		if err := tx.LockTree(ctx, false); err != nil {
 			return err
 		}
-		u, err := s.manageableUser(ctx, tx, pr, id)
+		u, err := check(tx)
 		if err != nil {
 			return err
 		}

@@ -29,9 +29,10 @@ var invalidCreateBodies = []string{
 // TestCreateInvalidBodyParentOracle sends every invalid body, as every
 // caller, with parent_sid naming every fixture partner, and compares each
 // answer with the one for a missing parent_sid: identical when the caller
-// lacks the scope or cannot see the parent; a visible parent (with the
-// scope) gets the body's own error instead, never a refusal. Nothing is
-// created either way.
+// cannot see the parent, whatever its scopes; a visible parent gets 403
+// when the caller lacks the scope (the hub checks visibility, then the
+// scope: issue 8), and the body's own error otherwise. Nothing is created
+// either way.
 func TestCreateInvalidBodyParentOracle(t *testing.T) {
 	for _, engine := range testdb.Engines {
 		t.Run(engine.Name, func(t *testing.T) {
@@ -55,7 +56,7 @@ func TestCreateInvalidBodyParentOracle(t *testing.T) {
 				}
 				for _, c := range f.callers {
 					missAnswer := f.missingAnswer(c, body(miss.sid))
-					if c.holds(rt.Scopes...) && (missAnswer.status != http.StatusUnprocessableEntity || !strings.Contains(string(missAnswer.body), `"field":"parent_sid"`)) {
+					if missAnswer.status != http.StatusUnprocessableEntity || !strings.Contains(string(missAnswer.body), `"field":"parent_sid"`) {
 						t.Fatalf("caller %s, %s: missing parent answers %s; want a 422 naming parent_sid", c.name, tmpl, missAnswer)
 					}
 					for _, tg := range targets[:len(targets)-1] {
@@ -67,14 +68,17 @@ func TestCreateInvalidBodyParentOracle(t *testing.T) {
 						if before != after {
 							t.Errorf("%s: an invalid create changed the parent: before %s, after %s", where, before, after)
 						}
-						if !c.holds(rt.Scopes...) || !tg.visible(c) {
+						switch {
+						case !tg.visible(c):
 							invisible++
 							if !same(got, missAnswer) {
 								t.Errorf("%s: got %s; want the missing-parent answer %s", where, got, missAnswer)
 							}
-							continue
-						}
-						if got.status != http.StatusUnprocessableEntity || same(got, missAnswer) {
+						case !c.holds(rt.Scopes...):
+							if got.status != http.StatusForbidden {
+								t.Errorf("%s: got %s; want 403: the role lacks %v", where, got, rt.Scopes)
+							}
+						case got.status != http.StatusUnprocessableEntity || same(got, missAnswer):
 							t.Errorf("%s: got %s; want the body's own 422", where, got)
 						}
 					}

@@ -16,7 +16,10 @@
 //     and body) and is not changed;
 //   - a visible target is served when the principal's role holds the
 //     route's scope;
-//   - a principal without the scope gets 403 whatever the target;
+//   - a principal without the scope gets 403 for a visible target, and
+//     for an invisible one the answer of a missing one (the hub checks
+//     visibility, then the scope; before issue 8 the face answered 403
+//     first, whatever the target);
 //   - lists show the principal's subtree, all of it and nothing else;
 //   - a client-level principal sees no partner at all: every partner
 //     route answers it as for a missing id.

@@ -17,10 +17,13 @@ const verifyEmailRoute = "POST /core/v2/partners/{partner_sid}/verify_email"
 // routes whose answers the matrix knows; 0 for any other route, which
 // is held to the general rule only (see check).
 func wantStatus(c *caller, rt carrierx.Route, tg target) int {
-	if !c.holds(rt.Scopes...) {
-		return http.StatusForbidden // the face checks scopes before any lookup
-	}
 	vis := !tg.missing() && tg.visible(c)
+	if vis && !c.holds(rt.Scopes...) {
+		// The hub checks visibility, then the scope (issue 8): only a
+		// visible target tells a caller without the scope 403; an
+		// invisible one answers as a missing one (the cases below).
+		return http.StatusForbidden
+	}
 	switch routeID(rt) {
 	case "GET /core/v2/partners/{partner_sid}",
 		"PATCH /core/v2/partners/{partner_sid}",
@@ -42,10 +45,10 @@ func wantStatus(c *caller, rt carrierx.Route, tg target) int {
 		// An unknown or invisible parent_sid is a 422 naming the field.
 		return pick(vis, http.StatusOK, http.StatusUnprocessableEntity)
 	case "POST /core/v2/oauth/token/{partner_sid}":
-		if c.userID == 0 {
-			// hub.IssueToken: "key principals cannot issue tokens
-			// (Forbidden)", checked before the partner is looked up, so
-			// the same 403 for every target.
+		if c.userID == 0 && vis {
+			// hub.IssueTokenForPartner: "key principals cannot issue
+			// tokens (Forbidden)", checked after the partner's
+			// visibility and the scope.
 			return http.StatusForbidden
 		}
 		return pick(vis, http.StatusOK, http.StatusNotFound)

@@ -135,9 +135,10 @@ func (f *fixture) missingAnswer(c *caller, rq request) response {
 
 // check judges one answer.
 //
-//   - Without the route's scope: 403, identical to the missing-id answer.
-//   - Invisible target: identical to the missing-id answer (a GET that
-//     shows a sibling, or a 403 where a missing id gets 404, fails here).
+//   - Visible target without the route's scope: 403.
+//   - Invisible target, with or without the scope: identical to the
+//     missing-id answer (a GET that shows a sibling, or a 403 where a
+//     missing id gets 404, fails here).
 //   - Refused (no scope, invisible): the target is unchanged afterwards
 //     (a PATCH that writes an invisible partner fails here).
 //   - Visible target and the scope: not 401, 403 or 404.
@@ -148,9 +149,9 @@ func (f *fixture) check(t reporter, rt carrierx.Route, c *caller, tg target, rq 
 	vis := !tg.missing() && tg.visible(c)
 	where := "route " + routeID(rt) + ", caller " + c.name + ", target " + tg.name + " (" + rq.String() + ")"
 	switch {
-	case !scoped && got.status != http.StatusForbidden:
+	case vis && !scoped && got.status != http.StatusForbidden:
 		t.Errorf("%s: got %s; want 403: the role lacks %v", where, got, rt.Scopes)
-	case (!scoped || !vis) && !same(got, miss):
+	case !vis && !same(got, miss):
 		t.Errorf("%s: got %s; want the missing-id answer %s", where, got, miss)
 	}
 	if (!scoped || !vis) && mutating(rt.Method) && before != after {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"time"
 
-	"github.com/partnerhub/partnerhub/internal/filter"
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
@@ -39,13 +38,9 @@ func scanAPIKeyWith(row rowScanner, extra ...any) (hub.APIKey, []any, error) {
 	return k, extra, err
 }
 
-var apiKeySchema = filter.Schema{
-	"id":         {Column: "k.id", Type: filter.Int},
-	"partner_id": {Column: "k.partner_id", Type: filter.Int},
-	"name":       {Column: "k.name", Type: filter.String},
-	"prefix":     {Column: "k.prefix", Type: filter.String},
-	"created_at": {Column: "k.created_at", Type: filter.Time},
-}
+var apiKeySchema = whitelist(hub.APIKeyListFields, map[string]string{
+	"id": "k.id", "partner_id": "k.partner_id", "name": "k.name", "prefix": "k.prefix", "created_at": "k.created_at",
+})
 
 var apiKeyList = listSpec{from: apiKeyFrom, columns: apiKeyColumns, id: "k.id", schema: apiKeySchema}
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 
-	"github.com/partnerhub/partnerhub/internal/filter"
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
@@ -22,15 +21,10 @@ func scanAudit(row rowScanner) (hub.AuditEntry, error) {
 	return e, err
 }
 
-var auditSchema = filter.Schema{
-	"id":          {Column: "a.id", Type: filter.Int},
-	"at":          {Column: "a.at", Type: filter.Time},
-	"actor":       {Column: "a.actor", Type: filter.String},
-	"partner_id":  {Column: "a.partner_id", Type: filter.Int},
-	"action":      {Column: "a.action", Type: filter.String},
-	"object_type": {Column: "a.object_type", Type: filter.String},
-	"object_id":   {Column: "a.object_id", Type: filter.String},
-}
+var auditSchema = whitelist(hub.AuditListFields, map[string]string{
+	"id": "a.id", "at": "a.at", "actor": "a.actor", "partner_id": "a.partner_id",
+	"action": "a.action", "object_type": "a.object_type", "object_id": "a.object_id",
+})
 
 var auditList = listSpec{from: auditFrom, columns: auditColumns, id: "a.id", schema: auditSchema}
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 
-	"github.com/partnerhub/partnerhub/internal/filter"
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
@@ -20,17 +19,11 @@ func scanChannel(row rowScanner) (hub.Channel, error) {
 	return ch, err
 }
 
-var channelSchema = filter.Schema{
-	"id":           {Column: "ch.id", Type: filter.Int},
-	"ref":          {Column: "ch.ref", Type: filter.String},
-	"client_id":    {Column: "ch.client_id", Type: filter.Int},
-	"status":       {Column: "ch.status", Type: filter.String},
-	"account_mode": {Column: "ch.account_mode", Type: filter.String},
-	"phone_number": {Column: "ch.phone_number", Type: filter.String},
-	"created_at":   {Column: "ch.created_at", Type: filter.Time},
-	"modified_at":  {Column: "ch.modified_at", Type: filter.Time},
-	"setup_info":   {Column: "ch.setup_info", Type: filter.JSON},
-}
+var channelSchema = whitelist(hub.ChannelListFields, map[string]string{
+	"id": "ch.id", "ref": "ch.ref", "client_id": "ch.client_id", "status": "ch.status",
+	"account_mode": "ch.account_mode", "phone_number": "ch.phone_number",
+	"created_at": "ch.created_at", "modified_at": "ch.modified_at", "setup_info": "ch.setup_info",
+})
 
 var channelList = listSpec{from: channelFrom, columns: channelColumns, id: "ch.id", schema: channelSchema}
 

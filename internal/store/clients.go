@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 
-	"github.com/partnerhub/partnerhub/internal/filter"
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
@@ -22,22 +21,13 @@ func scanClient(row rowScanner) (hub.Client, error) {
 	return c, err
 }
 
-var clientSchema = filter.Schema{
-	"id":              {Column: "c.id", Type: filter.Int},
-	"ref":             {Column: "c.ref", Type: filter.String},
-	"partner_id":      {Column: "c.partner_id", Type: filter.Int},
-	"name":            {Column: "c.name", Type: filter.String},
-	"status":          {Column: "c.status", Type: filter.String},
-	"organisation":    {Column: "c.organisation", Type: filter.String},
-	"billing_id":      {Column: "c.billing_id", Type: filter.String},
-	"mid":             {Column: "c.mid", Type: filter.String},
-	"max_channels":    {Column: "c.max_channels", Type: filter.Int},
-	"partner_payload": {Column: "c.partner_payload", Type: filter.String},
-	"created_at":      {Column: "c.created_at", Type: filter.Time},
-	"modified_at":     {Column: "c.modified_at", Type: filter.Time},
-	"meta_info":       {Column: "c.meta_info", Type: filter.JSON},
-	"contact_info":    {Column: "c.contact_info", Type: filter.JSON},
-}
+var clientSchema = whitelist(hub.ClientListFields, map[string]string{
+	"id": "c.id", "ref": "c.ref", "partner_id": "c.partner_id", "name": "c.name", "status": "c.status",
+	"organisation": "c.organisation", "billing_id": "c.billing_id", "mid": "c.mid",
+	"max_channels": "c.max_channels", "partner_payload": "c.partner_payload",
+	"created_at": "c.created_at", "modified_at": "c.modified_at",
+	"meta_info": "c.meta_info", "contact_info": "c.contact_info",
+})
 
 var clientList = listSpec{from: clientFrom, columns: clientColumns, id: "c.id", schema: clientSchema}
 

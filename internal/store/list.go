@@ -19,11 +19,34 @@ type listSpec struct {
 	from    string        // FROM clause, with joins
 	columns string        // select list, in the order scan expects
 	id      string        // the unique id column: the final tie-breaker
-	schema  filter.Schema // public field -> column: the filter and order whitelist
+	schema  filter.Schema // domain field name -> column: the filter and order whitelist
+}
+
+// whitelist builds a resource's filter and order whitelist from the
+// domain's list vocabulary (fields) and the column of each field. The
+// store knows exactly the domain's names, never a face's: a column for a
+// name the domain does not have, or a name without a column, is a wiring
+// bug and panics when the package loads.
+func whitelist(fields hub.ListFields, columns map[string]string) filter.Schema {
+	s := make(filter.Schema, len(fields))
+	for name, f := range fields {
+		col, ok := columns[name]
+		if !ok || col == "" {
+			panic(fmt.Sprintf("store: list field %q of the domain has no column", name))
+		}
+		s[name] = filter.Field{Column: col, Type: f.Type, Nullable: f.Nullable, Convert: f.Convert}
+	}
+	for name := range columns {
+		if _, ok := fields[name]; !ok {
+			panic(fmt.Sprintf("store: column for %q, which is not a list field of the domain", name))
+		}
+	}
+	return s
 }
 
 // sortable reports whether a field may be ordered by: NOT NULL scalar
-// columns only, so keyset comparisons never meet a NULL.
+// columns only, so keyset comparisons never meet a NULL (the rule of
+// hub.ListField.Sortable, which hub.ListQuery.Validate applies first).
 func sortable(f filter.Field) bool { return !f.Nullable && f.Type != filter.JSON }
 
 // runList is the one list engine: scope + filter + order + page + total.
@@ -284,14 +307,15 @@ func keyset(ctx context.Context, r reader, spec listSpec, scope string, scopeArg
 	return "(" + strings.Join(ors, " OR ") + ")", args, nil
 }
 
-// filterError turns a filter parse or compile error into an Invalid error
-// that names the filter parameter and keeps the pointing message.
+// filterError turns a filter compile error into an Invalid error that
+// names the filter parameter once ("filter: at position 3: ...") and keeps
+// the pointing message.
 func filterError(err error) error {
 	var fe *filter.Error
 	if errors.As(err, &fe) {
-		return &hub.Error{Kind: hub.Invalid, Message: fe.Error(), Fields: []hub.FieldError{{Field: "filter", Message: fe.Error()}}}
+		return hub.InvalidField("filter", "%s", fe.Reason())
 	}
-	return &hub.Error{Kind: hub.Invalid, Message: "filter: " + err.Error()}
+	return hub.InvalidField("filter", "%s", err.Error())
 }
 
 // into adapts a scan function that returns its item to runList's form.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/partnerhub/partnerhub/internal/filter"
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
@@ -268,51 +267,20 @@ func (t *tx) DeletePartner(ctx context.Context, id int64) error {
 	return nil
 }
 
-// partnerSchema is the filter and order whitelist of partners, keyed by
-// the public (CarrierX) field names.
-var partnerSchema = func() filter.Schema {
-	money := func(col string) filter.Field {
-		return filter.Field{Column: col, Type: filter.Decimal, Convert: convertMoney}
-	}
-	s := filter.Schema{
-		"id":                   {Column: "id", Type: filter.Int},
-		"partner_sid":          {Column: "sid", Type: filter.String},
-		"ref":                  {Column: "ref", Type: filter.String},
-		"parent_id":            {Column: "parent_id", Type: filter.Int, Nullable: true},
-		"depth":                {Column: "depth", Type: filter.Int},
-		"company_name":         {Column: "name", Type: filter.String},
-		"name":                 {Column: "contact_name", Type: filter.String},
-		"status":               {Column: "status", Type: filter.String},
-		"version":              {Column: "version", Type: filter.Int},
-		"login":                {Column: "login", Type: filter.String},
-		"reference":            {Column: "reference", Type: filter.String},
-		"billing_id":           {Column: "billing_id", Type: filter.String},
-		"address1":             {Column: "address1", Type: filter.String},
-		"address2":             {Column: "address2", Type: filter.String},
-		"city":                 {Column: "city", Type: filter.String},
-		"state":                {Column: "state", Type: filter.String},
-		"zip":                  {Column: "zip", Type: filter.String},
-		"country_code":         {Column: "country_code", Type: filter.String},
-		"phonenumber":          {Column: "phonenumber", Type: filter.String},
-		"payment_type":         {Column: "payment_type", Type: filter.String},
-		"balance":              money("balance"),
-		"daily_spending_limit": money("daily_spending_limit"),
-		"daily_spent_amount":   money("daily_spent_amount"),
-		"spending_limit":       money("spending_limit"),
-		"charge_at":            {Column: "charge_at", Type: filter.Decimal, Convert: convertMoney, Nullable: true},
-		"prepay_amount":        {Column: "prepay_amount", Type: filter.Decimal, Convert: convertMoney, Nullable: true},
-		"date_created":         {Column: "created_at", Type: filter.Time},
-		"date_modified":        {Column: "modified_at", Type: filter.Time},
-		"attributes":           {Column: "attributes", Type: filter.JSON},
-		"callbacks":            {Column: "callbacks", Type: filter.JSON},
-	}
-	return s
-}()
-
-func convertMoney(s string) (any, error) {
-	m, err := hub.ParseMoney(s)
-	return int64(m), err
-}
+// partnerSchema is the filter and order whitelist of partners: the
+// domain's names (hub.PartnerListFields) and their columns.
+var partnerSchema = whitelist(hub.PartnerListFields, map[string]string{
+	"id": "id", "sid": "sid", "ref": "ref", "parent_id": "parent_id", "depth": "depth",
+	"name": "name", "contact_name": "contact_name", "status": "status", "version": "version",
+	"login": "login", "reference": "reference", "billing_id": "billing_id",
+	"address1": "address1", "address2": "address2", "city": "city", "state": "state", "zip": "zip",
+	"country_code": "country_code", "phonenumber": "phonenumber", "payment_type": "payment_type",
+	"balance": "balance", "daily_spending_limit": "daily_spending_limit",
+	"daily_spent_amount": "daily_spent_amount", "spending_limit": "spending_limit",
+	"charge_at": "charge_at", "prepay_amount": "prepay_amount",
+	"created_at": "created_at", "modified_at": "modified_at",
+	"attributes": "attributes", "callbacks": "callbacks",
+})
 
 var partnerList = listSpec{from: "partners", columns: partnerColumns, id: "id", schema: partnerSchema}
 

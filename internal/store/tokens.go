@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"time"
 
-	"github.com/partnerhub/partnerhub/internal/filter"
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
@@ -25,15 +24,10 @@ func scanToken(row rowScanner, t *hub.Token) error {
 	return err
 }
 
-var tokenSchema = filter.Schema{
-	"id":         {Column: "t.id", Type: filter.Int},
-	"sid":        {Column: "t.sid", Type: filter.String},
-	"name":       {Column: "t.name", Type: filter.String},
-	"client_id":  {Column: "t.oauth_client_id", Type: filter.String},
-	"partner_id": {Column: "t.partner_id", Type: filter.Int},
-	"created_at": {Column: "t.created_at", Type: filter.Time},
-	"expires_at": {Column: "t.expires_at", Type: filter.Time},
-}
+var tokenSchema = whitelist(hub.TokenListFields, map[string]string{
+	"id": "t.id", "sid": "t.sid", "name": "t.name", "oauth_client_id": "t.oauth_client_id",
+	"partner_id": "t.partner_id", "created_at": "t.created_at", "expires_at": "t.expires_at",
+})
 
 var tokenList = listSpec{from: tokenFrom, columns: tokenColumns, id: "t.id", schema: tokenSchema}
 

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/partnerhub/partnerhub/internal/filter"
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
@@ -53,19 +52,11 @@ func nullTime(t *time.Time) sql.NullTime {
 // nullID stores 0 as NULL for optional foreign keys.
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
 
-var userSchema = filter.Schema{
-	"id":             {Column: "u.id", Type: filter.Int},
-	"username":       {Column: "u.username", Type: filter.String},
-	"first_name":     {Column: "u.first_name", Type: filter.String},
-	"last_name":      {Column: "u.last_name", Type: filter.String},
-	"email":          {Column: "u.email", Type: filter.String},
-	"email_verified": {Column: "u.email_verified", Type: filter.Bool},
-	"phone":          {Column: "u.phone", Type: filter.String},
-	"role":           {Column: "u.role", Type: filter.String},
-	"active":         {Column: "u.active", Type: filter.Bool},
-	"created_at":     {Column: "u.created_at", Type: filter.Time},
-	"modified_at":    {Column: "u.modified_at", Type: filter.Time},
-}
+var userSchema = whitelist(hub.UserListFields, map[string]string{
+	"id": "u.id", "username": "u.username", "first_name": "u.first_name", "last_name": "u.last_name",
+	"email": "u.email", "email_verified": "u.email_verified", "phone": "u.phone", "role": "u.role",
+	"active": "u.active", "created_at": "u.created_at", "modified_at": "u.modified_at",
+})
 
 var userList = listSpec{from: userFrom, columns: userColumns, id: "u.id", schema: userSchema}
 

@@ -3,68 +3,24 @@ package carrierx
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"io"
-	"mime"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
-// readObject checks the Content-Type, reads the whole body and decodes it
-// as one JSON object into its raw members. A missing or non-JSON
-// Content-Type is 415; an empty body, undecodable JSON or anything but one
-// object is 400; a body over the server's limit is 413 (the
-// *http.MaxBytesError passes through).
+// readObject reads the body as one JSON object (httpapi.ReadObject: 415,
+// 400, 413) and answers any problem itself; ok is false then.
 func (a *api) readObject(w http.ResponseWriter, r *http.Request) (map[string]json.RawMessage, bool) {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "application/json" {
-		a.writeProblem(w, http.StatusUnsupportedMediaType, "the request body must be sent with Content-Type: application/json", nil)
-		return nil, false
-	}
-	body, err := io.ReadAll(r.Body)
+	obj, err := httpapi.ReadObject(r)
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if !errors.As(err, &mbe) {
-			err = hub.Errorf(hub.Invalid, "the request body could not be read")
-		}
 		a.writeError(w, r, err, fromQuery)
 		return nil, false
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		a.writeError(w, r, hub.Errorf(hub.Invalid, "a JSON object body is required ({} is a valid empty body)"), fromQuery)
-		return nil, false
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var obj map[string]json.RawMessage
-	if err := dec.Decode(&obj); err != nil || obj == nil {
-		a.writeError(w, r, hub.Errorf(hub.Invalid, "the request body is not a JSON object: %s", jsonProblem(err)), fromQuery)
-		return nil, false
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		a.writeError(w, r, hub.Errorf(hub.Invalid, "the request body has data after the JSON object"), fromQuery)
-		return nil, false
-	}
 	return obj, true
-}
-
-func jsonProblem(err error) string {
-	if err == nil {
-		return "null"
-	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return se.Error() + " at byte " + itoa(se.Offset)
-	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return "found " + te.Value
-	}
-	return err.Error()
 }
 
 // checkKeys returns a 422 naming the first key of obj (alphabetically) that

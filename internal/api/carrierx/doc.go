@@ -2,17 +2,21 @@
 // translator over the hub. It decodes requests, authenticates the caller,
 // maps each call to one hub.Service method and encodes the answer in the
 // vendor's exact shape (see /work/shared/spec/carrierx.md). It holds no
-// business rules of its own; routeTable in routes.go is the whole route
-// table, registered by New and exported as data by Routes.
+// business rules of its own, and its plumbing is internal/api/httpapi's:
+// routes in routes.go is the whole route table, served by New and
+// exported as data by Routes.
 //
 // Decisions where the spec is silent:
 //
 //   - Order of checks on every authenticated route: authenticate (401, or
-//     429 with Retry-After) -> scope (403) -> request shape (400 query
-//     parameters and If-Match, 415, 400 JSON, 413, 422 body) -> object
-//     lookup (404). An unknown, malformed and invisible partner_sid give
-//     the same 404 with the same body, and a caller without the scope
-//     learns nothing about which SIDs exist.
+//     429 with Retry-After) -> the query string decodes (400) -> request
+//     shape (400 query parameters and If-Match, 415, 400 JSON, 413, 422
+//     body) -> the hub: visibility (404), then the operation's scope (403),
+//     then its rules. An unknown, malformed and invisible partner_sid give
+//     the same 404 with the same body, with or without the scope; only a
+//     partner the caller can see answers 403 for a missing scope. (Before
+//     issue 8 the face checked scopes first and answered 403 whatever the
+//     target.) A request whose client went away is recorded as 499.
 //   - Invalid errors are 400 when they come from the query string
 //     (limit, offset, order, filter, after/before, field selection,
 //     nested_objects, If-Match) and 422 when they describe the request
@@ -43,10 +47,15 @@
 //     tag or *; a list, a weak tag or garbage is 400; a stale one is 412.
 //   - Lists: limit is 1..1000 (0 is a 400). An empty after= selects cursor
 //     mode from the start, so that pagination.next walks by cursor rather
-//     than by offset. pagination links use the request's Host and http
-//     unless the connection is TLS; X-Forwarded-Proto (http or https) is
-//     followed only when New was given TrustProxyHeaders(true) (serve's
-//     --trust-proxy-headers), never by default.
+//     than by offset. pagination links are built on the base URL New is
+//     given (serve's --public-url, else its listen address), never on the
+//     request's Host or X-Forwarded-* headers. filter and order take the
+//     Partner object's keys (company_name is the organisation, name the
+//     contact person, partner_sid, date_created, ...) and, as before, id,
+//     ref, parent_id, depth, version, reference, billing_id and
+//     date_modified (vocabulary.go); errors name fields as the caller wrote
+//     them. A query parameter that cannot be percent-decoded, or carries a
+//     raw ';', is a 400 naming it, never ignored.
 //     include_fields is applied before exclude_fields when both are given.
 //   - OAuth (/oauth/token, /oauth/token/{partner_sid}): bodies are
 //     application/x-www-form-urlencoded only (else 415; the sub-partner
@@ -54,20 +63,22 @@
 //     never the query string, and may not repeat. Form problems, an
 //     unknown grant_type and a bad access_token_expires_in (a positive
 //     whole number of seconds; capped at hub.MaxTokenTTL) are 400 naming
-//     the parameter; bad credentials or refresh token 401; failures are
-//     throttled by the authenticator (429 with Retry-After). client_secret
-//     is accepted and ignored; client_id is recorded on the token. Issued
-//     tokens answer with Cache-Control: no-store. Scopes needed:
-//     tokens.manage for every OAuth route but the public /oauth/token.
+//     the parameter; bad credentials or refresh token 401; the password
+//     grant checks the password through the authenticator's Basic, so
+//     failures are throttled exactly as for HTTP Basic (429 with
+//     Retry-After). client_secret is accepted and ignored; client_id is
+//     recorded on the token. Issued tokens answer with Cache-Control:
+//     no-store. Scopes needed: tokens.manage for every OAuth route but the
+//     public /oauth/token.
 //   - GET /oauth/tokens lists the caller's user's tokens (revoked and
 //     expired ones too, as the hub lists them), newest first, with
 //     access_token and refresh_token null; filter/order take token_sid,
 //     name, client_id, date_created and date_expiration_access_token.
 //     DELETE /oauth/tokens/{token_sid} follows the hub: the caller's own
 //     tokens, or those of a user the caller may manage; anything else 404.
-//   - available_scopes is the scopes the partner may grant: every scope
-//     (hub.AllScopes) for the root; for any other partner the scopes of
-//     hub.RolePartnerSupervisor, sorted (the highest role a non-root
-//     partner's users can hold). parent_sid is shown to a caller that
-//     cannot see the parent: it is part of the child's own object.
+//   - available_scopes is hub.AvailableScopes: every scope for the root;
+//     for any other partner the scopes of hub.RolePartnerSupervisor,
+//     sorted (the highest role a non-root partner's users can hold).
+//     parent_sid is shown to a caller that cannot see the parent: it is
+//     part of the child's own object.
 package carrierx

@@ -1,12 +1,10 @@
 package carrierx
 
 import (
-	"errors"
+	"log/slog"
 	"net/http"
-	"strconv"
-	"time"
 
-	"github.com/partnerhub/partnerhub/internal/auth"
+	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
@@ -23,6 +21,10 @@ type errorEntry struct {
 	Message      string  `json:"message"`
 	ReferenceSID *string `json:"reference_sid"`
 }
+
+// internalErrorBody is the plain 500 written when an error body itself
+// does not encode.
+const internalErrorBody = `{"message":"internal error","errors":[{"field":null,"message":"internal error","reference_sid":null}]}` + "\n"
 
 // origin tells writeError where an Invalid error came from: a request
 // body describing an object (422) or the query string (400).
@@ -59,112 +61,61 @@ func statusOf(k hub.Kind, o origin) int {
 	return http.StatusInternalServerError
 }
 
-// retryAfter is implemented by errors that know when to retry (a rate
-// limiter's). Without it a 429 or 503 says one second.
-type retryAfter interface{ RetryAfter() time.Duration }
-
-// retryAfterSeconds is the Retry-After of a 429 or 503: the wait carried
-// by the authenticator's throttle (auth.RetryAfter) or by any error with a
-// RetryAfter method, rounded up to whole seconds; one second otherwise.
-func retryAfterSeconds(err error) int {
-	d, ok := auth.RetryAfter(err)
-	var ra retryAfter
-	if !ok && errors.As(err, &ra) {
-		d = ra.RetryAfter()
+// newErrors returns the face's error writers, one per origin; they differ
+// only in the status of an Invalid error.
+func newErrors(log *slog.Logger) [2]*httpapi.Errors {
+	var out [2]*httpapi.Errors
+	for _, o := range []origin{fromBody, fromQuery} {
+		out[o] = &httpapi.Errors{
+			Face:      "carrierx",
+			Log:       log,
+			Challenge: `Bearer realm="core/v2", Basic realm="core/v2"`,
+			Status:    func(e *hub.Error) int { return statusOf(e.Kind, o) },
+			Body:      writeProblem,
+		}
 	}
-	if d <= time.Second {
-		return 1
-	}
-	return int((d + time.Second - 1) / time.Second)
+	return out
 }
 
-// writeError answers err in the vendor's error shape. Internal errors get
-// a generic message; their detail only reaches the log.
+// writeError answers err in the vendor's error shape (see httpapi.Errors
+// for the rules every face shares: 499 for a client that went away,
+// internal errors logged and answered with a generic message).
 func (a *api) writeError(w http.ResponseWriter, r *http.Request, err error, o origin) {
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		a.writeProblem(w, http.StatusRequestEntityTooLarge, "the request body is larger than "+strconv.FormatInt(mbe.Limit, 10)+" bytes", nil)
-		return
-	}
-	var he *hub.Error
-	if !errors.As(err, &he) {
-		he = &hub.Error{Kind: hub.Internal, Message: "internal error", Err: err}
-	}
-	status := statusOf(he.Kind, o)
-	h := w.Header()
-	switch status {
-	case http.StatusInternalServerError:
-		a.log.ErrorContext(r.Context(), "carrierx: internal error", "method", r.Method, "path", r.URL.Path, "err", err)
-		a.writeProblem(w, status, "internal error", nil)
-		return
-	case http.StatusUnauthorized:
-		h.Set("WWW-Authenticate", `Bearer realm="core/v2", Basic realm="core/v2"`)
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		h.Set("Retry-After", strconv.Itoa(retryAfterSeconds(err)))
-	}
-	a.writeProblem(w, status, he.Message, he.Fields)
+	a.errs[o].Write(w, r, err)
 }
 
 // writeProblem writes one error body.
-func (a *api) writeProblem(w http.ResponseWriter, status int, msg string, fields []hub.FieldError) {
-	body := errorBody{Message: msg}
-	for _, f := range fields {
+func writeProblem(w http.ResponseWriter, _ *http.Request, status int, e *hub.Error) {
+	body := errorBody{Message: e.Message}
+	for _, f := range e.Fields {
 		body.Errors = append(body.Errors, errorEntry{Field: &f.Field, Message: f.Message})
 	}
 	if len(body.Errors) == 0 {
-		body.Errors = []errorEntry{{Message: msg}}
+		body.Errors = []errorEntry{{Message: e.Message}}
 	}
-	writeJSON(w, status, body)
+	if err := httpapi.WriteJSON(w, status, body); err != nil {
+		httpapi.WriteBody(w, http.StatusInternalServerError, []byte(internalErrorBody))
+	}
 }
 
-// routeNotFound answers paths under the prefix that name no route.
-func (a *api) routeNotFound() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a.writeProblem(w, http.StatusNotFound, "no such endpoint: "+r.URL.Path, nil)
-	})
-}
-
-// methodNotAllowed answers a known path called with another method.
-func (a *api) methodNotAllowed(allow string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Allow", allow)
-		a.writeProblem(w, http.StatusMethodNotAllowed, "method "+r.Method+" is not allowed here; allowed: "+allow, nil)
-	})
+// writeJSON sends v with the given status. Values are the face's own DTOs,
+// which always encode; a failure is still answered as a plain 500.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	if err := httpapi.WriteJSON(w, status, v); err != nil {
+		httpapi.WriteBody(w, http.StatusInternalServerError, []byte(internalErrorBody))
+	}
 }
 
 // errPartnerNotFound is the answer for a partner_sid that is malformed,
 // missing or invisible: the same text the hub gives for the latter two.
 func errPartnerNotFound() error { return hub.Errorf(hub.NotFound, "partner not found") }
 
+// preconditionFailed is the answer to a stale If-Match.
+func preconditionFailed() error {
+	return hub.Errorf(hub.PreconditionFailed, "If-Match does not match the current version: the partner was changed since it was read; reload and retry")
+}
+
 // queryError builds an Invalid error about one query parameter (400).
 func queryError(param, format string, args ...any) error {
 	return hub.InvalidField(param, format, args...)
-}
-
-// publicFields renames the hub's field names in a validation error to the
-// CarrierX ones (the hub's Partner.Name is company_name, ContactName is
-// name) and rebuilds the message from the renamed first field.
-func publicFields(err error) error {
-	var he *hub.Error
-	if !errors.As(err, &he) || len(he.Fields) == 0 {
-		return err
-	}
-	out := *he
-	out.Fields = make([]hub.FieldError, len(he.Fields))
-	for i, f := range he.Fields {
-		switch f.Field {
-		case "name":
-			f.Field = "company_name"
-		case "contact_name":
-			f.Field = "name"
-		case "parent":
-			f.Field = "parent_sid"
-		}
-		out.Fields[i] = f
-	}
-	out.Message = out.Fields[0].Field + ": " + out.Fields[0].Message
-	if n := len(out.Fields) - 1; n > 0 {
-		out.Message += " (and " + strconv.Itoa(n) + " more)"
-	}
-	return &out
 }

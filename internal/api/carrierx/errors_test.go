@@ -42,16 +42,37 @@ func TestAuthAndScope(t *testing.T) {
 			t.Errorf("the 500's detail is not in the log: %q", e.log.String())
 		}
 
-		// partners.read alone: reads pass, writes are 403 before any lookup.
+		// partners.read alone: reads pass; a write to a visible partner is
+		// 403 (the hub checks visibility, then the scope).
 		reader := "read-" + itoa(e.root.ID)
 		e.do(t, req{method: "GET", path: path, token: reader}).want(t, 200)
 		e.do(t, req{method: "GET", path: "/core/v2/partners", token: reader}).want(t, 200)
 		e.do(t, req{method: "PATCH", path: path, token: reader, body: `{"city":"X"}`}).wantError(t, 403, "")
-		e.do(t, req{method: "PUT", path: path, token: reader, body: `{}`}).wantError(t, 403, "")
+		e.do(t, req{method: "PUT", path: path, token: reader, body: putBody}).wantError(t, 403, "")
 		e.do(t, req{method: "DELETE", path: path, token: reader}).wantError(t, 403, "")
 		e.do(t, req{method: "POST", path: "/core/v2/partners", token: reader, body: `{"company_name":"X"}`}).wantError(t, 403, "")
-		// 403 comes before 404: a missing SID is also 403 without the scope.
-		e.do(t, req{method: "DELETE", path: "/core/v2/partners/" + hub.NewSID(), token: reader}).wantError(t, 403, "")
+		// The request's own shape is checked before the hub is asked: an
+		// incomplete PUT is 422 whatever the caller may do.
+		e.do(t, req{method: "PUT", path: path, token: reader, body: `{}`}).wantError(t, 422, "acls")
+		// Visibility comes before the scope (issue 8): a missing SID is 404
+		// without the scope too, exactly as an invisible one.
+		missing := e.do(t, req{method: "DELETE", path: "/core/v2/partners/" + hub.NewSID(), token: reader})
+		missing.wantError(t, 404, "")
+		sibling := e.partner(e.root, "Sibling")
+		sub := e.partner(sibling, "Below the sibling")
+		readerAtA := "read-" + itoa(p.ID)
+		for _, m := range []string{"DELETE", "PATCH"} {
+			body := ""
+			if m == "PATCH" {
+				body = `{"city":"X"}`
+			}
+			invisible := e.do(t, req{method: m, path: "/core/v2/partners/" + sub.SID, token: readerAtA, body: body})
+			gone := e.do(t, req{method: m, path: "/core/v2/partners/" + hub.NewSID(), token: readerAtA, body: body})
+			invisible.wantError(t, 404, "")
+			if !bytes.Equal(invisible.body, gone.body) || gone.status != 404 {
+				t.Errorf("%s without the scope: invisible %d %s, missing %d %s", m, invisible.status, invisible.body, gone.status, gone.body)
+			}
+		}
 	})
 }
 

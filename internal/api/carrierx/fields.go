@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 )
 
 // fieldSelection is the outcome of include_fields / exclude_fields: the
@@ -79,7 +81,7 @@ func (s *fieldSelection) apply(obj any) (any, error) {
 	if s == nil {
 		return obj, nil
 	}
-	b, err := appendMarshal(nil, obj) // no HTML escaping, as without a selection
+	b, err := httpapi.AppendJSON(nil, obj) // no HTML escaping, as without a selection
 	if err != nil {
 		return nil, err
 	}

@@ -1,44 +1,21 @@
 package carrierx
 
 import (
-	"errors"
-	"io"
-	"mime"
 	"net/http"
 	"net/url"
 
-	"github.com/partnerhub/partnerhub/internal/hub"
+	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 )
 
-// formType is the media type of the OAuth endpoints' bodies.
-const formType = "application/x-www-form-urlencoded"
-
-// readForm returns the form-encoded body of r (never the query string, so
-// credentials in a URL are ignored). Another Content-Type is 415, unless
-// allowEmpty is set and there is no body at all. A body that cannot be
-// decoded is 400; one over the server's limit is 413.
+// readForm returns the form-encoded body of r (httpapi.ReadForm: 415,
+// 400, 413) and answers any problem itself; ok is false then.
 func (a *api) readForm(w http.ResponseWriter, r *http.Request, allowEmpty bool) (url.Values, bool) {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err == nil && mt == formType {
-		if err := r.ParseForm(); err != nil {
-			var mbe *http.MaxBytesError
-			if !errors.As(err, &mbe) {
-				err = hub.Errorf(hub.Invalid, "the request body is not a valid form: %s", shorten(err.Error()))
-			}
-			a.writeError(w, r, err, fromQuery)
-			return nil, false
-		}
-		return r.PostForm, true
+	form, err := httpapi.ReadForm(r, allowEmpty)
+	if err != nil {
+		a.writeError(w, r, err, fromQuery)
+		return nil, false
 	}
-	if allowEmpty && r.Body != nil {
-		if n, _ := io.ReadFull(r.Body, make([]byte, 1)); n == 0 {
-			return url.Values{}, true
-		}
-	} else if allowEmpty {
-		return url.Values{}, true
-	}
-	a.writeProblem(w, http.StatusUnsupportedMediaType, "the request body must be sent with Content-Type: "+formType, nil)
-	return nil, false
+	return form, true
 }
 
 // formParam returns one form parameter. A parameter sent more than once

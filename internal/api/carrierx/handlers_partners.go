@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
@@ -43,8 +44,8 @@ func (a *api) getPartner(w http.ResponseWriter, r *http.Request, pr hub.Principa
 // a field selection, and only for partners as read from the store); write
 // responses pass nil.
 func (a *api) writePartner(w http.ResponseWriter, r *http.Request, p *hub.Partner, sel *fieldSelection, memo *partnerMemo) {
-	bp := getBuffer()
-	defer putBuffer(bp)
+	bp := httpapi.GetBuffer()
+	defer httpapi.PutBuffer(bp)
 	var b []byte
 	var err error
 	if sel == nil && memo != nil {
@@ -59,8 +60,8 @@ func (a *api) writePartner(w http.ResponseWriter, r *http.Request, p *hub.Partne
 	}
 	b = append(b, '\n')
 	*bp = b
-	setETag(w, p.Version)
-	writeBody(w, http.StatusOK, b)
+	httpapi.SetETag(w, p.Version)
+	httpapi.WriteBody(w, http.StatusOK, b)
 }
 
 // createPartner serves POST /core/v2/partners: 200 with the new partner.
@@ -151,7 +152,7 @@ func (a *api) updatePartner(w http.ResponseWriter, r *http.Request, pr hub.Princ
 		a.writeError(w, r, queryError("nested_objects", "must be replace or merge"), fromQuery)
 		return
 	}
-	ifVersion, err := parseIfMatch(r)
+	ifVersion, err := httpapi.ParseIfMatch(r)
 	if err != nil {
 		a.writeError(w, r, err, fromQuery)
 		return

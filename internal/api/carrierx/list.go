@@ -2,11 +2,13 @@ package carrierx
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/filter"
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
@@ -14,60 +16,63 @@ import (
 // listRequest is a parsed CarrierX list query string.
 type listRequest struct {
 	query  hub.ListQuery
-	cursor bool   // after/before present: cursor mode
 	after  string // the SIDs as sent
 	before string
 	fields *fieldSelection
 }
 
 // parseList reads limit, offset, order, filter, after/before and the field
-// selection. Every problem is a 400 naming the parameter. An empty after=
-// asks for cursor mode from the start, so that pagination.next walks by
-// cursor rather than by offset.
-// cursor resolves an after/before SID to the id the hub pages by (an
-// empty SID is 0).
-func (a *api) parseList(ctx context.Context, q url.Values, keys []string, cursor cursorFunc) (*listRequest, error) {
-	lr := &listRequest{query: hub.ListQuery{Limit: hub.DefaultLimit}}
-	var err error
-	if v, ok := param(q, "limit"); ok {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > hub.MaxLimit {
-			return nil, queryError("limit", "must be an integer from 1 to %d", hub.MaxLimit)
-		}
-		lr.query.Limit = n
+// selection: the syntax only. Field names go through vocab into the
+// domain's; bounds and combinations are the hub's rules (hub.ListQuery),
+// checked when the list is asked for. An empty after= asks for cursor
+// mode from the start, so that pagination.next walks by cursor rather
+// than by offset. cursor resolves an after/before SID to the id the hub
+// pages by (an empty SID is 0). Every problem is a 400 naming the
+// parameter.
+func (a *api) parseList(ctx context.Context, q url.Values, keys []string, vocab *httpapi.Vocabulary, cursor cursorFunc) (*listRequest, error) {
+	lr := &listRequest{}
+	n, sent, err := httpapi.IntParam(q, "limit")
+	if err != nil {
+		return nil, err
 	}
-	if v, ok := param(q, "offset"); ok {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return nil, queryError("offset", "must be a non-negative integer")
-		}
-		lr.query.Offset = n
+	if sent {
+		lr.query.Limit, lr.query.Sent = n, lr.query.Sent|hub.SentLimit
 	}
-	if v, ok := param(q, "order"); ok {
+	if n, sent, err = httpapi.IntParam(q, "offset"); err != nil {
+		return nil, err
+	}
+	if sent {
+		lr.query.Offset, lr.query.Sent = n, lr.query.Sent|hub.SentOffset
+	}
+	if v, ok := httpapi.Param(q, "order"); ok {
 		if lr.query.Order, lr.query.Shuffle, err = parseOrder(v); err != nil {
 			return nil, err
 		}
-	}
-	if v, ok := param(q, "filter"); ok {
-		if lr.query.Filter, err = filter.Parse(v); err != nil {
-			return nil, queryError("filter", "%s", err.Error())
+		if err := vocab.Order("order", lr.query.Order); err != nil {
+			return nil, err
 		}
 	}
-	after, hasAfter := param(q, "after")
-	before, hasBefore := param(q, "before")
-	switch {
-	case hasAfter && hasBefore:
-		return nil, queryError("after", "after and before cannot be combined")
-	case (hasAfter || hasBefore) && q.Has("offset"):
-		return nil, queryError("offset", "offset cannot be combined with after or before")
-	case (hasAfter || hasBefore) && lr.query.Shuffle:
-		return nil, queryError("order", "shuffle cannot be combined with after or before")
+	if v, ok := httpapi.Param(q, "filter"); ok {
+		if lr.query.Filter, err = filter.Parse(v); err != nil {
+			return nil, filterError(err)
+		}
+		if err := vocab.Filter("filter", lr.query.Filter); err != nil {
+			return nil, err
+		}
 	}
-	lr.cursor, lr.after, lr.before = hasAfter || hasBefore, after, before
-	if lr.query.After, err = cursor(ctx, "after", after); err != nil {
+	var hasAfter, hasBefore bool
+	lr.after, hasAfter = httpapi.Param(q, "after")
+	lr.before, hasBefore = httpapi.Param(q, "before")
+	if hasAfter {
+		lr.query.Sent |= hub.SentAfter
+	}
+	if hasBefore {
+		lr.query.Sent |= hub.SentBefore
+	}
+	if lr.query.After, err = cursor(ctx, "after", lr.after); err != nil {
 		return nil, err
 	}
-	if lr.query.Before, err = cursor(ctx, "before", before); err != nil {
+	if lr.query.Before, err = cursor(ctx, "before", lr.before); err != nil {
 		return nil, err
 	}
 	if lr.fields, err = parseFieldSelection(q, keys); err != nil {
@@ -76,17 +81,18 @@ func (a *api) parseList(ctx context.Context, q url.Values, keys []string, cursor
 	return lr, nil
 }
 
-// param returns the last value of a query parameter, trimmed.
-func param(q url.Values, name string) (string, bool) {
-	vs, ok := q[name]
-	if !ok || len(vs) == 0 {
-		return "", false
+// filterError is the 400 of a filter that does not parse: the filter
+// package's pointing message, under the parameter's name once.
+func filterError(err error) error {
+	var fe *filter.Error
+	if errors.As(err, &fe) {
+		return queryError("filter", "%s", fe.Reason())
 	}
-	return strings.TrimSpace(vs[len(vs)-1]), true
+	return queryError("filter", "%s", err.Error())
 }
 
 // parseOrder reads "field", "field asc|desc", comma-separated, or
-// "shuffle". Whether a field may be ordered by is the hub's whitelist.
+// "shuffle". Whether a field may be ordered by is the hub's rule.
 func parseOrder(v string) ([]hub.OrderTerm, bool, error) {
 	if strings.EqualFold(v, "shuffle") {
 		return nil, true, nil
@@ -145,7 +151,7 @@ func (a *api) partnerCursorID(ctx context.Context, pr hub.Principal, name, sid s
 // listPartners serves GET /core/v2/partners: the caller's subtree.
 func (a *api) listPartners(w http.ResponseWriter, r *http.Request, pr hub.Principal) {
 	ctx := r.Context()
-	lr, err := a.parseList(ctx, r.URL.Query(), partnerKeys, a.partnerCursor(pr))
+	lr, err := a.parseList(ctx, r.URL.Query(), partnerKeys, partnerVocabulary, a.partnerCursor(pr))
 	if err != nil {
 		a.writeError(w, r, err, fromQuery)
 		return
@@ -180,8 +186,8 @@ func (a *api) listPartners(w http.ResponseWriter, r *http.Request, pr hub.Princi
 // last items (the cursors of the pagination links). A failing item is
 // answered through writeError before anything is written.
 func (a *api) writeList(w http.ResponseWriter, r *http.Request, lr *listRequest, n int, appendItem func(dst []byte, i int) ([]byte, error), hasMore bool, total int64, firstSID, lastSID string) {
-	bp := getBuffer()
-	defer putBuffer(bp)
+	bp := httpapi.GetBuffer()
+	defer httpapi.PutBuffer(bp)
 	b := append(*bp, `{"count":`...)
 	b = strconv.AppendInt(b, int64(n), 10)
 	b = append(b, `,"has_more":`...)
@@ -199,50 +205,32 @@ func (a *api) writeList(w http.ResponseWriter, r *http.Request, lr *listRequest,
 		}
 	}
 	b = append(b, `],"limit":`...)
-	b = strconv.AppendInt(b, int64(lr.query.Limit), 10)
+	b = strconv.AppendInt(b, int64(lr.query.PageSize()), 10)
 	b = append(b, `,"offset":`...)
 	b = strconv.AppendInt(b, int64(lr.query.Offset), 10)
 	b = append(b, `,"pagination":`...)
-	b = appendStringMap(b, pagination(r, a.scheme(r), lr, hasMore, firstSID, lastSID))
+	b = appendStringMap(b, pagination(r, a.base, lr, hasMore, firstSID, lastSID))
 	b = append(b, `,"total":`...)
 	b = strconv.AppendInt(b, total, 10)
 	b = append(b, "}\n"...)
 	*bp = b
-	writeBody(w, http.StatusOK, b)
+	httpapi.WriteBody(w, http.StatusOK, b)
 }
 
-// scheme is the client-facing scheme of r: X-Forwarded-Proto when the
-// face trusts proxy headers and it says http or https, else https exactly
-// when the connection is TLS.
-func (a *api) scheme(r *http.Request) string {
-	if a.trustProxy {
-		v, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
-		switch v = strings.ToLower(strings.TrimSpace(v)); v {
-		case "http", "https":
-			return v
-		}
-	}
-	if r.TLS != nil {
-		return "https"
-	}
-	return "http"
-}
-
-// pagination builds the next/previous links: full URLs that repeat the
-// request's query with the page moved. Offset mode moves offset by limit;
-// cursor mode points after the last item or before the first one. hasMore
-// is the hub's "rows follow in the query's direction" (backwards for
-// before=).
-func pagination(r *http.Request, scheme string, lr *listRequest, hasMore bool, firstSID, lastSID string) map[string]string {
+// pagination builds the next/previous links: full URLs on base (never the
+// request's Host) that repeat the request's query with the page moved.
+// Offset mode moves offset by limit; cursor mode points after the last
+// item or before the first one. hasMore is the hub's "rows follow in the
+// query's direction" (backwards for before=).
+func pagination(r *http.Request, base httpapi.BaseURL, lr *listRequest, hasMore bool, firstSID, lastSID string) map[string]string {
 	links := map[string]string{}
 	link := func(set func(url.Values)) string {
 		q := r.URL.Query()
 		set(q)
-		u := url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path, RawQuery: q.Encode()}
-		return u.String()
+		return base.Link(r.URL.Path, q)
 	}
-	if !lr.cursor {
-		off, lim := lr.query.Offset, lr.query.Limit
+	if !lr.query.Cursor() {
+		off, lim := lr.query.Offset, lr.query.PageSize()
 		if hasMore {
 			links["next"] = link(func(q url.Values) { q.Set("offset", strconv.Itoa(off+lim)) })
 		}

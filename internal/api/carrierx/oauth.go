@@ -2,42 +2,27 @@ package carrierx
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"time"
 
-	"github.com/partnerhub/partnerhub/internal/auth"
+	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
-
-// PasswordChecker is implemented by an Authenticator that can also check a
-// bare username and password under its own failure throttles
-// (*auth.Authenticator does). The password grant uses it when present, so
-// guessing passwords through /oauth/token is throttled like Basic
-// authentication (429 with Retry-After); without it the grant calls
-// hub.Service.IssueTokenWithPassword directly.
-type PasswordChecker interface {
-	Basic(ctx context.Context, username, password, ip string) (hub.Principal, error)
-}
-
-// The real authenticator must keep offering the throttled check: without
-// it the grant would silently fall back to an unthrottled one.
-var _ PasswordChecker = (*auth.Authenticator)(nil)
 
 // issueToken serves POST /core/v2/oauth/token without prior
 // authentication: grant_type=password (username, password, optional
 // client_id; client_secret is accepted and ignored) or
 // grant_type=refresh_token (refresh_token), each with an optional
 // access_token_expires_in in seconds. 200 with the Token object.
-func (a *api) issueToken(w http.ResponseWriter, r *http.Request) {
+func (a *api) issueToken(w http.ResponseWriter, r *http.Request, _ hub.Principal) {
 	form, ok := a.readForm(w, r, false)
 	if !ok {
 		return
 	}
 	ctx := r.Context()
-	it, err := a.grant(ctx, form, clientIP(r))
+	it, err := a.grant(ctx, form, httpapi.ClientIP(r))
 	if err != nil {
 		a.writeError(w, r, err, fromQuery)
 		return
@@ -85,14 +70,11 @@ func (a *api) grant(ctx context.Context, form url.Values, ip string) (*hub.Issue
 	return nil, queryError("grant_type", "must be password or refresh_token")
 }
 
-// passwordGrant checks the credentials (through the authenticator's
-// throttles when it offers them) and issues a token at the user's home.
+// passwordGrant checks the credentials through the authenticator, under
+// the same failure throttles as HTTP Basic, and issues a token at the
+// user's home.
 func (a *api) passwordGrant(ctx context.Context, user, pass, ip string, req hub.TokenRequest) (*hub.IssuedToken, error) {
-	pc, ok := a.authn.(PasswordChecker)
-	if !ok {
-		return a.svc.IssueTokenWithPassword(ctx, user, pass, req)
-	}
-	pr, err := pc.Basic(ctx, user, pass, ip)
+	pr, err := a.authn.Basic(ctx, user, pass, ip)
 	if err != nil {
 		return nil, err
 	}
@@ -153,13 +135,4 @@ func expiresIn(form url.Values) (time.Duration, error) {
 	}
 	maxSecs := int64(hub.MaxTokenTTL / time.Second)
 	return time.Duration(min(n, maxSecs)) * time.Second, nil
-}
-
-// clientIP is the host of r.RemoteAddr, as the authenticator reads it.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

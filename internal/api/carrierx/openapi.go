@@ -4,6 +4,8 @@ import (
 	_ "embed"
 	"net/http"
 	"strconv"
+
+	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
 // openAPIDoc is the OpenAPI 3.1 description of this face.
@@ -13,7 +15,7 @@ var openAPIDoc []byte
 
 // openAPI serves GET /core/v2/openapi.json, the embedded document,
 // without authentication.
-func (a *api) openAPI(w http.ResponseWriter, r *http.Request) {
+func (a *api) openAPI(w http.ResponseWriter, _ *http.Request, _ hub.Principal) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Length", strconv.Itoa(len(openAPIDoc)))

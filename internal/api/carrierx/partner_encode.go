@@ -1,12 +1,14 @@
 package carrierx
 
 import (
-	"encoding/json"
 	"math"
 	"slices"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
+	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
@@ -65,10 +67,8 @@ func objectList(get func(*hub.Partner) []map[string]any) fieldEncoder {
 // partnerFields are the keys of the Partner object in alphabetical order,
 // which is the order they are written in.
 //
-// available_scopes is the scopes this partner may grant: every scope for
-// the root, and for any other partner the scopes of
-// hub.RolePartnerSupervisor, the highest role its users can hold.
-// company_name is p.Name and name is the contact person; e-mail addresses
+// available_scopes is the scopes this partner may grant
+// (hub.AvailableScopes). company_name is p.Name and name is the contact person; e-mail addresses
 // are shown only once verified.
 var partnerFields = [...]partnerField{
 	{"acls", objectList(func(p *hub.Partner) []map[string]any { return p.ACLs })},
@@ -76,10 +76,7 @@ var partnerFields = [...]partnerField{
 	{"address2", nullableText(func(p *hub.Partner) string { return p.Address2 })},
 	{"attributes", textMap(func(p *hub.Partner) map[string]string { return p.Attributes })},
 	{"available_scopes", func(b []byte, p *hub.Partner) ([]byte, error) {
-		if p.ParentID == 0 {
-			return append(b, allScopesJSON...), nil
-		}
-		return append(b, supervisorScopesJSON...), nil
+		return availableScopes.append(b, hub.AvailableScopes(p)), nil
 	}},
 	{"balance", moneyValue(func(p *hub.Partner) hub.Money { return p.Balance })},
 	{"billing_email", verifiedEmail(func(p *hub.Partner) (string, bool) { return p.BillingEmail, p.BillingEmailVerified })},
@@ -133,19 +130,48 @@ var partnerKeyPrefixes = func() [len(partnerFields)][]byte {
 	return out
 }()
 
-// supervisorScopes are the scopes of hub.RolePartnerSupervisor, sorted.
-var supervisorScopes = func() []string {
-	s := hub.RolePartnerSupervisor.Scopes()
-	slices.Sort(s)
-	return s
-}()
+// availableScopes remembers the encodings of the few lists
+// hub.AvailableScopes returns, so that a page of partners does not encode
+// the same list for each.
+var availableScopes encodedLists
 
-// allScopesJSON and supervisorScopesJSON are the two possible values of
-// available_scopes, encoded once.
-var (
-	allScopesJSON        = appendStringList(nil, hub.AllScopes)
-	supervisorScopesJSON = appendStringList(nil, supervisorScopes)
-)
+// encodedLists is a small copy-on-write memo of string lists and their
+// JSON encodings: reads take no lock. It keeps at most maxEncodedLists
+// lists; others are encoded each time.
+type encodedLists struct {
+	entries atomic.Pointer[[]encodedList]
+	mu      sync.Mutex // serializes writers
+}
+
+type encodedList struct {
+	list []string
+	json []byte
+}
+
+const maxEncodedLists = 8
+
+// append appends the JSON array of l.
+func (c *encodedLists) append(dst []byte, l []string) []byte {
+	if p := c.entries.Load(); p != nil {
+		for _, e := range *p {
+			if slices.Equal(e.list, l) {
+				return append(dst, e.json...)
+			}
+		}
+	}
+	enc := appendStringList(nil, l)
+	c.mu.Lock()
+	var next []encodedList
+	if p := c.entries.Load(); p != nil {
+		next = slices.Clone(*p)
+	}
+	if len(next) < maxEncodedLists {
+		next = append(next, encodedList{list: slices.Clone(l), json: enc})
+		c.entries.Store(&next)
+	}
+	c.mu.Unlock()
+	return append(dst, enc...)
+}
 
 // isPartnerKey reports whether k is a key of the Partner object.
 func isPartnerKey(k string) bool {
@@ -353,7 +379,7 @@ func appendAny(dst []byte, v any) ([]byte, error) {
 		}
 		return appendArray(dst, v, appendAny)
 	}
-	return appendMarshal(dst, v)
+	return httpapi.AppendJSON(dst, v)
 }
 
 // appendAnyMap writes m with its keys sorted; nil is null.
@@ -401,27 +427,6 @@ func appendFloat64(dst []byte, f float64) []byte {
 		}
 	}
 	return dst
-}
-
-// appendMarshal appends the encoding/json encoding of v, with
-// SetEscapeHTML(false) and without the Encoder's trailing newline. On
-// failure dst is returned unchanged with the error.
-func appendMarshal(dst []byte, v any) ([]byte, error) {
-	aw := appendWriter{b: dst}
-	enc := json.NewEncoder(&aw)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return dst, err
-	}
-	return aw.b[:len(aw.b)-1], nil
-}
-
-// appendWriter is an io.Writer appending to a byte slice.
-type appendWriter struct{ b []byte }
-
-func (w *appendWriter) Write(p []byte) (int, error) {
-	w.b = append(w.b, p...)
-	return len(p), nil
 }
 
 // safeASCII marks the ASCII bytes encoding/json writes unescaped in a

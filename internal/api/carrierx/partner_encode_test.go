@@ -3,6 +3,7 @@ package carrierx
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"math"
 	"net/http/httptest"
 	"net/url"
@@ -447,7 +448,16 @@ func TestPartnerMemoConcurrent(t *testing.T) {
 // listEnvelope struct encoded to, for random pages, links and counts.
 func TestWriteListMatchesEnvelope(t *testing.T) {
 	a := &api{memo: newPartnerMemo(100, 1<<20)}
+	bases := []httpapi.BaseURL{{}, httpapi.ListenBaseURL("127.0.0.1:8080")}
+	for _, s := range []string{"https://api.example.com", "https://example.com/ph"} {
+		b, err := httpapi.ParseBaseURL(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bases = append(bases, b)
+	}
 	rapid.Check(t, func(rt *rapid.T) {
+		a.base = rapid.SampledFrom(bases).Draw(rt, "base")
 		n := rapid.IntRange(0, 4).Draw(rt, "n")
 		items := make([]hub.Partner, n)
 		for i := range items {
@@ -465,9 +475,9 @@ func TestWriteListMatchesEnvelope(t *testing.T) {
 			lr.query.Offset = rapid.IntRange(0, 5000).Draw(rt, "offset")
 			q.Set("offset", "0")
 		case 1:
-			lr.cursor, lr.after = true, drawString(rt, "after")
+			lr.query.Sent, lr.after = hub.SentAfter, drawString(rt, "after")
 		default:
-			lr.cursor, lr.before = true, drawString(rt, "before")
+			lr.query.Sent, lr.before = hub.SentBefore, drawString(rt, "before")
 		}
 		hasMore := rapid.Bool().Draw(rt, "has_more")
 		total := rapid.Int64Range(0, 1<<40).Draw(rt, "total")
@@ -484,7 +494,7 @@ func TestWriteListMatchesEnvelope(t *testing.T) {
 		}
 		want := oldEncode(t, listEnvelope{
 			Count: n, HasMore: hasMore, Items: old, Limit: lr.query.Limit, Offset: lr.query.Offset,
-			Pagination: pagination(r, a.scheme(r), lr, hasMore, firstSID, lastSID), Total: total,
+			Pagination: pagination(r, a.base, lr, hasMore, firstSID, lastSID), Total: total,
 		})
 
 		for range 2 { // the second time from the memo when there is no selection

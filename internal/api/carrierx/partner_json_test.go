@@ -2,6 +2,7 @@ package carrierx
 
 import (
 	"github.com/partnerhub/partnerhub/internal/hub"
+	"slices"
 )
 
 // This file keeps the face's former, reflection-based rendering of the
@@ -57,7 +58,7 @@ func toPartnerJSON(p *hub.Partner) partnerJSON {
 		Address1:           nullable(p.Address1),
 		Address2:           nullable(p.Address2),
 		Attributes:         nonNilMap(p.Attributes),
-		AvailableScopes:    availableScopes(p),
+		AvailableScopes:    refAvailableScopes(p),
 		Balance:            p.Balance.String(),
 		BillingEmail:       verified(p.BillingEmail, p.BillingEmailVerified),
 		Callbacks:          nonNilMap(p.Callbacks),
@@ -87,13 +88,16 @@ func toPartnerJSON(p *hub.Partner) partnerJSON {
 	}
 }
 
-// availableScopes is what p may grant: hub.AllScopes for the root (no
-// parent), supervisorScopes for every other partner.
-func availableScopes(p *hub.Partner) []string {
+// refAvailableScopes is what p may grant: hub.AllScopes for the root (no
+// parent), the sorted scopes of a Partner Supervisor for every other
+// partner.
+func refAvailableScopes(p *hub.Partner) []string {
 	if p.ParentID == 0 {
 		return hub.AllScopes
 	}
-	return supervisorScopes
+	s := hub.RolePartnerSupervisor.Scopes()
+	slices.Sort(s)
+	return s
 }
 
 // verified shows an e-mail address only once it has been verified.

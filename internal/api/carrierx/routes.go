@@ -3,99 +3,77 @@ package carrierx
 import (
 	"log/slog"
 	"net/http"
-	"slices"
-	"strings"
 
+	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
-// Authenticator identifies the caller of a request. An error of hub Kind
-// Unauthenticated becomes 401, RateLimited 429 (with Retry-After); any other
-// kind is answered through the face's error mapping.
-type Authenticator interface {
-	Principal(r *http.Request) (hub.Principal, error)
-}
+// Authenticator identifies the caller of a request (httpapi.Authenticator;
+// *auth.Authenticator implements it).
+type Authenticator = httpapi.Authenticator
+
+// Route is one route of the face, as data (httpapi.Route): the method,
+// the full ServeMux pattern, the scopes of which the caller needs one (the
+// hub's requirement of the operation, for documentation and the access
+// matrix: the hub checks it), and whether it is served without
+// authentication.
+type Route = httpapi.Route
 
 // Prefix is where the face is mounted; every route below is a full path.
 const Prefix = "/core/v2"
 
-// Route is one route of the face, as data: the method, the full ServeMux
-// pattern, the scopes of which the caller needs any one (checked after
-// authentication, before anything else), and whether it is served without
-// authentication.
-type Route struct {
-	Method  string
-	Pattern string
-	Scopes  []string
-	Public  bool
-}
+// routes is the whole route table of /core/v2, bound to a. New serves it
+// and Routes exports it, so the two cannot diverge.
+func (a *api) routes() []httpapi.Route {
+	var (
+		partnersRead   = hub.NeedPartnersRead.AnyOf()
+		partnersCreate = hub.NeedPartnersCreate.AnyOf()
+		partnersUpdate = hub.NeedPartnersUpdate.AnyOf()
+		partnersDelete = hub.NeedPartnersDelete.AnyOf()
+		tokensManage   = hub.NeedTokensManage.AnyOf()
+	)
+	return []httpapi.Route{
+		{Method: "GET", Pattern: "/core/v2/openapi.json", Public: true, Handle: a.openAPI},
 
-// routeDef is a Route with its handler: serve for an authenticated route,
-// public for a public one (exactly one is set).
-type routeDef struct {
-	Route
-	serve  func(*api, http.ResponseWriter, *http.Request, hub.Principal)
-	public func(*api, http.ResponseWriter, *http.Request)
-}
+		{Method: "POST", Pattern: "/core/v2/oauth/token", Public: true, Handle: a.issueToken},
+		{Method: "POST", Pattern: "/core/v2/oauth/token/{partner_sid}", Scopes: tokensManage, Handle: a.issueTokenForPartner},
+		{Method: "GET", Pattern: "/core/v2/oauth/tokens", Scopes: tokensManage, Handle: a.listTokens},
+		{Method: "DELETE", Pattern: "/core/v2/oauth/tokens/{token_sid}", Scopes: tokensManage, Handle: a.revokeToken},
 
-var (
-	partnersRead   = []string{hub.ScopePartnersManage, hub.ScopePartnersRead}
-	partnersCreate = []string{hub.ScopePartnersManage, hub.ScopePartnersCreate}
-	partnersUpdate = []string{hub.ScopePartnersManage, hub.ScopePartnersUpdate}
-	partnersDelete = []string{hub.ScopePartnersManage, hub.ScopePartnersDelete}
-	tokensManage   = []string{hub.ScopeTokensManage}
-)
+		{Method: "POST", Pattern: "/core/v2/partners", Scopes: partnersCreate, Handle: a.createPartner},
+		{Method: "GET", Pattern: "/core/v2/partners", Scopes: partnersRead, Handle: a.listPartners},
+		{Method: "GET", Pattern: "/core/v2/partners/{partner_sid}", Scopes: partnersRead, Handle: a.getPartner},
+		{Method: "PATCH", Pattern: "/core/v2/partners/{partner_sid}", Scopes: partnersUpdate, Handle: a.patchPartner},
+		{Method: "PUT", Pattern: "/core/v2/partners/{partner_sid}", Scopes: partnersUpdate, Handle: a.putPartner},
+		{Method: "DELETE", Pattern: "/core/v2/partners/{partner_sid}", Scopes: partnersDelete, Handle: a.deletePartner},
 
-// routeTable is the whole route table of /core/v2. New builds its mux from
-// it and Routes exports it, so the two cannot diverge.
-var routeTable = []routeDef{
-	{Route: Route{Method: "GET", Pattern: "/core/v2/openapi.json", Public: true}, public: (*api).openAPI},
-
-	{Route: Route{Method: "POST", Pattern: "/core/v2/oauth/token", Public: true}, public: (*api).issueToken},
-	{Route: Route{Method: "POST", Pattern: "/core/v2/oauth/token/{partner_sid}", Scopes: tokensManage}, serve: (*api).issueTokenForPartner},
-	{Route: Route{Method: "GET", Pattern: "/core/v2/oauth/tokens", Scopes: tokensManage}, serve: (*api).listTokens},
-	{Route: Route{Method: "DELETE", Pattern: "/core/v2/oauth/tokens/{token_sid}", Scopes: tokensManage}, serve: (*api).revokeToken},
-
-	{Route: Route{Method: "POST", Pattern: "/core/v2/partners", Scopes: partnersCreate}, serve: (*api).createPartner},
-	{Route: Route{Method: "GET", Pattern: "/core/v2/partners", Scopes: partnersRead}, serve: (*api).listPartners},
-	{Route: Route{Method: "GET", Pattern: "/core/v2/partners/{partner_sid}", Scopes: partnersRead}, serve: (*api).getPartner},
-	{Route: Route{Method: "PATCH", Pattern: "/core/v2/partners/{partner_sid}", Scopes: partnersUpdate}, serve: (*api).patchPartner},
-	{Route: Route{Method: "PUT", Pattern: "/core/v2/partners/{partner_sid}", Scopes: partnersUpdate}, serve: (*api).putPartner},
-	{Route: Route{Method: "DELETE", Pattern: "/core/v2/partners/{partner_sid}", Scopes: partnersDelete}, serve: (*api).deletePartner},
-
-	{Route: Route{Method: "POST", Pattern: "/core/v2/partners/{partner_sid}/verify_email", Scopes: partnersUpdate}, serve: (*api).requestEmailVerification},
-	{Route: Route{Method: "POST", Pattern: "/core/v2/verify_email", Public: true}, public: (*api).verifyEmail},
-}
-
-// Routes returns every route of the face (a copy), in registration order.
-func Routes() []Route {
-	out := make([]Route, len(routeTable))
-	for i, d := range routeTable {
-		out[i] = d.Route
-		out[i].Scopes = slices.Clone(d.Scopes)
+		{Method: "POST", Pattern: "/core/v2/partners/{partner_sid}/verify_email", Scopes: partnersUpdate, Handle: a.requestEmailVerification},
+		{Method: "POST", Pattern: "/core/v2/verify_email", Public: true, Handle: a.verifyEmail},
 	}
-	return out
 }
+
+// Routes returns every route of the face (a copy, without handlers), in
+// registration order.
+func Routes() []Route { return httpapi.Describe((&api{}).routes()) }
 
 // api carries the face's dependencies; handlers are its methods.
 type api struct {
-	svc        *hub.Service
-	authn      Authenticator
-	log        *slog.Logger
-	trustProxy bool         // honour X-Forwarded-Proto (TrustProxyHeaders)
-	memo       *partnerMemo // encoded partners by (ID, Version), read paths only
+	svc   *hub.Service
+	authn Authenticator
+	log   *slog.Logger
+	base  httpapi.BaseURL // where pagination links point
+	memo  *partnerMemo    // encoded partners by (ID, Version), read paths only
+	errs  [2]*httpapi.Errors
 }
 
 // An Option configures New.
 type Option func(*api)
 
-// TrustProxyHeaders makes the face take the client-facing scheme of its
-// pagination links from X-Forwarded-Proto ("https" or "http"; the first
-// of a comma-separated list). Turn it on only behind a proxy that sets
-// the header itself: without it a client could choose the scheme of the
-// links. Off (the default), the scheme is https exactly when the
-// connection to this server is TLS.
-func TrustProxyHeaders(on bool) Option { return func(a *api) { a.trustProxy = on } }
+// WithBaseURL sets the client-facing base of absolute links (pagination):
+// serve's --public-url, or the listen address. Without it links start
+// with http://localhost. Request headers (Host, X-Forwarded-*) are never
+// used.
+func WithBaseURL(b httpapi.BaseURL) Option { return func(a *api) { a.base = b } }
 
 // New returns the /core/v2 face. It serves full paths under /core/v2/ (the
 // prefix is not stripped). A nil log discards.
@@ -107,29 +85,6 @@ func New(svc *hub.Service, authn Authenticator, log *slog.Logger, opts ...Option
 	for _, o := range opts {
 		o(a)
 	}
-	mux := http.NewServeMux()
-	allowed := map[string][]string{} // pattern -> methods
-	var patterns []string
-	for _, d := range routeTable {
-		var h http.Handler
-		if d.Public {
-			h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { d.public(a, w, r) })
-		} else {
-			h = a.authorized(func(w http.ResponseWriter, r *http.Request, pr hub.Principal) { d.serve(a, w, r, pr) }, d.Scopes...)
-		}
-		mux.Handle(d.Method+" "+d.Pattern, h)
-		if _, ok := allowed[d.Pattern]; !ok {
-			patterns = append(patterns, d.Pattern)
-		}
-		allowed[d.Pattern] = append(allowed[d.Pattern], d.Method)
-	}
-	// Known paths with another method: 405 in the vendor's error shape.
-	for _, p := range patterns {
-		methods := allowed[p]
-		slices.Sort(methods)
-		mux.Handle(p, a.methodNotAllowed(strings.Join(methods, ", ")))
-	}
-	// Everything else under the prefix: 404 in the vendor's error shape.
-	mux.Handle("/core/v2/", a.routeNotFound())
-	return mux
+	a.errs = newErrors(log)
+	return httpapi.NewMux(httpapi.Mux{Prefix: Prefix, Routes: a.routes(), Authn: authn, Errors: a.errs[fromQuery]})
 }

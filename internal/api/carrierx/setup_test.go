@@ -18,6 +18,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
+	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/auth"
 	"github.com/partnerhub/partnerhub/internal/hub"
 	"github.com/partnerhub/partnerhub/internal/readcache"
@@ -64,6 +65,12 @@ func (f fakeAuthn) Principal(r *http.Request) (hub.Principal, error) {
 		pr.Role, pr.Scopes = hub.RolePartnerUser, []string{hub.ScopePartnersRead}
 	}
 	return pr, nil
+}
+
+// Basic refuses every password: the tests that log in by password use the
+// real authenticator (newAuthEnv).
+func (f fakeAuthn) Basic(context.Context, string, string, string) (hub.Principal, error) {
+	return hub.Principal{}, hub.Errorf(hub.Unauthenticated, "invalid username or password")
 }
 
 // env is one test's server over its own database.
@@ -154,9 +161,13 @@ func newEnvWith(t *testing.T, engine string, authn func(*hub.Service, hub.Store)
 		t.Fatal(err)
 	}
 	log := &syncBuffer{}
-	face := carrierx.New(svc, authn(svc, db), slog.New(slog.NewTextHandler(log, nil)))
-	h := server.NewHandler(server.Deps{Faces: []server.Face{{Prefix: carrierx.Prefix, Handler: face}}})
-	srv := httptest.NewServer(h)
+	// The links of the face point at the server, as serve's do at its
+	// listen address.
+	srv := httptest.NewUnstartedServer(nil)
+	base := httpapi.ListenBaseURL(srv.Listener.Addr().String())
+	face := carrierx.New(svc, authn(svc, db), slog.New(slog.NewTextHandler(log, nil)), carrierx.WithBaseURL(base))
+	srv.Config.Handler = server.NewHandler(server.Deps{Faces: []server.Face{{Prefix: carrierx.Prefix, Handler: face}}})
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return &env{t: t, svc: svc, root: root, srv: srv, log: log}
 }

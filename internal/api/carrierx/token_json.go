@@ -33,16 +33,6 @@ var tokenKeys = []string{
 	"refresh_token", "scopes", "token_sid", "token_type",
 }
 
-// tokenListFields maps the Token keys a token list may filter and order by
-// to the hub's field names.
-var tokenListFields = map[string]string{
-	"client_id":                    "client_id",
-	"date_created":                 "created_at",
-	"date_expiration_access_token": "expires_at",
-	"name":                         "name",
-	"token_sid":                    "sid",
-}
-
 // toTokenJSON renders t (partner_sid is t.PartnerSID); access and refresh are the
 // plaintexts at issue, "" in listings (shown as null).
 func toTokenJSON(t *hub.Token, access, refresh string) tokenJSON {

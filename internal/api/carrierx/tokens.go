@@ -3,9 +3,8 @@ package carrierx
 import (
 	"context"
 	"net/http"
-	"strings"
 
-	"github.com/partnerhub/partnerhub/internal/filter"
+	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
@@ -16,13 +15,7 @@ import (
 // name, client_id, date_created and date_expiration_access_token.
 func (a *api) listTokens(w http.ResponseWriter, r *http.Request, pr hub.Principal) {
 	ctx := r.Context()
-	lr, err := a.parseList(ctx, r.URL.Query(), tokenKeys, a.tokenCursor(pr))
-	if err == nil {
-		lr.query.Filter, err = renameFilter(lr.query.Filter, tokenListFields)
-	}
-	if err == nil {
-		err = renameOrder(lr.query.Order, tokenListFields)
-	}
+	lr, err := a.parseList(ctx, r.URL.Query(), tokenKeys, tokenVocabulary, a.tokenCursor(pr))
 	if err != nil {
 		a.writeError(w, r, err, fromQuery)
 		return
@@ -42,7 +35,7 @@ func (a *api) listTokens(w http.ResponseWriter, r *http.Request, pr hub.Principa
 		if err != nil {
 			return dst, err
 		}
-		return appendMarshal(dst, obj)
+		return httpapi.AppendJSON(dst, obj)
 	}, page.HasMore, page.Total, firstSID, lastSID)
 }
 
@@ -79,50 +72,4 @@ func (a *api) tokenCursor(pr hub.Principal) cursorFunc {
 		}
 		return t.ID, nil
 	}
-}
-
-// renameFilter rewrites the field names of a parsed filter from the face's
-// keys to the hub's, in place; a field not in names is a 400.
-func renameFilter(e filter.Expr, names map[string]string) (filter.Expr, error) {
-	var walk func(filter.Expr) error
-	walk = func(e filter.Expr) error {
-		switch x := e.(type) {
-		case *filter.And:
-			if err := walk(x.Left); err != nil {
-				return err
-			}
-			return walk(x.Right)
-		case *filter.Or:
-			if err := walk(x.Left); err != nil {
-				return err
-			}
-			return walk(x.Right)
-		case *filter.Not:
-			return walk(x.X)
-		case *filter.Cond:
-			hubName, ok := names[x.Field]
-			if !ok {
-				return queryError("filter", "unknown field %q at position %d; fields: %s", shorten(x.Field), x.Pos+1, strings.Join(sortedKeys(names), ", "))
-			}
-			x.Field = hubName
-		}
-		return nil
-	}
-	if e == nil {
-		return nil, nil
-	}
-	return e, walk(e)
-}
-
-// renameOrder rewrites order fields from the face's keys to the hub's, in
-// place; a field not in names is a 400.
-func renameOrder(terms []hub.OrderTerm, names map[string]string) error {
-	for i, t := range terms {
-		hubName, ok := names[t.Field]
-		if !ok {
-			return queryError("order", "unknown field %q; fields: %s", shorten(t.Field), strings.Join(sortedKeys(names), ", "))
-		}
-		terms[i].Field = hubName
-	}
-	return nil
 }

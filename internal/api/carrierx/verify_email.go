@@ -51,7 +51,7 @@ func (a *api) requestEmailVerification(w http.ResponseWriter, r *http.Request, p
 // {"token": "..."}: 200 {"partner_sid", "field", "verified": true}. Any bad
 // token (unknown, used, superseded, expired, or for an address since
 // changed) is the same 422 naming token.
-func (a *api) verifyEmail(w http.ResponseWriter, r *http.Request) {
+func (a *api) verifyEmail(w http.ResponseWriter, r *http.Request, _ hub.Principal) {
 	token, ok := a.readStringMember(w, r, "token")
 	if !ok {
 		return

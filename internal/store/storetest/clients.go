@@ -115,6 +115,8 @@ func testClientPrincipal(t *testing.T, f *fixture) {
 	if err != nil || list.Total != 1 || list.Items[0].ID != mine.ID {
 		t.Fatalf("client principal list: %+v %v", list, err)
 	}
+	// A client-level principal sees no partner, so the would-be owner is
+	// as missing to it as any other (visibility comes before the scope).
 	_, err = f.svc.CreateClient(f.ctx, cp, &hub.Client{Name: "new", PartnerID: a.ID})
-	wantKind(t, err, hub.Forbidden, "client principal creates a client")
+	wantKind(t, err, hub.NotFound, "client principal creates a client")
 }

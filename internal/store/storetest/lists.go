@@ -56,7 +56,7 @@ func testListSubtree(t *testing.T, f *fixture) {
 
 func testListPages(t *testing.T, f *fixture) {
 	_, pr := listFixture(t, f, 23)
-	orders := [][]hub.OrderTerm{nil, {{Field: "company_name", Desc: true}}, {{Field: "country_code"}, {Field: "date_created", Desc: true}}}
+	orders := [][]hub.OrderTerm{nil, {{Field: "name", Desc: true}}, {{Field: "country_code"}, {Field: "created_at", Desc: true}}}
 	for _, order := range orders {
 		full, err := f.svc.ListPartners(f.ctx, pr, hub.PartnerKey{}, hub.ListQuery{Limit: 100, Order: order})
 		if err != nil {
@@ -138,7 +138,7 @@ func testFilteredListPages(t *testing.T, f *fixture) {
 		}},
 		{`country_code eq XYZ`, func(hub.Partner) bool { return false }},
 	}
-	orders := [][]hub.OrderTerm{nil, {{Field: "company_name", Desc: true}}, {{Field: "country_code"}, {Field: "date_created", Desc: true}}}
+	orders := [][]hub.OrderTerm{nil, {{Field: "name", Desc: true}}, {{Field: "country_code"}, {Field: "created_at", Desc: true}}}
 	for _, who := range []hub.Principal{pr, f.sys} {
 		for _, fl := range filters {
 			expr := mustParse(t, fl.expr)
@@ -276,11 +276,11 @@ func testListFilters(t *testing.T, f *fixture) {
 		{`country_code ne USA`, 9},            // the subtree top has an empty country
 		{`country_code in ("USA", "CAN")`, 8}, // 4 + 4
 		{`country_code notin (USA)`, 9},
-		{`name like 'alice'`, 4},  // case-sensitive: not "Alice"
-		{`name ilike 'ALICE'`, 8}, // case-insensitive
-		{`name like 'Al%'`, 4},
-		{`name ilike 'al%'`, 8},
-		{`company_name like 'Partner 1%'`, 2},
+		{`contact_name like 'alice'`, 4},  // case-sensitive: not "Alice"
+		{`contact_name ilike 'ALICE'`, 8}, // case-insensitive
+		{`contact_name like 'Al%'`, 4},
+		{`contact_name ilike 'al%'`, 8},
+		{`name like 'Partner 1%'`, 2},
 		{`attributes.tier eq gold`, 6},
 		{`attributes.tier eq gold and country_code eq USA`, 2},
 		{`attributes.tier eq gold or country_code eq CAN`, 8},
@@ -290,7 +290,7 @@ func testListFilters(t *testing.T, f *fixture) {
 		{`balance eq 0`, 13},
 		{`daily_spending_limit ge 500.00`, 13},
 		{`id bit 1`, -1}, // checked separately: odd ids
-		{`date_created gt 2000-01-01`, 13},
+		{`created_at gt 2000-01-01`, 13},
 	} {
 		page, err := f.svc.ListPartners(f.ctx, pr, hub.PartnerKey{}, hub.ListQuery{Limit: 100, Filter: mustParse(t, tc.filter)})
 		if err != nil {

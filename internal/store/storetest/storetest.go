@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		{"VisibleParent", testVisibleParent},
 		{"UpdateRacesMove", testUpdateRacesMove},
 		{"ScopesForbidden", testScopesForbidden},
+		{"ScopeOrder", testScopeOrder},
 		{"Users", testUsers},
 		{"UserRoleRules", testUserRoleRules},
 		{"UserAuthentication", testUserAuthentication},

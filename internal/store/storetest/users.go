@@ -120,7 +120,11 @@ func testUserRoleRules(t *testing.T, f *fixture) {
 	ppu := principal(a)
 	ppu.UserID, ppu.Role = pu.ID, hub.RolePartnerUser
 
+	// The home's visibility first (the root is invisible to A), then the
+	// role, then the rule that system roles live at the root.
 	_, err := f.svc.CreateUser(f.ctx, psup, f.newUser("root2", hub.RoleSystemAdmin, f.root.ID, 0), "")
+	wantKind(t, err, hub.NotFound, "supervisor grants a system role at the invisible root")
+	_, err = f.svc.CreateUser(f.ctx, psup, f.newUser("sys-at-a", hub.RoleSystemAdmin, a.ID, 0), "")
 	wantKind(t, err, hub.Forbidden, "supervisor grants a system role")
 	_, err = f.svc.CreateUser(f.ctx, psup, f.newUser("rootpu", hub.RolePartnerUser, f.root.ID, 0), "")
 	wantKind(t, err, hub.NotFound, "supervisor homes a user at the invisible root")
