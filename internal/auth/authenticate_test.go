@@ -278,4 +278,3 @@ func TestKeysAndTokens(t *testing.T) {
 	_, err = e.call("192.0.2.1", "Authorization", "Bearer "+live.Access)
 	wantKind(t, err, hub.Unauthenticated, "revoked token")
 }
-

@@ -71,7 +71,7 @@ func (h *sleepyHasher) work() {
 	h.running.Add(-1)
 }
 
-func (h *sleepyHasher) Hash(pw string) (string, error)       { h.work(); return "h:" + pw, nil }
+func (h *sleepyHasher) Hash(pw string) (string, error)      { h.work(); return "h:" + pw, nil }
 func (h *sleepyHasher) Verify(enc, pw string) (bool, error) { h.work(); return enc == "h:"+pw, nil }
 
 // TestLimitHashing: hashes and verifications through LimitHashing run at
