@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -65,17 +66,39 @@ func (m *memoHasher) Hash(pw string) (string, error) {
 // site is one replica: a server over its own database handle, read cache,
 // service and Authenticator, as `partnerhub serve` builds them.
 type site struct {
-	srv    *httptest.Server
-	svc    *hub.Service
-	authn  *auth.Authenticator
-	hasher *countingHasher
+	srv      *httptest.Server
+	svc      *hub.Service
+	authn    *auth.Authenticator
+	hasher   *countingHasher
+	baseline atomic.Pointer[answerBytes] // what /baseline/ writes
+}
+
+// answerBytes is a response to replay.
+type answerBytes struct {
+	contentType string
+	body        []byte
+}
+
+// serveBaseline writes the stored answer: the same bytes as a real
+// response, with no authentication and no database behind them, so a
+// benchmark can tell the cost of the service from that of HTTP itself.
+func (s *site) serveBaseline(w http.ResponseWriter, r *http.Request) {
+	a := s.baseline.Load()
+	if a == nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", a.contentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(a.body)))
+	_, _ = w.Write(a.body)
 }
 
 // world is a partner, a user of it and its three credentials, served by
 // one or more replicas on one database.
 type world struct {
-	t      *testing.T
+	t      testing.TB
 	url    string
+	cache  bool // replicas read through a read cache
 	hasher *countingHasher
 	sites  []*site
 	sys    hub.Principal
@@ -85,10 +108,17 @@ type world struct {
 	apiKey string // phk_... of a key at home
 }
 
-// newWorld builds a world with one replica per cfg.
-func newWorld(t *testing.T, url string, cfgs ...auth.Config) *world {
+// newWorld builds a world with one replica per cfg, each with a read
+// cache as `partnerhub serve` has by default.
+func newWorld(t testing.TB, url string, cfgs ...auth.Config) *world {
 	t.Helper()
-	w := &world{t: t, url: url, hasher: &countingHasher{}}
+	return newWorldCache(t, url, true, cfgs...)
+}
+
+// newWorldCache is newWorld with the read cache on or off.
+func newWorldCache(t testing.TB, url string, cache bool, cfgs ...auth.Config) *world {
+	t.Helper()
+	w := &world{t: t, url: url, hasher: &countingHasher{}, cache: cache}
 	for _, cfg := range cfgs {
 		w.sites = append(w.sites, w.newSite(cfg))
 	}
@@ -127,14 +157,22 @@ func (w *world) newSite(cfg auth.Config) *site {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	svc := hub.NewService(readcache.New(db, readcache.Options{TTL: time.Second}), 0)
+	var st hub.Store = db
+	if w.cache {
+		st = readcache.New(db, readcache.Options{TTL: time.Second})
+	}
+	svc := hub.NewService(st, 0)
 	svc.SetPasswordHasher(&memoHasher{countingHasher: w.hasher, hashes: map[string]string{}})
 	if cfg.Failures == nil {
 		cfg.Failures = db
 	}
 	authn := auth.NewAuthenticator(svc, cfg)
-	h := server.NewHandler(server.Deps{Faces: []server.Face{{Prefix: carrierx.Prefix, Handler: carrierx.New(svc, authn, nil)}}})
-	s := &site{srv: httptest.NewServer(h), svc: svc, authn: authn, hasher: w.hasher}
+	s := &site{svc: svc, authn: authn, hasher: w.hasher}
+	h := server.NewHandler(server.Deps{Faces: []server.Face{
+		{Prefix: carrierx.Prefix, Handler: carrierx.New(svc, authn, nil)},
+		{Prefix: "/baseline", Handler: http.HandlerFunc(s.serveBaseline)},
+	}})
+	s.srv = httptest.NewServer(h)
 	t.Cleanup(s.srv.Close)
 	return s
 }
