@@ -1,6 +1,8 @@
 package server
 
 import (
+	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"sync"
@@ -128,11 +130,18 @@ func registerProcessMetrics(reg prometheus.Registerer, version string) {
 }
 
 // handleMetrics serves the Prometheus exposition of reg, in the format the
-// scraper asks for (the text format by default).
-func handleMetrics(reg prometheus.Gatherer) http.Handler {
-	h := promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
+// scraper asks for (the text format by default). A collector that fails
+// is logged and left out; the others are still served.
+func handleMetrics(reg prometheus.Gatherer, log *slog.Logger) http.Handler {
+	h := promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError, ErrorLog: promLogger{log}})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		h.ServeHTTP(w, r)
 	})
 }
+
+// promLogger gives promhttp the server's logger.
+type promLogger struct{ log *slog.Logger }
+
+// Println implements promhttp.Logger.
+func (l promLogger) Println(v ...any) { l.log.Warn("metrics: " + fmt.Sprint(v...)) }

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -94,7 +96,7 @@ func TestMetricsHistogramIsCumulative(t *testing.T) {
 	m.observe("GET", "r", 200, 20*time.Millisecond)  // le=0.025
 	m.observe("GET", "r", 500, 30*time.Second)       // +Inf only
 
-	rec := do(handleMetrics(reg), http.MethodGet, "/metrics", nil, nil)
+	rec := do(handleMetrics(reg, slog.New(slog.DiscardHandler)), http.MethodGet, "/metrics", nil, nil)
 	wantAll(t, rec.Body.String(),
 		`_bucket{method="GET",route="r",le="0.001"} 1`+"\n",
 		`_bucket{method="GET",route="r",le="0.01"} 1`+"\n",
@@ -252,3 +254,29 @@ type discardWriter struct{}
 func (discardWriter) Header() http.Header         { return http.Header{} }
 func (discardWriter) Write(p []byte) (int, error) { return len(p), nil }
 func (discardWriter) WriteHeader(int)             {}
+
+// brokenCollector fails every collection.
+type brokenCollector struct{ desc *prometheus.Desc }
+
+func (c brokenCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+func (c brokenCollector) Collect(ch chan<- prometheus.Metric) {
+	ch <- prometheus.NewInvalidMetric(c.desc, errors.New("source unavailable"))
+}
+
+// TestMetricsFailingCollector: a collector that fails is logged and left
+// out; the rest of the exposition is still served.
+func TestMetricsFailingCollector(t *testing.T) {
+	t.Parallel()
+	log, buf := newTestLogger()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(brokenCollector{prometheus.NewDesc("partnerhub_broken", "Broken.", nil, nil)})
+	h := NewHandler(Deps{Logger: log, Metrics: reg})
+	body := scrape(t, h)
+	wantAll(t, body, "partnerhub_build_info{")
+	for _, rec := range logRecords(t, buf) {
+		if msg, _ := rec["msg"].(string); rec["level"] == "WARN" && strings.Contains(msg, "source unavailable") {
+			return
+		}
+	}
+	t.Fatalf("the failure was not logged:\n%s", buf.String())
+}

@@ -8,7 +8,7 @@ func addRoutes(mux *http.ServeMux, d Deps) {
 	// Operational endpoints.
 	mux.Handle("GET /healthz", handleHealthz())
 	mux.Handle("GET /readyz", handleReadyz(d.Logger, d.Ready))
-	mux.Handle("GET /metrics", handleMetrics(d.Metrics))
+	mux.Handle("GET /metrics", handleMetrics(d.Metrics, d.Logger))
 
 	// API faces (/core/v2, /api/v1, /api/v2, ...) mount below their
 	// prefixes. No method in the pattern: each face routes methods itself
