@@ -14,6 +14,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/internal/auth"
 	"github.com/partnerhub/partnerhub/internal/hub"
+	"github.com/partnerhub/partnerhub/internal/server"
 	"github.com/partnerhub/partnerhub/internal/store"
 )
 
@@ -173,11 +174,14 @@ func (c *common) parse(fs *flag.FlagSet, env *envDefaults, args []string) error 
 	return nil
 }
 
+// logger builds the program's logger: every record logged with a
+// request's context carries the request's id (server.LogHandler).
 func (c *common) logger(w io.Writer) *slog.Logger {
+	var h slog.Handler = slog.NewTextHandler(w, nil)
 	if c.logFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, nil))
+		h = slog.NewJSONHandler(w, nil)
 	}
-	return slog.New(slog.NewTextHandler(w, nil))
+	return slog.New(server.LogHandler(h))
 }
 
 func (c *common) open(ctx context.Context, opt store.Options) (*store.DB, error) {
@@ -185,10 +189,11 @@ func (c *common) open(ctx context.Context, opt store.Options) (*store.DB, error)
 }
 
 // service returns the domain service over db, with the tree depth bound
-// and the argon2id password hasher.
+// and the argon2id password hasher, bounded to a few hashes at once (each
+// holds about 20 MB).
 func (c *common) service(db hub.Store) *hub.Service {
 	svc := hub.NewService(db, c.maxDepth)
-	svc.SetPasswordHasher(auth.Argon2id{})
+	svc.SetPasswordHasher(auth.LimitHashing(auth.Argon2id{}, 0))
 	return svc
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -14,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/partnerhub/partnerhub/internal/store"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
@@ -123,8 +126,21 @@ func testRunServe(t *testing.T, chosenPassword string) {
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("%s: %d %s", path, resp.StatusCode, body)
 		}
-		if path == "/metrics" && !strings.Contains(string(body), `partnerhub_http_requests_total{method="GET",route="GET /readyz",status="200"}`) {
-			t.Fatalf("metrics lack the readyz request:\n%s", body)
+		if path != "/metrics" {
+			continue
+		}
+		// Every subsystem's collectors on the one registry.
+		for _, want := range []string{
+			`partnerhub_http_requests_total{method="GET",route="GET /readyz",status="200"}`,
+			"\npartnerhub_db_open_connections ",
+			"\npartnerhub_read_cache_hits_total ",
+			"\npartnerhub_build_info{",
+			"\ngo_goroutines ",
+			"\nprocess_resident_memory_bytes ",
+		} {
+			if !strings.Contains(string(body), want) {
+				t.Fatalf("metrics lack %q:\n%s", want, body)
+			}
 		}
 	}
 	key := keyRE.FindString(stderr.String())
@@ -151,6 +167,7 @@ func testRunServe(t *testing.T, chosenPassword string) {
 	}
 	checkCoreV2(t, base, adminPassword, key)
 	checkLinkBase(t, base, key, linkBase)
+	checkFailuresStored(t, env["PARTNERHUB_DATABASE_URL"])
 	cancel()
 	select {
 	case err := <-done:
@@ -164,6 +181,47 @@ func testRunServe(t *testing.T, chosenPassword string) {
 		t.Fatalf("no listening line in the log: %s", stderr.String())
 	}
 	checkLogSecrets(t, stderr.String(), adminPassword, key)
+	checkRequestIDs(t, stderr.String())
+}
+
+// checkFailuresStored checks that the wrong Basic password of checkCoreV2
+// was counted in the database, where replicas share it (one row per
+// subject: the username from the IP, the username, the IP).
+func checkFailuresStored(t *testing.T, url string) {
+	t.Helper()
+	db, err := store.Open(context.Background(), url, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var rows, failures int
+	if err := db.WriteSQL(context.Background(), func(tx *sql.Tx) error {
+		return tx.QueryRow(`SELECT count(*), coalesce(sum(failures), 0) FROM login_failures`).Scan(&rows, &failures)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 3 || failures != 3 {
+		t.Fatalf("login_failures holds %d rows, %d failures; want 3 and 3", rows, failures)
+	}
+}
+
+// checkRequestIDs checks that every access log line carries a request id.
+func checkRequestIDs(t *testing.T, stderr string) {
+	t.Helper()
+	n := 0
+	for line := range strings.Lines(stderr) {
+		var rec map[string]any
+		if json.Unmarshal([]byte(line), &rec) != nil || rec["msg"] != "http request" {
+			continue
+		}
+		n++
+		if id, _ := rec["request_id"].(string); id == "" {
+			t.Fatalf("access log line without request_id: %s", line)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no access log lines")
+	}
 }
 
 // checkLinkBase checks that a pagination link starts with want (the

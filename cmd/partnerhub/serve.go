@@ -9,6 +9,8 @@ import (
 	"net"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
 	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/auth"
@@ -64,11 +66,19 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer db.Close()
 	log.Info("database ready", "engine", db.Dialect())
 
+	// One registry for this server; each subsystem registers its own
+	// collectors on it (the HTTP layer does so in NewHandler).
+	metrics := prometheus.NewRegistry()
+	if err := db.RegisterMetrics(metrics); err != nil {
+		return err
+	}
 	var st hub.Store = db
-	var cacheStats func() (uint64, uint64)
 	if *cacheTTL > 0 {
 		cache := newReadCache(ctx, db, *cacheTTL, log)
-		st, cacheStats = cache, cache.Stats
+		if err := cache.RegisterMetrics(metrics); err != nil {
+			return err
+		}
+		st = cache
 	}
 	svc := c.service(st)
 	creds, err := bootstrap(ctx, svc, getenv(adminPasswordEnv), false)
@@ -80,7 +90,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		printCredentials(stderr, creds)
 		log.Info("bootstrapped", "root_partner", creds.PartnerID, "username", creds.Username)
 	}
-	authn := auth.NewAuthenticator(svc, auth.Config{})
+	// Failed logins are counted in the database, so replicas share them.
+	authn := auth.NewAuthenticator(svc, auth.Config{Failures: db, Log: log})
 
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
@@ -95,8 +106,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	h := server.NewHandler(server.Deps{
 		Logger:       log,
 		Ready:        db.Ping,
-		DBStats:      db.Stats,
-		CacheStats:   cacheStats,
+		Metrics:      metrics,
 		Faces:        []server.Face{{Prefix: carrierx.Prefix, Handler: carrierx.New(svc, authn, log, carrierx.WithBaseURL(base))}},
 		MaxBodyBytes: int64(*maxBody),
 		Version:      buildVersion(),

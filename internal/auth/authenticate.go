@@ -2,20 +2,16 @@ package auth
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
+	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
-
-// maxCacheEntries bounds the Basic verification cache.
-const maxCacheEntries = 100_000
 
 // Service is what the Authenticator needs from the domain; *hub.Service
 // implements it.
@@ -30,32 +26,65 @@ var _ Service = (*hub.Service)(nil)
 
 // Config tunes an Authenticator; zero fields take the defaults.
 type Config struct {
-	CacheTTL      time.Duration    // how long a verified Basic credential is reused; default 60s
-	MaxFailures   int              // failures per username or client IP before blocking; default 10
-	FailureWindow time.Duration    // the window those failures are counted in; default 5m
-	Now           func() time.Time // the clock; default time.Now
+	// CacheTTL is how long a verified Basic credential is reused; default 60s.
+	CacheTTL time.Duration
+	// MaxFailures is the number of failed password checks of one username
+	// from one client network (an IPv4 address, an IPv6 /64) within
+	// FailureWindow after which that pair is refused; default 10.
+	MaxFailures int
+	// MaxUserFailures is the ceiling for one username over all client
+	// networks (distributed guessing); default 100.
+	MaxUserFailures int
+	// MaxIPFailures is the ceiling for one client network over all
+	// usernames (password spraying); default 100. Only recorded failures
+	// count: many users behind one NAT may log in at once.
+	MaxIPFailures int
+	// MaxKeyFailures is the number of failed API key and token checks from
+	// one client network within FailureWindow after which further failing
+	// ones are answered RateLimited instead of Unauthenticated; default
+	// 100. A valid key or token is never refused (see Principal).
+	MaxKeyFailures int
+	// FailureWindow is the window failures are counted in; default 5m.
+	FailureWindow time.Duration
+	// Failures holds the failed password checks; replicas must share it
+	// (*store.DB). Nil: NewMemoryFailures, this process only.
+	Failures FailureStore
+	// MaxPasswordChecks bounds the uncached password checks (argon2id)
+	// running at once; default DefaultHashConcurrency.
+	MaxPasswordChecks int
+	// PasswordCheckWait is how long a password check waits for a free slot
+	// before it is refused as Unavailable (503 with Retry-After); default 1s.
+	PasswordCheckWait time.Duration
+	// Log receives warnings (a failure that could not be recorded); nil
+	// discards them. Nothing secret is logged.
+	Log *slog.Logger
+	// Now is the clock; default time.Now.
+	Now func() time.Time
 }
 
 // Authenticator turns the credentials of an HTTP request into a principal,
 // for every API face. It is safe for concurrent use.
+//
+// Throttling limits failures, never success: an API key, a token or a
+// cached Basic credential is checked without any reservation or prior
+// refusal, so a valid one is never answered RateLimited, however many
+// requests share its client IP. Only uncached password checks (Basic and
+// the OAuth password grant, both through Basic) are limited before they
+// run: per username and client network, per username, and per client
+// network, with counts in the FailureStore; and they are admitted at most
+// MaxPasswordChecks at a time.
 type Authenticator struct {
 	svc      Service
 	cfg      Config
 	cacheKey [32]byte // random per process: cache keys reveal nothing
+	cache    verifiedCache
 
-	mu    sync.Mutex
-	cache map[[32]byte]cacheEntry
-
-	users *throttle // failures per lower-cased username
-	ips   *throttle // failures per client IP
-}
-
-// cacheEntry remembers that a username and password verified as a user at
-// a version; a changed version (password, role, status) voids it.
-type cacheEntry struct {
-	userID  int64
-	version int64
-	expires time.Time
+	failures  FailureStore
+	attempts  *attempts // password attempts in flight, this process's failures
+	keyFails  *attempts // failed key and token checks per client network
+	checks    slots     // admission of uncached password checks
+	flights   flights   // identical concurrent password checks share one
+	nextPrune atomic.Int64
 }
 
 // NewAuthenticator returns an Authenticator over svc.
@@ -66,14 +95,36 @@ func NewAuthenticator(svc Service, cfg Config) *Authenticator {
 	if cfg.MaxFailures <= 0 {
 		cfg.MaxFailures = 10
 	}
+	if cfg.MaxUserFailures <= 0 {
+		cfg.MaxUserFailures = 100
+	}
+	if cfg.MaxIPFailures <= 0 {
+		cfg.MaxIPFailures = 100
+	}
+	if cfg.MaxKeyFailures <= 0 {
+		cfg.MaxKeyFailures = 100
+	}
 	if cfg.FailureWindow <= 0 {
 		cfg.FailureWindow = 5 * time.Minute
+	}
+	if cfg.Failures == nil {
+		cfg.Failures = NewMemoryFailures()
+	}
+	if cfg.MaxPasswordChecks <= 0 {
+		cfg.MaxPasswordChecks = DefaultHashConcurrency()
+	}
+	if cfg.PasswordCheckWait <= 0 {
+		cfg.PasswordCheckWait = time.Second
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	a := &Authenticator{svc: svc, cfg: cfg, cache: map[[32]byte]cacheEntry{},
-		users: newThrottle(cfg.MaxFailures, cfg.FailureWindow), ips: newThrottle(cfg.MaxFailures, cfg.FailureWindow)}
+	a := &Authenticator{svc: svc, cfg: cfg, cache: verifiedCache{m: map[[32]byte]cacheEntry{}},
+		failures: cfg.Failures, attempts: newAttempts(cfg.FailureWindow), keyFails: newAttempts(cfg.FailureWindow),
+		checks: make(slots, cfg.MaxPasswordChecks)}
 	if _, err := rand.Read(a.cacheKey[:]); err != nil {
 		panic(err) // crypto/rand never fails on supported platforms
 	}
@@ -83,10 +134,10 @@ func NewAuthenticator(svc Service, cfg Config) *Authenticator {
 // Principal authenticates r by exactly one of: "Authorization: Basic"
 // (a user's username and password), "Authorization: Bearer" (an access
 // token, or an API key), or "X-API-Key". Missing, ambiguous or wrong
-// credentials are Unauthenticated; too many recent failures for the
-// username or the client IP are RateLimited (see RetryAfter). The client
-// IP is httpapi.ClientIP (the host of r.RemoteAddr): a trusted proxy must
-// set it.
+// credentials are Unauthenticated; a password check refused by the failure
+// limits is RateLimited, one refused because too many run at once is
+// Unavailable (both carry a wait, see RetryAfter). The client IP is
+// httpapi.ClientIP (the host of r.RemoteAddr): a trusted proxy must set it.
 func (a *Authenticator) Principal(r *http.Request) (hub.Principal, error) {
 	ctx := r.Context()
 	ip := httpapi.ClientIP(r)
@@ -96,7 +147,7 @@ func (a *Authenticator) Principal(r *http.Request) (hub.Principal, error) {
 	case authz != "" && apiKey != "":
 		return hub.Principal{}, hub.Errorf(hub.Unauthenticated, "send either Authorization or X-API-Key, not both")
 	case apiKey != "":
-		return a.secret(ctx, ip, func() (hub.Principal, error) { return a.svc.AuthenticateKey(ctx, apiKey) })
+		return a.secret(ip, func() (hub.Principal, error) { return a.svc.AuthenticateKey(ctx, apiKey) })
 	case authz == "":
 		return hub.Principal{}, hub.Errorf(hub.Unauthenticated, "credentials are required")
 	}
@@ -110,132 +161,37 @@ func (a *Authenticator) Principal(r *http.Request) (hub.Principal, error) {
 		}
 		return a.Basic(ctx, username, password, ip)
 	case strings.EqualFold(scheme, "Bearer") && strings.HasPrefix(cred, hub.APIKeyPrefix):
-		return a.secret(ctx, ip, func() (hub.Principal, error) { return a.svc.AuthenticateKey(ctx, cred) })
+		return a.secret(ip, func() (hub.Principal, error) { return a.svc.AuthenticateKey(ctx, cred) })
 	case strings.EqualFold(scheme, "Bearer"):
-		return a.secret(ctx, ip, func() (hub.Principal, error) { return a.svc.AuthenticateToken(ctx, cred, ip) })
+		return a.secret(ip, func() (hub.Principal, error) { return a.svc.AuthenticateToken(ctx, cred, ip) })
 	}
 	return hub.Principal{}, hub.Errorf(hub.Unauthenticated, "unsupported authorization scheme")
 }
 
-// secret runs a key or token check under the client IP's throttle.
-func (a *Authenticator) secret(ctx context.Context, ip string, check func() (hub.Principal, error)) (hub.Principal, error) {
-	now := a.cfg.Now()
-	if err := a.ips.check(ip, now); err != nil {
-		return hub.Principal{}, err
-	}
+// secret runs a key or token check. It reserves nothing and refuses
+// nothing beforehand: the check always runs, so a valid key or token
+// succeeds whatever else arrives from its client network. A failing check
+// is counted per client network, in this process only, and once
+// MaxKeyFailures are exceeded in a window the failing answer becomes
+// RateLimited, telling a client stuck on a revoked key to back off.
+// Nothing more is needed: keys and tokens are 256-bit random secrets, so
+// guessing them is hopeless whatever the rate, and a shared count would
+// turn every junk request into a database write.
+func (a *Authenticator) secret(ip string, check func() (hub.Principal, error)) (hub.Principal, error) {
 	pr, err := check()
-	if hub.IsKind(err, hub.Unauthenticated) {
-		a.ips.fail(ip, now)
-	} else {
-		a.ips.done(ip)
+	if !hub.IsKind(err, hub.Unauthenticated) {
+		return pr, err
 	}
-	return pr, err
-}
-
-// Basic authenticates a username and password from ip. A verification is
-// cached for CacheTTL, but every reuse checks that the user's version is
-// unchanged, so a new password, a role change or a deactivation takes
-// effect at once (within the service's read cache TTL, when the change was
-// made by another process). The username's and the IP's throttles reserve the
-// attempt before the (slow) password check, so concurrent guesses count
-// against the limit while they are in flight.
-func (a *Authenticator) Basic(ctx context.Context, username, password, ip string) (hub.Principal, error) {
 	now := a.cfg.Now()
-	userKey := hub.UsernameKey(username)
-	if err := a.users.blocked(userKey, now); err != nil {
-		return hub.Principal{}, err
+	if n, first := a.keyFails.fail(subject(subjectIP, clientNetwork(ip)), now); n > a.cfg.MaxKeyFailures {
+		return hub.Principal{}, rateLimited(max(first.Add(a.cfg.FailureWindow).Sub(now), time.Second))
 	}
-	if err := a.ips.blocked(ip, now); err != nil {
-		return hub.Principal{}, err
-	}
-	// A cache hit proves the password without the slow check, so it needs
-	// no reservation: concurrent logins of a busy client are not limited.
-	key := a.credentialKey(username, password)
-	if e, ok := a.lookup(key, now); ok {
-		pr, version, err := a.svc.UserPrincipal(ctx, e.userID)
-		if err == nil && version == e.version {
-			return pr, nil
-		}
-		a.forget(key)
-		if err != nil && !hub.IsKind(err, hub.Unauthenticated) {
-			return hub.Principal{}, err
-		}
-	}
-	if err := a.users.check(userKey, now); err != nil {
-		return hub.Principal{}, err
-	}
-	if err := a.ips.check(ip, now); err != nil {
-		a.users.done(userKey)
-		return hub.Principal{}, err
-	}
-	pr, u, err := a.svc.AuthenticatePassword(ctx, username, password)
-	if hub.IsKind(err, hub.Unauthenticated) {
-		a.users.fail(userKey, now)
-		a.ips.fail(ip, now)
-		return hub.Principal{}, err
-	}
-	if err != nil {
-		a.users.done(userKey)
-		a.ips.done(ip)
-		return hub.Principal{}, err
-	}
-	a.users.reset(userKey)
-	a.ips.done(ip)
-	a.mu.Lock()
-	if len(a.cache) >= maxCacheEntries {
-		for k, e := range a.cache {
-			if !now.Before(e.expires) {
-				delete(a.cache, k)
-			}
-		}
-	}
-	if len(a.cache) < maxCacheEntries {
-		a.cache[key] = cacheEntry{userID: u.ID, version: u.Version, expires: now.Add(a.cfg.CacheTTL)}
-	}
-	a.mu.Unlock()
-	return pr, nil
+	return hub.Principal{}, err
 }
 
 // Invalidate drops every cached verification of a user at once. Version
 // checks already void stale entries; this also frees them.
-func (a *Authenticator) Invalidate(userID int64) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for k, e := range a.cache {
-		if e.userID == userID {
-			delete(a.cache, k)
-		}
-	}
-}
-
-// credentialKey is HMAC-SHA256 under the process key of username and
-// password: the cache never holds a password or an offline-guessable hash.
-func (a *Authenticator) credentialKey(username, password string) [32]byte {
-	m := hmac.New(sha256.New, a.cacheKey[:])
-	m.Write([]byte(username))
-	m.Write([]byte{0})
-	m.Write([]byte(password))
-	var k [32]byte
-	copy(k[:], m.Sum(nil))
-	return k
-}
-
-func (a *Authenticator) lookup(key [32]byte, now time.Time) (cacheEntry, bool) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	e, ok := a.cache[key]
-	if ok && !now.Before(e.expires) {
-		delete(a.cache, key)
-		return cacheEntry{}, false
-	}
-	return e, ok
-}
-
-func (a *Authenticator) forget(key [32]byte) {
-	a.mu.Lock()
-	delete(a.cache, key)
-	a.mu.Unlock()
-}
+func (a *Authenticator) Invalidate(userID int64) { a.cache.forgetUser(userID) }
 
 // The faces call the Authenticator through httpapi.Authenticator: the
 // password grants use Basic, so they share its throttles.

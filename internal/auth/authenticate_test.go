@@ -2,11 +2,8 @@ package auth_test
 
 import (
 	"context"
-	"fmt"
 	"net/http/httptest"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -20,15 +17,43 @@ import (
 const password = "correct horse battery"
 
 // countingHasher is the real argon2id hasher, counting verifications so
-// tests can tell a cache hit from a full check.
+// tests can tell a cache hit from a full check, and measuring how many
+// hashes and verifications run at once. When hold is set (before the
+// hasher is used concurrently), each Verify first sends on entered (if
+// there is room) and then waits until hold is closed.
 type countingHasher struct {
 	auth.Argon2id
 	verifies atomic.Int64
+	running  atomic.Int64
+	peak     atomic.Int64
+	hold     chan struct{}
+	entered  chan struct{}
 }
 
 func (h *countingHasher) Verify(encoded, pw string) (bool, error) {
 	h.verifies.Add(1)
+	defer h.enter()()
+	if h.hold != nil {
+		select {
+		case h.entered <- struct{}{}:
+		default: // nobody is counting any more
+		}
+		<-h.hold
+	}
 	return h.Argon2id.Verify(encoded, pw)
+}
+
+func (h *countingHasher) Hash(pw string) (string, error) {
+	defer h.enter()()
+	return h.Argon2id.Hash(pw)
+}
+
+// enter counts one running computation and returns its end.
+func (h *countingHasher) enter() (leave func()) {
+	n := h.running.Add(1)
+	for p := h.peak.Load(); n > p && !h.peak.CompareAndSwap(p, n); p = h.peak.Load() {
+	}
+	return func() { h.running.Add(-1) }
 }
 
 type clock struct {
@@ -41,6 +66,7 @@ func (c *clock) advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.U
 
 type env struct {
 	ctx    context.Context
+	db     *store.DB
 	svc    *hub.Service
 	sys    hub.Principal
 	home   *hub.Partner
@@ -50,15 +76,24 @@ type env struct {
 	auth   *auth.Authenticator
 }
 
+// setup opens a SQLite database with a partner, a user and an
+// Authenticator whose failure counts live in that database.
 func setup(t *testing.T) *env {
 	t.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "auth.db"), store.Options{})
+	db, err := store.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "auth.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	e := &env{ctx: ctx, hasher: &countingHasher{}, clk: &clock{t: time.Now().UTC()}}
+	return setupOn(t, db)
+}
+
+// setupOn is setup on an open database.
+func setupOn(t *testing.T, db *store.DB) *env {
+	t.Helper()
+	ctx := context.Background()
+	e := &env{ctx: ctx, db: db, hasher: &countingHasher{}, clk: &clock{t: time.Now().UTC()}}
+	var err error
 	e.svc = hub.NewService(db, 0)
 	e.svc.SetPasswordHasher(e.hasher)
 	e.svc.SetClock(e.clk.now)
@@ -75,8 +110,18 @@ func setup(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.auth = auth.NewAuthenticator(e.svc, auth.Config{Now: e.clk.now})
+	e.auth = e.newAuth(auth.Config{})
 	return e
+}
+
+// newAuth returns an Authenticator over e's service with cfg, on e's clock
+// and with e's database as its FailureStore unless cfg names another.
+func (e *env) newAuth(cfg auth.Config) *auth.Authenticator {
+	cfg.Now = e.clk.now
+	if cfg.Failures == nil {
+		cfg.Failures = e.db
+	}
+	return auth.NewAuthenticator(e.svc, cfg)
 }
 
 // call authenticates a request carrying the given headers from ip.
@@ -232,135 +277,4 @@ func TestKeysAndTokens(t *testing.T) {
 	wantKind(t, err, hub.Unauthenticated, "revoked key")
 	_, err = e.call("192.0.2.1", "Authorization", "Bearer "+live.Access)
 	wantKind(t, err, hub.Unauthenticated, "revoked token")
-}
-
-func TestThrottling(t *testing.T) {
-	t.Parallel()
-	e := setup(t)
-	// Per username, across client IPs.
-	for i := range 10 {
-		_, err := e.basic("192.0.2."+string(rune('a'+i)), "ALICE", "wrong password")
-		wantKind(t, err, hub.Unauthenticated, "wrong password")
-	}
-	_, err := e.basic("198.51.100.1", "alice", password)
-	wantKind(t, err, hub.RateLimited, "right password after 10 failures")
-	if d, ok := auth.RetryAfter(err); !ok || d <= 0 || d > 5*time.Minute {
-		t.Fatalf("retry after %v %v", d, ok)
-	}
-	e.clk.advance(5 * time.Minute)
-	if _, err := e.basic("198.51.100.1", "alice", password); err != nil {
-		t.Fatalf("after the window: %v", err)
-	}
-
-	// Per client IP, across usernames and credential kinds.
-	for i := range 10 {
-		_, err := e.basic("203.0.113.9", "user"+string(rune('a'+i)), "whatever pw")
-		wantKind(t, err, hub.Unauthenticated, "unknown user")
-	}
-	_, err = e.call("203.0.113.9", "X-API-Key", "phk_bogus")
-	wantKind(t, err, hub.RateLimited, "key from a blocked IP")
-	if _, err := e.basic("198.51.100.1", "alice", password); err != nil {
-		t.Fatalf("another IP is not blocked: %v", err)
-	}
-}
-
-// TestConcurrentGuessesAreThrottled: parallel wrong guesses for one
-// username cannot all pass the throttle while the slow hash runs; attempts
-// in flight count against MaxFailures.
-func TestConcurrentGuessesAreThrottled(t *testing.T) {
-	t.Parallel()
-	e := setup(t)
-	const maxFailures, n = 10, 50
-	e.auth = auth.NewAuthenticator(e.svc, auth.Config{Now: e.clk.now, MaxFailures: maxFailures})
-	before := e.hasher.verifies.Load()
-	var wg sync.WaitGroup
-	var unauth, limited, other atomic.Int64
-	start := make(chan struct{})
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			// A different IP each: only the username's throttle applies.
-			_, err := e.basic(fmt.Sprintf("198.51.100.%d", i+1), "alice", "wrong guess number "+strconv.Itoa(i))
-			switch hub.ErrorKind(err) {
-			case hub.Unauthenticated:
-				unauth.Add(1)
-			case hub.RateLimited:
-				limited.Add(1)
-			default:
-				other.Add(1)
-			}
-		}()
-	}
-	close(start)
-	wg.Wait()
-	verified := e.hasher.verifies.Load() - before
-	if verified > maxFailures || unauth.Load() > maxFailures || other.Load() != 0 || unauth.Load()+limited.Load() != n {
-		t.Fatalf("%d verifications, %d unauthenticated, %d rate limited, %d other; want at most %d to reach the verifier",
-			verified, unauth.Load(), limited.Load(), other.Load(), maxFailures)
-	}
-	// The right password is blocked too until the window ends.
-	_, err := e.basic("203.0.113.9", "alice", password)
-	wantKind(t, err, hub.RateLimited, "right password after the limit")
-	e.clk.advance(6 * time.Minute)
-	if _, err := e.basic("203.0.113.9", "alice", password); err != nil {
-		t.Fatalf("after the window: %v", err)
-	}
-}
-
-// TestConcurrentKeyGuessesAreThrottled: the same holds for the client IP's
-// throttle over API key guesses.
-func TestConcurrentKeyGuessesAreThrottled(t *testing.T) {
-	t.Parallel()
-	e := setup(t)
-	const maxFailures, n = 10, 50
-	e.auth = auth.NewAuthenticator(e.svc, auth.Config{Now: e.clk.now, MaxFailures: maxFailures})
-	var wg sync.WaitGroup
-	var unauth, limited atomic.Int64
-	start := make(chan struct{})
-	for range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			_, err := e.call("192.0.2.77", "X-API-Key", "phk_AAAAAAAA_"+strings.Repeat("x", 43))
-			switch hub.ErrorKind(err) {
-			case hub.Unauthenticated:
-				unauth.Add(1)
-			case hub.RateLimited:
-				limited.Add(1)
-			}
-		}()
-	}
-	close(start)
-	wg.Wait()
-	if unauth.Load() > maxFailures || unauth.Load()+limited.Load() != n {
-		t.Fatalf("%d unauthenticated, %d rate limited; want at most %d failures", unauth.Load(), limited.Load(), maxFailures)
-	}
-}
-
-// TestConcurrentCachedLoginsAreNotLimited: reservations guard the slow
-// check only; many parallel logins that hit the cache all succeed.
-func TestConcurrentCachedLoginsAreNotLimited(t *testing.T) {
-	t.Parallel()
-	e := setup(t)
-	if _, err := e.basic("192.0.2.5", "alice", password); err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	var failed atomic.Int64
-	for range 50 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if _, err := e.basic("192.0.2.5", "alice", password); err != nil {
-				failed.Add(1)
-			}
-		}()
-	}
-	wg.Wait()
-	if n := failed.Load(); n != 0 {
-		t.Fatalf("%d of 50 cached logins failed", n)
-	}
 }

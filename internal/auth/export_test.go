@@ -5,7 +5,14 @@ import (
 	"fmt"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/partnerhub/partnerhub/internal/hub"
 )
+
+// PairSubject is the FailureStore subject of username from ip.
+func PairSubject(username, ip string) string {
+	return subject(subjectUserAtIP, hub.UsernameKey(username), clientNetwork(ip))
+}
 
 // encodeForTest builds a PHC string with explicit parameters.
 func encodeForTest(p argonParams, salt []byte, password string) string {

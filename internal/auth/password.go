@@ -1,5 +1,12 @@
 // Package auth turns credentials into a hub.Principal: passwords (argon2id),
 // API keys and bearer tokens, behind one Authenticator for every API face.
+//
+// Throttling limits failures, never success (see Authenticator): keys,
+// tokens and cached passwords are never refused because of other requests;
+// failed password checks are counted per (username, client network), per
+// username and per network in a FailureStore the replicas share; and
+// argon2id runs a few at a time (hashlimit.go), so a burst of logins gets
+// 503 with Retry-After rather than exhausting memory.
 package auth
 
 import (

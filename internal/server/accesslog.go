@@ -15,7 +15,8 @@ const unmatchedRoute = "unmatched"
 // withRecovery (http.ErrAbortHandler): the work happens in a defer.
 //
 // What is logged is deliberately narrow: method, route pattern, path,
-// status, bytes, duration, request id and remote address. Query strings and
+// status, bytes, duration and remote address, plus the request id, which
+// the logger's LogHandler adds from the context. Query strings and
 // headers are never logged because they carry credentials (tokens, API
 // keys, passwords in legacy query parameters).
 func withObservability(next http.Handler, log *slog.Logger, m *metrics) http.Handler {
@@ -44,7 +45,6 @@ func withObservability(next http.Handler, log *slog.Logger, m *metrics) http.Han
 				slog.Int("status", status),
 				slog.Int64("bytes", rec.bytes),
 				slog.Duration("duration", elapsed),
-				slog.String("request_id", RequestID(r.Context())),
 				slog.String("remote_addr", r.RemoteAddr),
 				slog.Bool("aborted", !completed),
 			)

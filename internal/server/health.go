@@ -37,9 +37,7 @@ func handleReadyz(log *slog.Logger, ready func(context.Context) error) http.Hand
 			err := ready(ctx)
 			cancel()
 			if err != nil {
-				log.LogAttrs(r.Context(), slog.LevelWarn, "not ready",
-					slog.String("error", err.Error()),
-					slog.String("request_id", RequestID(r.Context())))
+				log.LogAttrs(r.Context(), slog.LevelWarn, "not ready", slog.String("error", err.Error()))
 				writeJSON(w, http.StatusServiceUnavailable,
 					statusBody{Status: "unavailable", Error: err.Error()})
 				return

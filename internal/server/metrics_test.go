@@ -1,71 +1,46 @@
 package server
 
 import (
-	"bufio"
-	"bytes"
-	"database/sql"
+	"errors"
+	"log/slog"
 	"net/http"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
-// scrape fetches /metrics from h and checks the document is well formed.
+// scrape fetches /metrics from h, checks that the document parses as the
+// Prometheus text format, and returns it.
 func scrape(t *testing.T, h http.Handler) string {
 	t.Helper()
 	rec := do(h, http.MethodGet, "/metrics", nil, nil)
 	if rec.Code != http.StatusOK {
 		t.Fatalf("GET /metrics: status %d", rec.Code)
 	}
-	if ct := rec.Header().Get("Content-Type"); ct != "text/plain; version=0.0.4; charset=utf-8" {
+	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/plain; version=0.0.4; charset=utf-8") {
 		t.Errorf("Content-Type = %q", ct)
 	}
+	if cc := rec.Header().Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("Cache-Control = %q", cc)
+	}
 	body := rec.Body.String()
-	checkExposition(t, body)
+	p := expfmt.NewTextParser(model.LegacyValidation)
+	if _, err := p.TextToMetricFamilies(strings.NewReader(body)); err != nil {
+		t.Fatalf("exposition does not parse: %v\n%s", err, body)
+	}
 	return body
 }
 
-var (
-	sampleLine = regexp.MustCompile(`^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*"(?:,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*")*\})? (\S+)$`)
-	typeLine   = regexp.MustCompile(`^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$`)
-)
-
-// checkExposition is a small validator for the text format: every line is
-// a comment or a well-formed sample, every sample belongs to the family
-// declared by the latest TYPE line, and no family is declared twice.
-func checkExposition(t *testing.T, doc string) {
+func wantAll(t *testing.T, body string, wants ...string) {
 	t.Helper()
-	if !strings.HasSuffix(doc, "\n") {
-		t.Error("document does not end with a newline")
-	}
-	declared := map[string]bool{}
-	var family, typ string
-	sc := bufio.NewScanner(strings.NewReader(doc))
-	for sc.Scan() {
-		line := sc.Text()
-		if m := typeLine.FindStringSubmatch(line); m != nil {
-			if declared[m[1]] {
-				t.Errorf("family %s declared twice", m[1])
-			}
-			declared[m[1]], family, typ = true, m[1], m[2]
-			continue
-		}
-		if strings.HasPrefix(line, "# HELP ") {
-			continue
-		}
-		m := sampleLine.FindStringSubmatch(line)
-		if m == nil {
-			t.Errorf("malformed line: %q", line)
-			continue
-		}
-		name := m[1]
-		if typ == "histogram" {
-			name = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(name, "_bucket"), "_sum"), "_count")
-		}
-		if name != family {
-			t.Errorf("sample %q outside its family (current family %s)", line, family)
+	for _, want := range wants {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q\n%s", want, body)
 		}
 	}
 }
@@ -79,29 +54,33 @@ func TestMetricsRecordRequests(t *testing.T) {
 
 	body := scrape(t, h)
 
-	for _, want := range []string{
+	wantAll(t, body,
+		"# HELP partnerhub_http_requests_total HTTP requests served, by method, route pattern and status code (0: aborted before a status was sent).\n",
 		"# TYPE partnerhub_http_requests_total counter\n",
+		"# HELP partnerhub_http_request_duration_seconds HTTP request duration in seconds, by method and route pattern.\n",
 		"# TYPE partnerhub_http_request_duration_seconds histogram\n",
-		`partnerhub_http_requests_total{method="GET",route="GET /healthz",status="200"} 2` + "\n",
+		`partnerhub_http_requests_total{method="GET",route="GET /healthz",status="200"} 2`+"\n",
 		`partnerhub_http_request_duration_seconds_bucket{method="GET",route="GET /healthz",le="0.0025"} `,
 		`partnerhub_http_request_duration_seconds_bucket{method="GET",route="GET /healthz",le="10"} `,
-		`partnerhub_http_request_duration_seconds_bucket{method="GET",route="GET /healthz",le="+Inf"} 2` + "\n",
+		`partnerhub_http_request_duration_seconds_bucket{method="GET",route="GET /healthz",le="+Inf"} 2`+"\n",
 		`partnerhub_http_request_duration_seconds_sum{method="GET",route="GET /healthz"} `,
-		`partnerhub_http_request_duration_seconds_count{method="GET",route="GET /healthz"} 2` + "\n",
+		`partnerhub_http_request_duration_seconds_count{method="GET",route="GET /healthz"} 2`+"\n",
 		// Unmatched requests are labelled as such, never by their raw path.
-		`partnerhub_http_requests_total{method="GET",route="unmatched",status="404"} 1` + "\n",
-		`partnerhub_http_request_duration_seconds_count{method="GET",route="unmatched"} 1` + "\n",
-		`partnerhub_build_info{version="unknown"} 1` + "\n",
-	} {
-		if !strings.Contains(body, want) {
-			t.Errorf("metrics lack %q\n%s", want, body)
-		}
-	}
+		`partnerhub_http_requests_total{method="GET",route="unmatched",status="404"} 1`+"\n",
+		`partnerhub_http_request_duration_seconds_count{method="GET",route="unmatched"} 1`+"\n",
+		"# HELP partnerhub_build_info Build information; the value is always 1.\n",
+		`partnerhub_build_info{version="unknown"} 1`+"\n",
+		// The Go runtime and process collectors.
+		"# TYPE go_goroutines gauge\n",
+		"# TYPE go_gc_duration_seconds summary\n",
+		"# TYPE process_resident_memory_bytes gauge\n",
+		"# TYPE process_cpu_seconds_total counter\n",
+	)
 	if strings.Contains(body, "/no/such/path") {
 		t.Error("raw path leaked into a label")
 	}
-	if strings.Contains(body, "partnerhub_db_") {
-		t.Error("db metrics present without DBStats")
+	if strings.Contains(body, "partnerhub_db_") || strings.Contains(body, "partnerhub_read_cache_") {
+		t.Error("db or cache metrics present though nothing registered them")
 	}
 	// 13 finite buckets plus +Inf per series.
 	if n := strings.Count(body, `_bucket{method="GET",route="GET /healthz",`); n != 14 {
@@ -111,29 +90,36 @@ func TestMetricsRecordRequests(t *testing.T) {
 
 func TestMetricsHistogramIsCumulative(t *testing.T) {
 	t.Parallel()
-	m := newMetrics()
+	reg := prometheus.NewRegistry()
+	m := newMetrics(reg)
 	m.observe("GET", "r", 200, 500*time.Microsecond) // le=0.001
 	m.observe("GET", "r", 200, 20*time.Millisecond)  // le=0.025
 	m.observe("GET", "r", 500, 30*time.Second)       // +Inf only
 
-	var e exposition
-	e.writeHTTP(m.snapshot())
-	body := e.buf.String()
+	rec := do(handleMetrics(reg, slog.New(slog.DiscardHandler)), http.MethodGet, "/metrics", nil, nil)
+	wantAll(t, rec.Body.String(),
+		`_bucket{method="GET",route="r",le="0.001"} 1`+"\n",
+		`_bucket{method="GET",route="r",le="0.01"} 1`+"\n",
+		`_bucket{method="GET",route="r",le="0.025"} 2`+"\n",
+		`_bucket{method="GET",route="r",le="10"} 2`+"\n",
+		`_bucket{method="GET",route="r",le="+Inf"} 3`+"\n",
+		`_count{method="GET",route="r"} 3`+"\n",
+		`_sum{method="GET",route="r"} 30.0205`+"\n",
+		`partnerhub_http_requests_total{method="GET",route="r",status="200"} 2`+"\n",
+		`partnerhub_http_requests_total{method="GET",route="r",status="500"} 1`+"\n",
+	)
+}
 
-	for _, want := range []string{
-		`_bucket{method="GET",route="r",le="0.001"} 1` + "\n",
-		`_bucket{method="GET",route="r",le="0.01"} 1` + "\n",
-		`_bucket{method="GET",route="r",le="0.025"} 2` + "\n",
-		`_bucket{method="GET",route="r",le="10"} 2` + "\n",
-		`_bucket{method="GET",route="r",le="+Inf"} 3` + "\n",
-		`_count{method="GET",route="r"} 3` + "\n",
-		`_sum{method="GET",route="r"} 30.0205` + "\n",
-		`partnerhub_http_requests_total{method="GET",route="r",status="200"} 2` + "\n",
-		`partnerhub_http_requests_total{method="GET",route="r",status="500"} 1` + "\n",
-	} {
-		if !strings.Contains(body, want) {
-			t.Errorf("missing %q in\n%s", want, body)
-		}
+// TestMetricsClientGoneIsNotAServerError: a 499 (the client went away) is
+// recorded as such, in no 5xx series.
+func TestMetricsClientGoneIsNotAServerError(t *testing.T) {
+	t.Parallel()
+	h := NewHandler(Deps{Faces: []Face{face("/t", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(499) })}})
+	do(h, http.MethodGet, "/t/x", nil, nil)
+	body := scrape(t, h)
+	wantAll(t, body, `partnerhub_http_requests_total{method="GET",route="/t/",status="499"} 1`+"\n")
+	if strings.Contains(body, `status="5`) {
+		t.Errorf("a 5xx series exists:\n%s", body)
 	}
 }
 
@@ -150,64 +136,46 @@ func TestMetricsUseFacePatterns(t *testing.T) {
 	do(h, "BREW", "/core/v2/partners/1", nil, nil)
 
 	body := scrape(t, h)
-	for _, want := range []string{
+	wantAll(t, body,
 		`partnerhub_http_requests_total{method="GET",route="GET /core/v2/partners/{id}",status="200"} 2`,
 		`partnerhub_http_requests_total{method="GET",route="unmatched",status="404"} 1`,
 		`partnerhub_http_requests_total{method="other",route="unmatched",status="405"} 1`,
-	} {
-		if !strings.Contains(body, want) {
-			t.Errorf("metrics lack %q\n%s", want, body)
-		}
-	}
+	)
 	if strings.Contains(body, "4711") || strings.Contains(body, "BREW") {
 		t.Errorf("client-controlled value in labels:\n%s", body)
 	}
 }
 
-func TestMetricsDBStatsAndVersion(t *testing.T) {
+// TestMetricsSharedRegistryAndVersion: subsystems register their
+// collectors on the registry given in Deps and /metrics exposes them with
+// the server's own; the version label is escaped.
+func TestMetricsSharedRegistryAndVersion(t *testing.T) {
 	t.Parallel()
-	h := NewHandler(Deps{
-		Version: `v1.2.3 "rc"\x`,
-		DBStats: func() sql.DBStats {
-			return sql.DBStats{OpenConnections: 7, InUse: 3, Idle: 4, WaitCount: 12, WaitDuration: 1500 * time.Millisecond}
-		},
-		CacheStats: func() (uint64, uint64) { return 41, 9 },
-	})
+	reg := prometheus.NewRegistry()
+	sub := prometheus.NewCounter(prometheus.CounterOpts{Name: "partnerhub_subsystem_things_total", Help: "Things."})
+	sub.Add(41)
+	reg.MustRegister(sub)
+	h := NewHandler(Deps{Version: `v1.2.3 "rc"\x`, Metrics: reg})
 
 	body := scrape(t, h)
-
-	for _, want := range []string{
-		"# TYPE partnerhub_db_open_connections gauge\npartnerhub_db_open_connections 7\n",
-		"# TYPE partnerhub_db_in_use_connections gauge\npartnerhub_db_in_use_connections 3\n",
-		"# TYPE partnerhub_db_idle_connections gauge\npartnerhub_db_idle_connections 4\n",
-		"# TYPE partnerhub_db_wait_count_total counter\npartnerhub_db_wait_count_total 12\n",
-		"# TYPE partnerhub_db_wait_duration_seconds_total counter\npartnerhub_db_wait_duration_seconds_total 1.5\n",
-		"# TYPE partnerhub_read_cache_hits_total counter\npartnerhub_read_cache_hits_total 41\n",
-		"# TYPE partnerhub_read_cache_misses_total counter\npartnerhub_read_cache_misses_total 9\n",
-		"# TYPE partnerhub_build_info gauge\n" + `partnerhub_build_info{version="v1.2.3 \"rc\"\\x"} 1` + "\n",
-	} {
-		if !strings.Contains(body, want) {
-			t.Errorf("metrics lack %q\n%s", want, body)
-		}
+	wantAll(t, body,
+		"# TYPE partnerhub_subsystem_things_total counter\npartnerhub_subsystem_things_total 41\n",
+		"# TYPE partnerhub_build_info gauge\n"+`partnerhub_build_info{version="v1.2.3 \"rc\"\\x"} 1`+"\n",
+	)
+	// The server's collectors went to the same registry.
+	if mfs, err := reg.Gather(); err != nil || len(mfs) < 5 {
+		t.Fatalf("registry holds %d families: %v", len(mfs), err)
 	}
 }
 
-func TestLabelValueEscaping(t *testing.T) {
+// TestMetricsRegistryPerHandler: handlers built without a registry each
+// get their own; nothing is registered globally.
+func TestMetricsRegistryPerHandler(t *testing.T) {
 	t.Parallel()
-	tests := map[string]string{
-		`plain`:         `plain`,
-		`back\slash`:    `back\\slash`,
-		`say "hi"`:      `say \"hi\"`,
-		"two\nlines":    `two\nlines`,
-		"\\\"\n":        `\\\"\n`,
-		"GET /a/{id}/x": "GET /a/{id}/x",
-	}
-	for in, want := range tests {
-		var b bytes.Buffer
-		writeLabelValue(&b, in)
-		if b.String() != want {
-			t.Errorf("escape(%q) = %q, want %q", in, b.String(), want)
-		}
+	a, b := NewHandler(Deps{}), NewHandler(Deps{})
+	do(a, http.MethodGet, "/healthz", nil, nil)
+	if body := scrape(t, b); strings.Contains(body, `route="GET /healthz"`) {
+		t.Errorf("a request to one handler counted by another:\n%s", body)
 	}
 }
 
@@ -262,7 +230,7 @@ func TestMetricsConcurrentUse(t *testing.T) {
 }
 
 func TestMetricsObserveDoesNotAllocate(t *testing.T) {
-	m := newMetrics()
+	m := newMetrics(prometheus.NewRegistry())
 	m.observe("GET", "GET /healthz", 200, time.Millisecond) // first use creates the series
 	if n := testing.AllocsPerRun(100, func() {
 		m.observe("GET", "GET /healthz", 200, time.Millisecond)
@@ -286,3 +254,29 @@ type discardWriter struct{}
 func (discardWriter) Header() http.Header         { return http.Header{} }
 func (discardWriter) Write(p []byte) (int, error) { return len(p), nil }
 func (discardWriter) WriteHeader(int)             {}
+
+// brokenCollector fails every collection.
+type brokenCollector struct{ desc *prometheus.Desc }
+
+func (c brokenCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+func (c brokenCollector) Collect(ch chan<- prometheus.Metric) {
+	ch <- prometheus.NewInvalidMetric(c.desc, errors.New("source unavailable"))
+}
+
+// TestMetricsFailingCollector: a collector that fails is logged and left
+// out; the rest of the exposition is still served.
+func TestMetricsFailingCollector(t *testing.T) {
+	t.Parallel()
+	log, buf := newTestLogger()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(brokenCollector{prometheus.NewDesc("partnerhub_broken", "Broken.", nil, nil)})
+	h := NewHandler(Deps{Logger: log, Metrics: reg})
+	body := scrape(t, h)
+	wantAll(t, body, "partnerhub_build_info{")
+	for _, rec := range logRecords(t, buf) {
+		if msg, _ := rec["msg"].(string); rec["level"] == "WARN" && strings.Contains(msg, "source unavailable") {
+			return
+		}
+	}
+	t.Fatalf("the failure was not logged:\n%s", buf.String())
+}

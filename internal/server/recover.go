@@ -41,7 +41,6 @@ func withRecovery(next http.Handler, log *slog.Logger) http.Handler {
 				slog.String("method", r.Method),
 				slog.String("route", routeLabel(r)),
 				slog.String("path", r.URL.Path),
-				slog.String("request_id", id),
 			)
 			if rec.wroteHeader() {
 				panic(http.ErrAbortHandler)

@@ -4,11 +4,11 @@ import "net/http"
 
 // addRoutes is the whole route table of the service: every endpoint the
 // process serves is registered here and nowhere else.
-func addRoutes(mux *http.ServeMux, d Deps, m *metrics) {
+func addRoutes(mux *http.ServeMux, d Deps) {
 	// Operational endpoints.
 	mux.Handle("GET /healthz", handleHealthz())
 	mux.Handle("GET /readyz", handleReadyz(d.Logger, d.Ready))
-	mux.Handle("GET /metrics", handleMetrics(m, d.DBStats, d.CacheStats, d.Version))
+	mux.Handle("GET /metrics", handleMetrics(d.Metrics, d.Logger))
 
 	// API faces (/core/v2, /api/v1, /api/v2, ...) mount below their
 	// prefixes. No method in the pattern: each face routes methods itself

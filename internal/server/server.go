@@ -10,11 +10,12 @@ package server
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // DefaultMaxBodyBytes is the request body limit used when Deps.MaxBodyBytes
@@ -40,7 +41,8 @@ type Face struct {
 // The zero value is usable: it serves only the operational endpoints,
 // reports ready, logs nowhere and limits bodies to DefaultMaxBodyBytes.
 type Deps struct {
-	// Logger receives the access log, panics and readiness failures.
+	// Logger receives the access log, panics and readiness failures, each
+	// with the request's id (NewHandler wraps its handler in LogHandler).
 	// Nil discards them.
 	Logger *slog.Logger
 	// Ready reports whether the service can take traffic (typically a DB
@@ -50,12 +52,13 @@ type Deps struct {
 	// connection string is the implementer's responsibility. Nil means
 	// always ready.
 	Ready func(context.Context) error
-	// DBStats, if non-nil, is sampled on every scrape of GET /metrics to
-	// export connection pool gauges (typically (*sql.DB).Stats).
-	DBStats func() sql.DBStats
-	// CacheStats, if non-nil, is sampled on every scrape of GET /metrics to
-	// export the read cache's hit and miss counters.
-	CacheStats func() (hits, misses uint64)
+	// Metrics is the registry GET /metrics exposes. NewHandler registers
+	// on it the HTTP metrics, partnerhub_build_info and the Go runtime and
+	// process collectors; every other subsystem registers its own
+	// collectors on the same registry (store.DB and readcache.Store have
+	// RegisterMetrics). Nil means a new registry of the handler's own. Use
+	// one registry per handler: registering twice panics.
+	Metrics *prometheus.Registry
 	// Faces are the API surfaces mounted under their prefixes.
 	Faces []Face
 	// MaxBodyBytes caps every request body; reads past it fail with
@@ -72,12 +75,14 @@ type Deps struct {
 // Handler, or if two routes conflict, because that is a wiring bug that must
 // stop the program at startup (the same policy as http.ServeMux).
 //
-// Each call creates its own metrics registry, so two handlers never share
-// counters.
+// Nothing is registered globally (prometheus.DefaultRegisterer is not
+// used), so a program or a test can build as many handlers as it likes,
+// each with its own registry.
 func NewHandler(d Deps) http.Handler {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
+	d.Logger = slog.New(LogHandler(d.Logger.Handler()))
 	if d.MaxBodyBytes <= 0 {
 		d.MaxBodyBytes = DefaultMaxBodyBytes
 	}
@@ -90,9 +95,13 @@ func NewHandler(d Deps) http.Handler {
 		}
 	}
 
-	m := newMetrics()
+	if d.Metrics == nil {
+		d.Metrics = prometheus.NewRegistry()
+	}
+	m := newMetrics(d.Metrics)
+	registerProcessMetrics(d.Metrics, d.Version)
 	mux := http.NewServeMux()
-	addRoutes(mux, d, m)
+	addRoutes(mux, d)
 
 	// Built inside out; a request passes through them in the reverse order:
 	// request id -> metrics+access log -> panic recovery -> body limit -> mux.
