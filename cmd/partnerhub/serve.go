@@ -33,8 +33,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		"removed: links no longer follow request headers; set --public-url instead (accepted only so that old configurations fail with this advice) (env PARTNERHUB_TRUST_PROXY_HEADERS)")
 	cacheTTL := fs.Duration("cache-ttl", env.duration("PARTNERHUB_CACHE_TTL", time.Second),
 		"longest time a cached read may lag a change this process did not make (another replica, a command-line tool); 0 turns the read cache off (env PARTNERHUB_CACHE_TTL)")
+	cacheBytes := fs.Int("cache-max-bytes", env.int("PARTNERHUB_CACHE_MAX_BYTES", readcache.DefaultMaxBytes),
+		"estimated heap bytes the read cache may hold, half for objects and half for list pages (env PARTNERHUB_CACHE_MAX_BYTES)")
 	if err := c.parse(fs, env, args); err != nil {
 		return err
+	}
+	if *cacheBytes < 1<<20 {
+		return errors.New("--cache-max-bytes must be at least 1048576 (1 MiB)")
 	}
 	if *maxBody < 1 {
 		return errors.New("--max-body-bytes must be positive")
@@ -74,7 +79,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	var st hub.Store = db
 	if *cacheTTL > 0 {
-		cache := newReadCache(ctx, db, *cacheTTL, log)
+		cache := newReadCache(ctx, db, readcache.Options{TTL: *cacheTTL, MaxBytes: int64(*cacheBytes)}, log)
 		if err := cache.RegisterMetrics(metrics); err != nil {
 			return err
 		}
@@ -120,9 +125,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 // newReadCache puts the read cache in front of db. On PostgreSQL the
 // process announces its writes to the other replicas and drops its cache
 // when they announce theirs, until ctx ends.
-func newReadCache(ctx context.Context, db *store.DB, ttl time.Duration, log *slog.Logger) *readcache.Store {
+func newReadCache(ctx context.Context, db *store.DB, opt readcache.Options, log *slog.Logger) *readcache.Store {
 	origin := hub.NewSID() // this process, among the replicas
-	opt := readcache.Options{TTL: ttl}
 	if db.Dialect() == "postgres" {
 		opt.Publish = func(ctx context.Context) {
 			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
@@ -137,6 +141,6 @@ func newReadCache(ctx context.Context, db *store.DB, ttl time.Duration, log *slo
 	if feed {
 		go func() { _ = db.WatchChanges(ctx, origin, cache.Invalidate) }()
 	}
-	log.Info("read cache", "ttl", ttl.String(), "replica_change_feed", feed)
+	log.Info("read cache", "ttl", opt.TTL.String(), "max_bytes", opt.MaxBytes, "replica_change_feed", feed)
 	return cache
 }

@@ -36,6 +36,7 @@ import (
 const (
 	DefaultMaxEntries   = 20_000
 	DefaultMaxListItems = 20_000
+	DefaultMaxBytes     = 32 << 20
 )
 
 // Options configures a cache.
@@ -48,6 +49,12 @@ type Options struct {
 	// together (0: DefaultMaxListItems). A page above a quarter of it is
 	// never cached.
 	MaxListItems int
+	// MaxBytes bounds the estimated heap bytes the cache keeps alive (0:
+	// DefaultMaxBytes): objects and list pages get half each. A page above
+	// a quarter of its half is never cached. The estimate (see sizeOf)
+	// counts the values' strings, maps and slices, not the allocator's
+	// slack or the garbage collector's headroom.
+	MaxBytes int64
 	// Now is the clock (nil: time.Now); tests set it.
 	Now func() time.Time
 	// Verify makes every list hit check that the cached page is unchanged
@@ -76,6 +83,9 @@ type Store struct {
 	objects   map[objectKey]entry
 	lists     map[listKey]listEntry
 	listItems int
+	// objectBytes and listBytes are the estimated sizes of what objects
+	// and lists hold, bounded by half of Options.MaxBytes each.
+	objectBytes, listBytes int64
 	// byToken and byAPIKey find the entries of a token or key by id, for
 	// the evictions of metadata-only writes.
 	byToken  map[int64]objectKey
@@ -88,6 +98,7 @@ type entry struct {
 	v       any
 	gen     uint64
 	expires time.Time
+	size    int64 // sizeOf(v) + entryOverhead
 }
 
 type listEntry struct {
@@ -95,6 +106,7 @@ type listEntry struct {
 	gen     uint64
 	expires time.Time
 	sum     [32]byte // with Options.Verify: fingerprint(page) when stored
+	size    int64    // pageSize(page) + entryOverhead
 }
 
 // New wraps s. It panics when opt.TTL is not positive: a cache without a
@@ -109,6 +121,9 @@ func New(s hub.Store, opt Options) *Store {
 	}
 	if opt.MaxListItems <= 0 {
 		opt.MaxListItems = DefaultMaxListItems
+	}
+	if opt.MaxBytes <= 0 {
+		opt.MaxBytes = DefaultMaxBytes
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -126,6 +141,7 @@ func (c *Store) reset() {
 	c.objects = map[objectKey]entry{}
 	c.lists = map[listKey]listEntry{}
 	c.listItems = 0
+	c.objectBytes, c.listBytes = 0, 0
 	c.byToken = map[int64]objectKey{}
 	c.byAPIKey = map[int64]objectKey{}
 }
@@ -168,18 +184,18 @@ func (c *Store) evictTouched(t *trackingTx) {
 	c.evictions.Add(1)
 	for _, id := range t.touchedTokens {
 		if k, ok := c.byToken[id]; ok {
-			delete(c.objects, k)
+			c.dropObject(k)
 			delete(c.byToken, id)
 		}
 	}
 	for _, id := range t.touchedKeys {
 		if k, ok := c.byAPIKey[id]; ok {
-			delete(c.objects, k)
+			c.dropObject(k)
 			delete(c.byAPIKey, id)
 		}
 	}
 	for _, id := range t.touchedUsers {
-		delete(c.objects, objectKey{kind: kindUser, id: id})
+		c.dropObject(objectKey{kind: kindUser, id: id})
 	}
 }
 
@@ -211,10 +227,16 @@ func (c *Store) store(k objectKey, v any, st stamp) {
 		return
 	}
 	gen := st.gen
-	if len(c.objects) >= c.opt.MaxEntries {
+	size := sizeOf(v) + entryOverhead
+	c.dropObject(k) // a racing read may have stored k already
+	for len(c.objects) > 0 && (len(c.objects) >= c.opt.MaxEntries || c.objectBytes+size > c.opt.MaxBytes/2) {
 		c.shrinkObjects()
 	}
-	c.objects[k] = entry{v: v, gen: gen, expires: c.opt.Now().Add(c.opt.TTL)}
+	if size > c.opt.MaxBytes/2 {
+		return
+	}
+	c.objects[k] = entry{v: v, gen: gen, expires: c.opt.Now().Add(c.opt.TTL), size: size}
+	c.objectBytes += size
 	switch x := v.(type) {
 	case *hub.TokenCredentials:
 		c.byToken[x.Token.ID] = k
@@ -231,7 +253,7 @@ func (c *Store) shrinkObjects() {
 		if drop == 0 {
 			break
 		}
-		delete(c.objects, k)
+		c.dropObject(k)
 		drop--
 	}
 	// The id indexes may now point at dropped keys; evictions through them
@@ -250,10 +272,27 @@ func (c *Store) shrinkObjects() {
 	}
 }
 
+// dropObject deletes the object under k, if any, and its bytes from the
+// count; c.mu must be held.
+func (c *Store) dropObject(k objectKey) {
+	if e, ok := c.objects[k]; ok {
+		c.objectBytes -= e.size
+		delete(c.objects, k)
+	}
+}
+
 // Size reports the number of cached objects and of items held by cached
 // list pages.
 func (c *Store) Size() (objects, listItems int) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return len(c.objects), c.listItems
+}
+
+// Bytes reports the estimated heap bytes held by cached objects and by
+// cached list pages (see Options.MaxBytes).
+func (c *Store) Bytes() (objects, lists int64) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.objectBytes, c.listBytes
 }

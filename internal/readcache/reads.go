@@ -126,10 +126,12 @@ func fingerprint(page hub.Page[hub.Partner]) [32]byte {
 	return sha256.Sum256(b)
 }
 
-// storeList keeps a page within the MaxListItems budget.
+// storeList keeps a page within the MaxListItems and MaxBytes budgets.
 func (c *Store) storeList(k listKey, page hub.Page[hub.Partner], gen uint64) {
 	weight := len(page.Items) + 1
-	if weight > c.opt.MaxListItems/4 {
+	size := pageSize(page) + entryOverhead + int64(len(k.path)+len(k.query))
+	budget := c.opt.MaxBytes / 2
+	if weight > c.opt.MaxListItems/4 || size > budget/4 {
 		return
 	}
 	c.mu.Lock()
@@ -137,23 +139,30 @@ func (c *Store) storeList(k listKey, page hub.Page[hub.Partner], gen uint64) {
 	if gen != c.gen.Load() {
 		return
 	}
-	if old, ok := c.lists[k]; ok {
-		c.listItems -= len(old.page.Items) + 1
-		delete(c.lists, k)
-	}
-	for lk, le := range c.lists { // arbitrary (map) order
-		if c.listItems+weight <= c.opt.MaxListItems {
+	c.dropList(k)
+	for lk := range c.lists { // arbitrary (map) order
+		if c.listItems+weight <= c.opt.MaxListItems && c.listBytes+size <= budget {
 			break
 		}
-		c.listItems -= len(le.page.Items) + 1
-		delete(c.lists, lk)
+		c.dropList(lk)
 	}
-	e := listEntry{page: page, gen: gen, expires: c.opt.Now().Add(c.opt.TTL)}
+	e := listEntry{page: page, gen: gen, expires: c.opt.Now().Add(c.opt.TTL), size: size}
 	if c.opt.Verify {
 		e.sum = fingerprint(page)
 	}
 	c.lists[k] = e
 	c.listItems += weight
+	c.listBytes += size
+}
+
+// dropList deletes the page under k, if any, with its weight and bytes;
+// c.mu must be held.
+func (c *Store) dropList(k listKey) {
+	if e, ok := c.lists[k]; ok {
+		c.listItems -= len(e.page.Items) + 1
+		c.listBytes -= e.size
+		delete(c.lists, k)
+	}
 }
 
 // queryKey is the canonical text of a list query.
