@@ -133,6 +133,11 @@ func (s *Service) Partner(ctx context.Context, pr Principal, key PartnerKey) (*P
 }
 
 func (s *Service) visiblePartner(ctx context.Context, r Reader, pr Principal, key PartnerKey, what string) (*Partner, error) {
+	if !key.wellFormed() {
+		// Text that cannot be an identifier names nothing; it never goes
+		// to the database (PostgreSQL refuses a NUL in a text parameter).
+		return nil, notFound(what)
+	}
 	p, err := r.Partner(ctx, key)
 	if IsKind(err, NotFound) || (err == nil && !pr.SeesPath(p.Path)) {
 		return nil, notFound(what)

@@ -24,6 +24,21 @@ type PartnerKey struct {
 	Ref string
 }
 
+// wellFormed reports whether the identifier the store looks up (ID first,
+// then SID, then Ref) could name a partner: a positive id, a canonical
+// UUID or a partner ref. Anything else is NotFound without a query.
+func (k PartnerKey) wellFormed() bool {
+	switch {
+	case k.ID != 0:
+		return k.ID > 0
+	case k.SID != "":
+		return IsSID(k.SID)
+	case k.Ref != "":
+		return IsRef(k.Ref, PartnerRefSuffix)
+	}
+	return false
+}
+
 // Reader is the read side of the storage.
 type Reader interface {
 	// Partner returns the partner with the given key.

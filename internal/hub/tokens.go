@@ -189,6 +189,9 @@ func (s *Service) ListTokens(ctx context.Context, pr Principal, q ListQuery) (Pa
 // that of a visible user the caller may manage (users.manage, rank). Any
 // other token is NotFound. Revoking a revoked token changes nothing.
 func (s *Service) RevokeToken(ctx context.Context, pr Principal, sid string) (*Token, error) {
+	if !IsSID(sid) {
+		return nil, notFound("token") // names nothing: no query (see PartnerKey.wellFormed)
+	}
 	var out *Token
 	err := s.store.Write(ctx, func(tx Tx) error {
 		t, err := tx.Token(ctx, sid)
