@@ -25,6 +25,7 @@ func (s *Service) CreateRoot(ctx context.Context, in *Partner) (*Partner, error)
 			return err
 		}
 		p.ID, p.ParentID, p.ParentSID, p.Path, p.Depth = id, 0, "", RootPath(id), 0
+		p.Suspensions = ownSuspension(p.Status)
 		if err := tx.InsertPartner(ctx, p); err != nil {
 			return err
 		}
@@ -70,6 +71,7 @@ func (s *Service) CreatePartner(ctx context.Context, pr Principal, in *Partner) 
 		}
 		p.ID, p.ParentID, p.Path, p.Depth = id, parent.ID, ChildPath(parent.Path, id), parent.Depth+1
 		p.ParentSID = parent.SID
+		p.Suspensions = parent.Suspensions + ownSuspension(p.Status)
 		if err := tx.InsertPartner(ctx, p); err != nil {
 			return err
 		}
@@ -79,6 +81,15 @@ func (s *Service) CreatePartner(ctx context.Context, pr Principal, in *Partner) 
 		return nil, err
 	}
 	return p, nil
+}
+
+// ownSuspension is a partner's own share of its Suspensions: 1 when its
+// status blocks authentication, else 0.
+func ownSuspension(status string) int {
+	if StatusBlocks(status) {
+		return 1
+	}
+	return 0
 }
 
 // newPartner copies the caller-settable fields of in and fills the
@@ -230,6 +241,7 @@ func (s *Service) UpdatePartner(ctx context.Context, pr Principal, key PartnerKe
 			}
 			next.ID, next.SID, next.Ref, next.Path, next.Depth = cur.ID, cur.SID, cur.Ref, cur.Path, cur.Depth
 			next.ParentSID, next.Version, next.CreatedAt = cur.ParentSID, cur.Version, cur.CreatedAt
+			next.Suspensions = cur.Suspensions
 			next.ModifiedAt = s.now()
 			next.normalize()
 			if err := partnerChangeRules(pr, cur, &next); err != nil {
@@ -246,7 +258,11 @@ func (s *Service) UpdatePartner(ctx context.Context, pr Principal, key PartnerKe
 					return err
 				}
 				next.ParentID, next.ParentSID, next.Path, next.Depth = moved.ParentID, moved.ParentSID, moved.Path, moved.Depth
+				next.Suspensions = moved.Suspensions
 			}
+			// The store shifts the whole subtree when the status starts or
+			// stops blocking; next mirrors what a read will return.
+			next.Suspensions += ownSuspension(next.Status) - ownSuspension(cur.Status)
 			if err := tx.UpdatePartner(ctx, &next); err != nil {
 				return err
 			}

@@ -120,9 +120,10 @@ func (s *Service) issueTokenThen(ctx context.Context, pr Principal, partner Part
 }
 
 // AuthenticateToken returns the principal of a plaintext access token. An
-// unknown, revoked or expired token, an inactive user or partner, and a
+// unknown, revoked or expired token, an inactive user, a user's or token's
+// partner that is (or lies below) a suspended or inactive partner, and a
 // token whose partner has left the user's subtree are all the same
-// Unauthenticated error. The token acts at its partner with its scopes,
+// Unauthenticated error. Everything is read in one query. The token acts at its partner with its scopes,
 // bounded by the user's current role. The last access (time and ip) is
 // recorded at most once a minute.
 func (s *Service) AuthenticateToken(ctx context.Context, access, ip string) (Principal, error) {
@@ -148,12 +149,16 @@ func (s *Service) AuthenticateToken(ctx context.Context, access, ip string) (Pri
 		return Principal{}, err
 	}
 	pr := home
+	if creds.PartnerBlocked {
+		return Principal{}, fail()
+	}
 	if t.PartnerID != home.PartnerID {
-		p, err := s.store.Partner(ctx, PartnerKey{ID: t.PartnerID})
-		if err != nil || !home.SeesPath(p.Path) || p.Status == StatusInactive || p.Status == StatusSuspended {
+		// t.PartnerPath is the partner's current path, read in the same
+		// query: a move out of the user's subtree shows at once.
+		if !home.SeesPath(t.PartnerPath) {
 			return Principal{}, fail()
 		}
-		pr.PartnerID, pr.PartnerPath = p.ID, p.Path
+		pr.PartnerID, pr.PartnerPath = t.PartnerID, t.PartnerPath
 	}
 	pr.Actor = "user:" + idString(u.ID) + "/token:" + t.SID
 	pr.Scopes = effectiveScopes(u.Role, t.Scopes)

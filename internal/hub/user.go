@@ -30,6 +30,9 @@ type User struct {
 	OwnerPartnerID     int64
 	OwnerPartnerPath   string
 	OwnerPartnerStatus string `json:"-"` // the partner's state, not the user's: kept out of audit records
+	// OwnerPartnerBlocked: the owning partner or an ancestor of it is
+	// suspended or inactive (Partner.Blocked), read in the same join.
+	OwnerPartnerBlocked bool `json:"-"`
 
 	CreatedAt   time.Time
 	ModifiedAt  time.Time

@@ -380,9 +380,9 @@ func (s *Service) UserPrincipal(ctx context.Context, id int64) (Principal, int64
 
 // userPrincipal returns the principal a user (as read from the store)
 // acts as, or Unauthenticated when the user is inactive or its owning
-// partner is inactive or suspended.
+// partner, or any partner above it, is inactive or suspended.
 func userPrincipal(u *User) (Principal, error) {
-	if !u.Active || u.OwnerPartnerStatus == StatusInactive || u.OwnerPartnerStatus == StatusSuspended {
+	if !u.Active || StatusBlocks(u.OwnerPartnerStatus) || u.OwnerPartnerBlocked {
 		return Principal{}, Errorf(Unauthenticated, "invalid credentials")
 	}
 	return Principal{PartnerID: u.OwnerPartnerID, PartnerPath: u.OwnerPartnerPath, ClientID: u.ClientID, UserID: u.ID,
