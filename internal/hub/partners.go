@@ -39,8 +39,15 @@ func (s *Service) CreateRoot(ctx context.Context, in *Partner) (*Partner, error)
 
 // CreatePartner creates a sub-partner under in.ParentID, which must be
 // visible to the caller. The new partner starts unverified at version 1.
-// It needs the partners.create scope.
+// It needs the partners.create scope. A set in.Login also creates the
+// partner's login user, without a password: see CreatePartnerWithLogin.
 func (s *Service) CreatePartner(ctx context.Context, pr Principal, in *Partner) (*Partner, error) {
+	return s.CreatePartnerWithLogin(ctx, pr, in, nil)
+}
+
+// createPartner is CreatePartner with an optional login user, prepared
+// (validated and hashed) by CreatePartnerWithLogin.
+func (s *Service) createPartner(ctx context.Context, pr Principal, in *Partner, pl *preparedLogin) (*Partner, error) {
 	if err := pr.RequireScope(ScopePartnersCreate); err != nil {
 		return nil, err
 	}
@@ -73,7 +80,24 @@ func (s *Service) CreatePartner(ctx context.Context, pr Principal, in *Partner) 
 		p.ParentSID = parent.SID
 		p.Suspensions = parent.Suspensions + ownSuspension(p.Status)
 		if err := tx.InsertPartner(ctx, p); err != nil {
+			if IsKind(err, Conflict) && p.Login != "" {
+				return loginTaken() // a login stored before logins were users
+			}
 			return err
+		}
+		if pl != nil {
+			u, err := s.createLogin(ctx, tx, pr, p, pl)
+			if err != nil {
+				return err
+			}
+			if p.ContactUserID == 0 {
+				// The user needs the partner row first; linking it back
+				// completes the new partner, still at version 1.
+				if err := tx.SetPartnerContact(ctx, p.ID, u.ID); err != nil {
+					return err
+				}
+				p.ContactUserID = u.ID
+			}
 		}
 		return s.audit(ctx, tx, pr, "create", "partner", idString(p.ID), p.ID, p.Path, nil, p)
 	})
@@ -199,8 +223,15 @@ func (s *Service) IsVisible(ctx context.Context, pr Principal, id int64) (bool, 
 // Identifiers, tree position, version and timestamps are not changeable
 // through change; a changed ParentID moves the partner with its subtree in
 // the same transaction. It needs the partners.update scope (else Forbidden,
-// whatever the key).
+// whatever the key). A changed Login gives the partner a login user or
+// renames it, under the rules of UpdatePartnerWithLogin.
 func (s *Service) UpdatePartner(ctx context.Context, pr Principal, key PartnerKey, ifVersion int64, change func(*Partner) error) (*Partner, error) {
+	return s.UpdatePartnerWithLogin(ctx, pr, key, ifVersion, change, nil)
+}
+
+// updatePartner is UpdatePartner with an optional login change, prepared
+// (validated and hashed) by UpdatePartnerWithLogin.
+func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKey, ifVersion int64, change func(*Partner) error, pl *preparedLogin) (*Partner, error) {
 	if err := pr.RequireScope(ScopePartnersUpdate); err != nil {
 		return nil, err
 	}
@@ -259,6 +290,11 @@ func (s *Service) UpdatePartner(ctx context.Context, pr Principal, key PartnerKe
 				}
 				next.ParentID, next.ParentSID, next.Path, next.Depth = moved.ParentID, moved.ParentSID, moved.Path, moved.Depth
 				next.Suspensions = moved.Suspensions
+			}
+			if pl != nil || next.Login != cur.Login {
+				if err := s.applyLogin(ctx, tx, pr, cur, &next, pl); err != nil {
+					return err
+				}
 			}
 			// The store shifts the whole subtree when the status starts or
 			// stops blocking; next mirrors what a read will return.
@@ -341,8 +377,10 @@ func (s *Service) DeactivatePartner(ctx context.Context, pr Principal, key Partn
 }
 
 // DeletePartner deletes a leaf partner that has no clients. The root and
-// the caller's own home partner cannot be deleted. It needs the
-// partners.delete scope.
+// the caller's own home partner cannot be deleted. Its login user (see
+// PartnerLogin) and that user's tokens go with it; any other user or an
+// API key still homed there is a Conflict. It needs the partners.delete
+// scope.
 func (s *Service) DeletePartner(ctx context.Context, pr Principal, key PartnerKey) error {
 	if err := pr.RequireScope(ScopePartnersDelete); err != nil {
 		return err
@@ -367,6 +405,18 @@ func (s *Service) DeletePartner(ctx context.Context, pr Principal, key PartnerKe
 		}
 		if children > 0 || clients > 0 {
 			return Errorf(Conflict, "partner %d still has %d sub-partners and %d clients; only a leaf without clients can be deleted", p.ID, children, clients)
+		}
+		login, err := s.loginUser(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		if login != nil {
+			if err := tx.DeleteUser(ctx, login.ID); err != nil {
+				return err
+			}
+			if err := s.audit(ctx, tx, pr, "delete", "user", idString(login.ID), p.ID, p.Path, login, nil); err != nil {
+				return err
+			}
 		}
 		if err := tx.DeletePartner(ctx, p.ID); err != nil {
 			return err

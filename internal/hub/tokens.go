@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 )
@@ -94,6 +95,10 @@ func (s *Service) issueTokenThen(ctx context.Context, pr Principal, partner Part
 			p, err := s.visiblePartner(ctx, tx, pr, partner, "partner")
 			if err != nil {
 				return err
+			}
+			if p.Blocked() {
+				// Its tokens would not authenticate (AuthenticateToken).
+				return errPartnerBlocked()
 			}
 			t.PartnerID, t.PartnerPath, t.PartnerSID = p.ID, p.Path, p.SID
 		} else {
@@ -237,8 +242,9 @@ func (s *Service) RevokeToken(ctx context.Context, pr Principal, sid string) (*T
 // partner, name, client id and scopes (still bounded by the user's current
 // role) and the default or requested lifetime; the old token is revoked in
 // the same transaction, so a refresh token works once. An unknown, used,
-// revoked or expired refresh token, or an inactive user, is
-// Unauthenticated.
+// revoked or expired refresh token, an inactive or blocked user, and a
+// token whose partner is blocked (Partner.Blocked) or has left the user's
+// subtree are all Unauthenticated.
 func (s *Service) RefreshToken(ctx context.Context, refresh string, ttl time.Duration) (*IssuedToken, error) {
 	fail := Errorf(Unauthenticated, "invalid or expired refresh token")
 	if len(refresh) != secretLen || !isBase62(refresh) {
@@ -269,7 +275,7 @@ func (s *Service) RefreshToken(ctx context.Context, refresh string, ttl time.Dur
 	if old.PartnerID != pr.PartnerID {
 		partner = PartnerKey{ID: old.PartnerID}
 	}
-	return s.issueTokenThen(ctx, pr, partner, req, func(tx Tx) error {
+	it, err := s.issueTokenThen(ctx, pr, partner, req, func(tx Tx) error {
 		// Revoke only if still live: a concurrent refresh loses.
 		cur, err := tx.Token(ctx, old.SID)
 		if err != nil {
@@ -288,6 +294,19 @@ func (s *Service) RefreshToken(ctx context.Context, refresh string, ttl time.Dur
 		revoked.RevokedAt = &now
 		return s.audit(ctx, tx, pr, "refresh", "token", old.SID, old.PartnerID, old.PartnerPath, cur, &revoked)
 	})
+	var he *Error
+	if partner != (PartnerKey{}) && (IsKind(err, NotFound) || (errors.As(err, &he) && len(he.Fields) > 0 && he.Fields[0].Field == "partner")) {
+		// The token's partner has left the user's subtree, or is blocked:
+		// the old token no longer authenticates, nor does its refresh.
+		return nil, fail
+	}
+	return it, err
+}
+
+// errPartnerBlocked refuses a token for a partner that is, or lies below,
+// a suspended or inactive partner.
+func errPartnerBlocked() *Error {
+	return InvalidField("partner", "is suspended or inactive, or lies below a partner that is: its tokens would not authenticate")
 }
 
 // OwnToken returns one of the caller's own tokens by its SID; any other

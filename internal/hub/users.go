@@ -33,7 +33,7 @@ func (s *Service) CreateUser(ctx context.Context, pr Principal, in *User, passwo
 	u := *in
 	now := s.now()
 	u.ID, u.Version, u.CreatedAt, u.ModifiedAt, u.LastLoginAt = 0, 1, now, now, nil
-	if err := validateUser(&u); err != nil {
+	if err := validateUser(&u, nil); err != nil {
 		return nil, err
 	}
 	if pr.outranks(u.Role) {
@@ -173,7 +173,7 @@ func (s *Service) UpdateUser(ctx context.Context, pr Principal, id int64, ifVers
 		next.ID, next.PartnerID, next.ClientID = cur.ID, cur.PartnerID, cur.ClientID
 		next.OwnerPartnerID, next.OwnerPartnerPath, next.OwnerPartnerStatus = cur.OwnerPartnerID, cur.OwnerPartnerPath, cur.OwnerPartnerStatus
 		next.Version, next.CreatedAt, next.LastLoginAt, next.ModifiedAt = cur.Version, cur.CreatedAt, cur.LastLoginAt, s.now()
-		if err := validateUser(next); err != nil {
+		if err := validateUser(next, cur); err != nil {
 			return err
 		}
 		if next.Role != cur.Role {
@@ -191,6 +191,9 @@ func (s *Service) UpdateUser(ctx context.Context, pr Principal, id int64, ifVers
 			if IsKind(err, Conflict) && !errors.Is(err, ErrStale) {
 				return fieldConflict("username", "is already taken")
 			}
+			return err
+		}
+		if err := s.syncLogin(ctx, tx, pr, cur, next); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, pr, "update", "user", idString(next.ID), cur.OwnerPartnerID, cur.OwnerPartnerPath, cur, next)

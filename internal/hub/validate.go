@@ -225,6 +225,12 @@ func (c *checker) err() error {
 // validatePartner checks every field of p that callers can set.
 func validatePartner(p *Partner) error {
 	var c checker
+	c.partner(p)
+	return c.err()
+}
+
+// partner adds the problems of every caller-settable field of p.
+func (c *checker) partner(p *Partner) {
 	c.text("name", p.Name, true, maxNameLen)
 	c.text("contact_name", p.ContactName, false, maxNameLen)
 	c.oneOf("status", p.Status, StatusUnverified, StatusActive, StatusSuspended, StatusInactive)
@@ -262,7 +268,6 @@ func validatePartner(p *Partner) error {
 	c.list("acls", p.ACLs)
 	c.list("parent_assigned_acls", p.ParentAssignedACLs)
 	c.list("transformations", p.Transformations)
-	return c.err()
 }
 
 func validateClient(cl *Client) error {

@@ -291,6 +291,17 @@ func (t *tx) MoveSubtree(ctx context.Context, node, newParent *hub.Partner) (int
 	return res.RowsAffected()
 }
 
+func (t *tx) SetPartnerContact(ctx context.Context, id, userID int64) error {
+	res, err := t.q.ExecContext(ctx, `UPDATE partners SET contact_user_id = $1 WHERE id = $2`, userID, id)
+	if err != nil {
+		return classify(t.d, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return hub.Errorf(hub.NotFound, "partner not found")
+	}
+	return nil
+}
+
 func (t *tx) DeletePartner(ctx context.Context, id int64) error {
 	res, err := t.q.ExecContext(ctx, `DELETE FROM partners WHERE id = $1`, id)
 	if err != nil {

@@ -152,3 +152,17 @@ func (t *tx) TouchUserLogin(ctx context.Context, id int64, at time.Time) error {
 	_, err := t.q.ExecContext(ctx, `UPDATE users SET last_login_at = $1 WHERE id = $2`, at.UTC(), id)
 	return classify(t.d, err)
 }
+
+func (t *tx) DeleteUser(ctx context.Context, id int64) error {
+	if _, err := t.q.ExecContext(ctx, `DELETE FROM tokens WHERE user_id = $1`, id); err != nil {
+		return classify(t.d, err)
+	}
+	res, err := t.q.ExecContext(ctx, `DELETE FROM users WHERE id = $1`, id)
+	if err != nil {
+		return classify(t.d, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return hub.Errorf(hub.NotFound, "user not found")
+	}
+	return nil
+}

@@ -53,6 +53,9 @@ func Run(t *testing.T, open Opener) {
 		{"Tokens", testTokens},
 		{"TokenRefresh", testTokenRefresh},
 		{"EmailVerification", testEmailVerification},
+		{"PartnerLogins", testPartnerLogins},
+		{"PartnerLoginLater", testPartnerLoginLater},
+		{"SuspensionCascade", testSuspensionCascade},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
