@@ -112,7 +112,7 @@ func TestPartnerLoginRefusals(t *testing.T) {
 		create := func(body string) response {
 			return e.do(t, req{method: "POST", path: "/core/v2/partners", header: admin, body: body})
 		}
-		create(`{"company_name":"Acme","login":"acme","password":"` + loginPass + `"}`).want(t, http.StatusOK)
+		create(`{"company_name":"Acme","login":"acme","password":"`+loginPass+`"}`).want(t, http.StatusOK)
 		count := func() int64 {
 			t.Helper()
 			ctx := context.Background()
