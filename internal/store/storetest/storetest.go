@@ -56,6 +56,7 @@ func Run(t *testing.T, open Opener) {
 		{"PartnerLogins", testPartnerLogins},
 		{"PartnerLoginLater", testPartnerLoginLater},
 		{"SuspensionCascade", testSuspensionCascade},
+		{"InputBounds", testInputBounds},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
