@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"errors"
 )
 
 // CreateRoot creates the root partner on an empty tree. It is a Conflict
@@ -300,6 +301,9 @@ func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKe
 			// stops blocking; next mirrors what a read will return.
 			next.Suspensions += ownSuspension(next.Status) - ownSuspension(cur.Status)
 			if err := tx.UpdatePartner(ctx, &next); err != nil {
+				if next.Login != cur.Login && IsKind(err, Conflict) && !errors.Is(err, ErrStale) {
+					return loginTaken() // a login stored before logins were users
+				}
 				return err
 			}
 			out = &next

@@ -112,7 +112,7 @@ func TestPartnerLoginRefusals(t *testing.T) {
 		create := func(body string) response {
 			return e.do(t, req{method: "POST", path: "/core/v2/partners", header: admin, body: body})
 		}
-		create(`{"company_name":"Acme","login":"acme","password":"`+loginPass+`"}`).want(t, http.StatusOK)
+		acme := create(`{"company_name":"Acme","login":"acme","password":"`+loginPass+`"}`).want(t, http.StatusOK).json(t)
 		count := func() int64 {
 			t.Helper()
 			ctx := context.Background()
@@ -148,6 +148,11 @@ func TestPartnerLoginRefusals(t *testing.T) {
 		// The taken login still logs in with its own password only.
 		e.do(t, req{method: "GET", path: "/core/v2/partners", header: basicAuth("acme", loginPass)}).want(t, http.StatusOK)
 		e.noSecret(t, loginPass)
+		// Deleting the partner deletes its login: it no longer logs in,
+		// and the name is free again.
+		e.do(t, req{method: "DELETE", path: "/core/v2/partners/" + str(acme, "partner_sid"), header: admin}).want(t, http.StatusNoContent)
+		e.do(t, req{method: "GET", path: "/core/v2/partners", header: basicAuth("acme", loginPass)}).wantError(t, http.StatusUnauthorized, "")
+		create(`{"company_name":"Acme again","login":"ACME","password":"`+loginPass+`"}`).want(t, http.StatusOK)
 	})
 }
 
