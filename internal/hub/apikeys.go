@@ -144,9 +144,9 @@ func (s *Service) RevokeAPIKey(ctx context.Context, pr Principal, id int64) (*AP
 
 // AuthenticateKey returns the principal of a plaintext API key. A
 // malformed, unknown, revoked or expired key, a key whose partner is (or
-// lies below) a suspended or inactive partner, and a key whose creator user is inactive, gone, homed at an
-// inactive partner or no longer above the key's partner, are all the same
-// Unauthenticated error. The key acts at its partner with its scopes,
+// lies below) a suspended or inactive partner, and a key whose creator
+// user is inactive, gone, homed at an inactive partner or no longer above
+// the key's partner, are all the same Unauthenticated error. The key acts at its partner with its scopes,
 // bounded by its creator's role: the lower of the role at creation and the
 // creator user's current role. The key, its partner and its creator are
 // read in one query. Use is recorded in last_used_at at most once a minute.

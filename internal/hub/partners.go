@@ -108,6 +108,13 @@ func (s *Service) createPartner(ctx context.Context, pr Principal, in *Partner, 
 	return p, nil
 }
 
+// rewritesSubtree reports whether changing cur into next rewrites rows of
+// its whole subtree: a move (paths and depths), or a status that starts or
+// stops blocking (suspension counts).
+func rewritesSubtree(cur, next *Partner) bool {
+	return next.ParentID != cur.ParentID || StatusBlocks(next.Status) != StatusBlocks(cur.Status)
+}
+
 // ownSuspension is a partner's own share of its Suspensions: 1 when its
 // status blocks authentication, else 0.
 func ownSuspension(status string) int {
@@ -241,8 +248,13 @@ func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKe
 		return s.store.Write(ctx, func(tx Tx) error {
 			// Authorization is by tree position, so the tree must hold still
 			// from the visibility check to the write: the exclusive tree lock
-			// when this change moves the partner, the shared one otherwise.
-			// A first read decides which; the partner is read again under it.
+			// when this change moves the partner or makes its status start or
+			// stop blocking, the shared one otherwise. Both of those rewrite a
+			// whole subtree and must not interleave: a move copies the new
+			// parent's suspension count, which a concurrent suspension above
+			// it would change without reaching the rows moving in, and two
+			// subtree rewrites could lock rows in opposite orders. A first
+			// read decides which lock; the partner is read again under it.
 			probe, err := s.visiblePartner(ctx, tx, pr, key, "partner")
 			if err != nil {
 				return err
@@ -251,8 +263,8 @@ func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKe
 			if err := change(&trial); err != nil {
 				return err
 			}
-			moving := trial.ParentID != probe.ParentID
-			if err := tx.LockTree(ctx, moving); err != nil {
+			exclusive := rewritesSubtree(probe, &trial)
+			if err := tx.LockTree(ctx, exclusive); err != nil {
 				return err
 			}
 			cur, err := s.visiblePartner(ctx, tx, pr, key, "partner")
@@ -266,10 +278,10 @@ func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKe
 			if err := change(&next); err != nil {
 				return err
 			}
-			if next.ParentID != cur.ParentID && !moving {
-				// A concurrent move changed the parent after the probe: start
+			if rewritesSubtree(cur, &next) && !exclusive {
+				// A concurrent move or status change after the probe: start
 				// over with the right lock.
-				return &Error{Kind: Conflict, Message: "the partner moved concurrently; retry", Err: ErrStale}
+				return &Error{Kind: Conflict, Message: "the partner changed concurrently; retry", Err: ErrStale}
 			}
 			next.ID, next.SID, next.Ref, next.Path, next.Depth = cur.ID, cur.SID, cur.Ref, cur.Path, cur.Depth
 			next.ParentSID, next.Version, next.CreatedAt = cur.ParentSID, cur.Version, cur.CreatedAt

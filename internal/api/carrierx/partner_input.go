@@ -215,6 +215,11 @@ func (in *partnerInput) partnerLogin(create bool) (*hub.PartnerLogin, error) {
 		l.Login = *in.login
 	}
 	if in.password != nil {
+		if *in.password == "" {
+			// The hub reads "" as "no password" (create) or "keep it"
+			// (update); sent explicitly, it is a mistake.
+			return nil, hub.InvalidField("password", "must be %d to 1024 characters long", hub.MinPasswordLen)
+		}
 		l.Password = *in.password
 	}
 	if create && l.Login == "" {

@@ -136,6 +136,7 @@ func TestPartnerLoginRefusals(t *testing.T) {
 			{`{"company_name":"Dup","login":"Admin","password":"` + loginPass + `"}`, http.StatusConflict, "login"},
 			{`{"company_name":"Dup","password":"` + loginPass + `"}`, http.StatusUnprocessableEntity, "login"},
 			{`{"company_name":"Dup","login":"shorty","password":"too short"}`, http.StatusUnprocessableEntity, "password"},
+			{`{"company_name":"Dup","login":"empty","password":""}`, http.StatusUnprocessableEntity, "password"},
 			{`{"company_name":"Dup","login":"two words","password":"` + loginPass + `"}`, http.StatusUnprocessableEntity, "login"},
 			{`{"company_name":"Dup","login":"nul\u0000","password":"` + loginPass + `"}`, http.StatusUnprocessableEntity, "login"},
 			{`{"company_name":"Dup","login":7,"password":"` + loginPass + `"}`, http.StatusUnprocessableEntity, "login"},

@@ -57,6 +57,7 @@ func Run(t *testing.T, open Opener) {
 		{"PartnerLoginLater", testPartnerLoginLater},
 		{"SuspensionCascade", testSuspensionCascade},
 		{"InputBounds", testInputBounds},
+		{"ConcurrentStatusChanges", testConcurrentStatusChanges},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
