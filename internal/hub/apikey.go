@@ -38,8 +38,12 @@ type APIKey struct {
 type APIKeyCredentials struct {
 	Key           APIKey
 	SecretHash    string
-	PartnerStatus string      // the status of the key's partner
-	Creator       *KeyCreator // the creator user's current state; nil when Key.CreatorUserID is 0
+	PartnerStatus string // the status of the key's partner
+	// PartnerBlocked: the key's partner or an ancestor of it is suspended
+	// or inactive (Partner.Blocked). The creator's home contains the
+	// key's partner, so a blocked home blocks the key through this too.
+	PartnerBlocked bool
+	Creator        *KeyCreator // the creator user's current state; nil when Key.CreatorUserID is 0
 }
 
 // KeyCreator is the current state of the user who created an API key, read

@@ -151,10 +151,10 @@ func (s *Service) RevokeAPIKey(ctx context.Context, pr Principal, id int64) (*AP
 }
 
 // AuthenticateKey returns the principal of a plaintext API key. A
-// malformed, unknown, revoked or expired key, a key whose partner is
-// inactive, and a key whose creator user is inactive, gone, homed at an
-// inactive partner or no longer above the key's partner, are all the same
-// Unauthenticated error. The key acts at its partner with its scopes,
+// malformed, unknown, revoked or expired key, a key whose partner is (or
+// lies below) a suspended or inactive partner, and a key whose creator
+// user is inactive, gone, homed at an inactive partner or no longer above
+// the key's partner, are all the same Unauthenticated error. The key acts at its partner with its scopes,
 // bounded by its creator's role: the lower of the role at creation and the
 // creator user's current role. The key, its partner and its creator are
 // read in one query. Use is recorded in last_used_at at most once a minute.
@@ -177,13 +177,13 @@ func (s *Service) AuthenticateKey(ctx context.Context, plaintext string) (Princi
 	if !secretMatches(secret, cred.SecretHash) || !k.usable(now) {
 		return Principal{}, fail()
 	}
-	if inactiveStatus(cred.PartnerStatus) {
+	if StatusBlocks(cred.PartnerStatus) || cred.PartnerBlocked {
 		return Principal{}, fail()
 	}
 	role := k.Role
 	if k.CreatorUserID != 0 {
 		c := cred.Creator
-		if c == nil || !c.Found || !c.Active || c.HomePath == "" || inactiveStatus(c.HomeStatus) ||
+		if c == nil || !c.Found || !c.Active || c.HomePath == "" || StatusBlocks(c.HomeStatus) ||
 			!PathContains(c.HomePath, k.PartnerPath) {
 			return Principal{}, fail()
 		}
@@ -199,11 +199,6 @@ func (s *Service) AuthenticateKey(ctx context.Context, plaintext string) (Princi
 	}
 	return Principal{PartnerID: k.PartnerID, PartnerPath: k.PartnerPath, Actor: "key:" + idString(k.ID), Role: role,
 		Scopes: effectiveScopes(role, k.Scopes)}, nil
-}
-
-// inactiveStatus reports whether a partner status stops its credentials.
-func inactiveStatus(status string) bool {
-	return status == StatusInactive || status == StatusSuspended
 }
 
 // keyActorID returns the key id of a key principal's Actor ("key:7").

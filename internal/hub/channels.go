@@ -53,6 +53,9 @@ func (s *Service) Channel(ctx context.Context, pr Principal, id int64, ref strin
 }
 
 func (s *Service) visibleChannel(ctx context.Context, r Reader, pr Principal, id int64, ref string) (*Channel, error) {
+	if id < 0 || (id == 0 && !IsRef(ref, ChannelRefSuffix)) {
+		return nil, notFound("channel") // names nothing: no query (see PartnerKey.wellFormed)
+	}
 	ch, err := r.Channel(ctx, id, ref)
 	if IsKind(err, NotFound) || (err == nil && !pr.seesClient(ch.ClientID, ch.PartnerPath)) {
 		return nil, notFound("channel")

@@ -63,6 +63,9 @@ func (s *Service) Client(ctx context.Context, pr Principal, id int64, ref string
 }
 
 func (s *Service) visibleClient(ctx context.Context, r Reader, pr Principal, id int64, ref string) (*Client, error) {
+	if id < 0 || (id == 0 && !IsRef(ref, ClientRefSuffix)) {
+		return nil, notFound("client") // names nothing: no query (see PartnerKey.wellFormed)
+	}
 	c, err := r.Client(ctx, id, ref)
 	if IsKind(err, NotFound) || (err == nil && !pr.seesClient(c.ID, c.PartnerPath)) {
 		return nil, notFound("client")

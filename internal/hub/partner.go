@@ -73,7 +73,25 @@ type Partner struct {
 
 	CreatedAt  time.Time
 	ModifiedAt time.Time
+
+	// Suspensions counts the partners on this partner's path, itself
+	// included, whose status blocks authentication (StatusBlocks). Above
+	// zero, nothing homed in this partner can authenticate (Blocked). The
+	// store maintains it and fills it on reads; writes ignore it. It is
+	// derived, so it stays out of audit records.
+	Suspensions int `json:"-"`
 }
+
+// StatusBlocks reports whether a partner status stops authentication in
+// the partner's whole subtree: suspended and inactive do, until the
+// partner is reactivated.
+func StatusBlocks(status string) bool {
+	return status == StatusSuspended || status == StatusInactive
+}
+
+// Blocked reports whether p or one of its ancestors is suspended or
+// inactive: then no user, key, token or login homed in p authenticates.
+func (p *Partner) Blocked() bool { return p.Suspensions > 0 }
 
 // IsRoot reports whether p is the root of the tree.
 func (p *Partner) IsRoot() bool { return p.ParentID == 0 }

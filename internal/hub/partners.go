@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"errors"
 )
 
 // CreateRoot creates the root partner on an empty tree. It is a Conflict
@@ -25,6 +26,7 @@ func (s *Service) CreateRoot(ctx context.Context, in *Partner) (*Partner, error)
 			return err
 		}
 		p.ID, p.ParentID, p.ParentSID, p.Path, p.Depth = id, 0, "", RootPath(id), 0
+		p.Suspensions = ownSuspension(p.Status)
 		if err := tx.InsertPartner(ctx, p); err != nil {
 			return err
 		}
@@ -39,7 +41,15 @@ func (s *Service) CreateRoot(ctx context.Context, in *Partner) (*Partner, error)
 // CreatePartner creates a sub-partner under in.ParentID, which must be
 // visible to the caller (else NotFound). The new partner starts
 // unverified at version 1. It needs NeedPartnersCreate (else Forbidden).
+// A set in.Login also creates the partner's login user, without a
+// password: see CreatePartnerWithLogin.
 func (s *Service) CreatePartner(ctx context.Context, pr Principal, in *Partner) (*Partner, error) {
+	return s.CreatePartnerWithLogin(ctx, pr, in, nil)
+}
+
+// createPartner is CreatePartner with an optional login user, prepared
+// (validated and hashed) by CreatePartnerWithLogin.
+func (s *Service) createPartner(ctx context.Context, pr Principal, in *Partner, pl *preparedLogin) (*Partner, error) {
 	if in.ParentID == 0 {
 		return nil, InvalidField("parent", "is required: only the root has no parent")
 	}
@@ -70,8 +80,26 @@ func (s *Service) CreatePartner(ctx context.Context, pr Principal, in *Partner) 
 		}
 		p.ID, p.ParentID, p.Path, p.Depth = id, parent.ID, ChildPath(parent.Path, id), parent.Depth+1
 		p.ParentSID = parent.SID
+		p.Suspensions = parent.Suspensions + ownSuspension(p.Status)
 		if err := tx.InsertPartner(ctx, p); err != nil {
+			if IsKind(err, Conflict) && p.Login != "" {
+				return loginTaken() // a login stored before logins were users
+			}
 			return err
+		}
+		if pl != nil {
+			u, err := s.createLogin(ctx, tx, pr, p, pl)
+			if err != nil {
+				return err
+			}
+			if p.ContactUserID == 0 {
+				// The user needs the partner row first; linking it back
+				// completes the new partner, still at version 1.
+				if err := tx.SetPartnerContact(ctx, p.ID, u.ID); err != nil {
+					return err
+				}
+				p.ContactUserID = u.ID
+			}
 		}
 		return s.audit(ctx, tx, pr, "create", "partner", idString(p.ID), p.ID, p.Path, nil, p)
 	})
@@ -79,6 +107,22 @@ func (s *Service) CreatePartner(ctx context.Context, pr Principal, in *Partner) 
 		return nil, err
 	}
 	return p, nil
+}
+
+// rewritesSubtree reports whether changing cur into next rewrites rows of
+// its whole subtree: a move (paths and depths), or a status that starts or
+// stops blocking (suspension counts).
+func rewritesSubtree(cur, next *Partner) bool {
+	return next.ParentID != cur.ParentID || StatusBlocks(next.Status) != StatusBlocks(cur.Status)
+}
+
+// ownSuspension is a partner's own share of its Suspensions: 1 when its
+// status blocks authentication, else 0.
+func ownSuspension(status string) int {
+	if StatusBlocks(status) {
+		return 1
+	}
+	return 0
 }
 
 // newPartner copies the caller-settable fields of in and fills the
@@ -138,6 +182,11 @@ func (s *Service) Partner(ctx context.Context, pr Principal, key PartnerKey) (*P
 }
 
 func (s *Service) visiblePartner(ctx context.Context, r Reader, pr Principal, key PartnerKey, what string) (*Partner, error) {
+	if !key.wellFormed() {
+		// Text that cannot be an identifier names nothing; it never goes
+		// to the database (PostgreSQL refuses a NUL in a text parameter).
+		return nil, notFound(what)
+	}
 	p, err := r.Partner(ctx, key)
 	if IsKind(err, NotFound) || (err == nil && !pr.SeesPath(p.Path)) {
 		return nil, notFound(what)
@@ -189,14 +238,27 @@ func (s *Service) IsVisible(ctx context.Context, pr Principal, id int64) (bool, 
 // through change; a changed ParentID moves the partner with its subtree in
 // the same transaction. The partner must be visible (else NotFound); then
 // it needs NeedPartnersUpdate (else Forbidden); change runs only after both.
+// A changed Login gives the partner a login user or renames it, under the
+// rules of UpdatePartnerWithLogin.
 func (s *Service) UpdatePartner(ctx context.Context, pr Principal, key PartnerKey, ifVersion int64, change func(*Partner) error) (*Partner, error) {
+	return s.UpdatePartnerWithLogin(ctx, pr, key, ifVersion, change, nil)
+}
+
+// updatePartner is UpdatePartner with an optional login change, prepared
+// (validated and hashed) by UpdatePartnerWithLogin.
+func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKey, ifVersion int64, change func(*Partner) error, pl *preparedLogin) (*Partner, error) {
 	var out *Partner
 	err := s.retryStale(ifVersion, func() error {
 		return s.store.Write(ctx, func(tx Tx) error {
 			// Authorization is by tree position, so the tree must hold still
 			// from the visibility check to the write: the exclusive tree lock
-			// when this change moves the partner, the shared one otherwise.
-			// A first read decides which; the partner is read again under it.
+			// when this change moves the partner or makes its status start or
+			// stop blocking, the shared one otherwise. Both of those rewrite a
+			// whole subtree and must not interleave: a move copies the new
+			// parent's suspension count, which a concurrent suspension above
+			// it would change without reaching the rows moving in, and two
+			// subtree rewrites could lock rows in opposite orders. A first
+			// read decides which lock; the partner is read again under it.
 			probe, err := s.visiblePartner(ctx, tx, pr, key, "partner")
 			if err != nil {
 				return err
@@ -208,8 +270,8 @@ func (s *Service) UpdatePartner(ctx context.Context, pr Principal, key PartnerKe
 			if err := change(&trial); err != nil {
 				return err
 			}
-			moving := trial.ParentID != probe.ParentID
-			if err := tx.LockTree(ctx, moving); err != nil {
+			exclusive := rewritesSubtree(probe, &trial)
+			if err := tx.LockTree(ctx, exclusive); err != nil {
 				return err
 			}
 			cur, err := s.visiblePartner(ctx, tx, pr, key, "partner")
@@ -223,13 +285,14 @@ func (s *Service) UpdatePartner(ctx context.Context, pr Principal, key PartnerKe
 			if err := change(&next); err != nil {
 				return err
 			}
-			if next.ParentID != cur.ParentID && !moving {
-				// A concurrent move changed the parent after the probe: start
+			if rewritesSubtree(cur, &next) && !exclusive {
+				// A concurrent move or status change after the probe: start
 				// over with the right lock.
-				return &Error{Kind: Conflict, Message: "the partner moved concurrently; retry", Err: ErrStale}
+				return &Error{Kind: Conflict, Message: "the partner changed concurrently; retry", Err: ErrStale}
 			}
 			next.ID, next.SID, next.Ref, next.Path, next.Depth = cur.ID, cur.SID, cur.Ref, cur.Path, cur.Depth
 			next.ParentSID, next.Version, next.CreatedAt = cur.ParentSID, cur.Version, cur.CreatedAt
+			next.Suspensions = cur.Suspensions
 			next.ModifiedAt = s.now()
 			next.normalize()
 			if err := partnerChangeRules(pr, cur, &next); err != nil {
@@ -246,8 +309,20 @@ func (s *Service) UpdatePartner(ctx context.Context, pr Principal, key PartnerKe
 					return err
 				}
 				next.ParentID, next.ParentSID, next.Path, next.Depth = moved.ParentID, moved.ParentSID, moved.Path, moved.Depth
+				next.Suspensions = moved.Suspensions
 			}
+			if pl != nil || next.Login != cur.Login {
+				if err := s.applyLogin(ctx, tx, pr, cur, &next, pl); err != nil {
+					return err
+				}
+			}
+			// The store shifts the whole subtree when the status starts or
+			// stops blocking; next mirrors what a read will return.
+			next.Suspensions += ownSuspension(next.Status) - ownSuspension(cur.Status)
 			if err := tx.UpdatePartner(ctx, &next); err != nil {
+				if next.Login != cur.Login && IsKind(err, Conflict) && !errors.Is(err, ErrStale) {
+					return loginTaken() // a login stored before logins were users
+				}
 				return err
 			}
 			out = &next
@@ -325,8 +400,10 @@ func (s *Service) DeactivatePartner(ctx context.Context, pr Principal, key Partn
 }
 
 // DeletePartner deletes a leaf partner that has no clients. The root and
-// the caller's own home partner cannot be deleted. The partner must be
-// visible (else NotFound); then it needs NeedPartnersDelete.
+// the caller's own home partner cannot be deleted. Its login user (see
+// PartnerLogin) and that user's tokens go with it; any other user or an
+// API key still homed there is a Conflict. The partner must be visible
+// (else NotFound); then it needs NeedPartnersDelete.
 func (s *Service) DeletePartner(ctx context.Context, pr Principal, key PartnerKey) error {
 	return s.store.Write(ctx, func(tx Tx) error {
 		if err := tx.LockTree(ctx, false); err != nil {
@@ -351,6 +428,18 @@ func (s *Service) DeletePartner(ctx context.Context, pr Principal, key PartnerKe
 		}
 		if children > 0 || clients > 0 {
 			return Errorf(Conflict, "partner %d still has %d sub-partners and %d clients; only a leaf without clients can be deleted", p.ID, children, clients)
+		}
+		login, err := s.loginUser(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		if login != nil {
+			if err := tx.DeleteUser(ctx, login.ID); err != nil {
+				return err
+			}
+			if err := s.audit(ctx, tx, pr, "delete", "user", idString(login.ID), p.ID, p.Path, login, nil); err != nil {
+				return err
+			}
 		}
 		if err := tx.DeletePartner(ctx, p.ID); err != nil {
 			return err

@@ -24,6 +24,21 @@ type PartnerKey struct {
 	Ref string
 }
 
+// wellFormed reports whether the identifier the store looks up (ID first,
+// then SID, then Ref) could name a partner: a positive id, a canonical
+// UUID or a partner ref. Anything else is NotFound without a query.
+func (k PartnerKey) wellFormed() bool {
+	switch {
+	case k.ID != 0:
+		return k.ID > 0
+	case k.SID != "":
+		return IsSID(k.SID)
+	case k.Ref != "":
+		return IsRef(k.Ref, PartnerRefSuffix)
+	}
+	return false
+}
+
 // Reader is the read side of the storage.
 type Reader interface {
 	// Partner returns the partner with the given key.
@@ -123,6 +138,10 @@ type Writer interface {
 	// DeletePartner removes a partner; it is a Conflict when anything still
 	// refers to it.
 	DeletePartner(ctx context.Context, id int64) error
+	// SetPartnerContact sets a partner's contact user without changing
+	// its version or modified_at: it completes a partner inserted in the
+	// same transaction, whose login user needed the partner row first.
+	SetPartnerContact(ctx context.Context, id, userID int64) error
 
 	// InsertClient stores a new client and sets its ID.
 	InsertClient(ctx context.Context, c *Client) error
@@ -144,6 +163,10 @@ type Writer interface {
 	SetUserPassword(ctx context.Context, id int64, passwordHash string, at time.Time) error
 	// TouchUserLogin records a successful login; the version is unchanged.
 	TouchUserLogin(ctx context.Context, id int64, at time.Time) error
+	// DeleteUser removes a user and its tokens; it is a Conflict when
+	// anything else still refers to the user (an API key it created). Only
+	// the deletion of a partner removes users: its login user goes with it.
+	DeleteUser(ctx context.Context, id int64) error
 
 	// InsertAPIKey stores a new key with the hash of its secret and sets
 	// its ID; a taken prefix is a Conflict.

@@ -35,6 +35,9 @@ type Token struct {
 type TokenCredentials struct {
 	Token Token
 	User  User
+	// PartnerBlocked: the partner the token acts at, or an ancestor of
+	// it, is suspended or inactive (Partner.Blocked).
+	PartnerBlocked bool
 }
 
 // TokenRequest is what a caller may ask of a new token.

@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 )
@@ -74,6 +75,10 @@ func (s *Service) issueTokenThen(ctx context.Context, pr Principal, partner Part
 				return err
 			}
 		}
+		if partner != (PartnerKey{}) && at.Blocked() {
+			// Its tokens would not authenticate (AuthenticateToken).
+			return errPartnerBlocked()
+		}
 		var err error
 		if t, err = s.newToken(pr, at, req); err != nil {
 			return err
@@ -135,9 +140,10 @@ func (s *Service) newToken(pr Principal, at *Partner, req TokenRequest) (Token, 
 }
 
 // AuthenticateToken returns the principal of a plaintext access token. An
-// unknown, revoked or expired token, an inactive user or partner, and a
+// unknown, revoked or expired token, an inactive user, a user's or token's
+// partner that is (or lies below) a suspended or inactive partner, and a
 // token whose partner has left the user's subtree are all the same
-// Unauthenticated error. The token acts at its partner with its scopes,
+// Unauthenticated error. Everything is read in one query. The token acts at its partner with its scopes,
 // bounded by the user's current role. The last access (time and ip) is
 // recorded at most once a minute.
 func (s *Service) AuthenticateToken(ctx context.Context, access, ip string) (Principal, error) {
@@ -163,12 +169,16 @@ func (s *Service) AuthenticateToken(ctx context.Context, access, ip string) (Pri
 		return Principal{}, err
 	}
 	pr := home
+	if creds.PartnerBlocked {
+		return Principal{}, fail()
+	}
 	if t.PartnerID != home.PartnerID {
-		p, err := s.store.Partner(ctx, PartnerKey{ID: t.PartnerID})
-		if err != nil || !home.SeesPath(p.Path) || p.Status == StatusInactive || p.Status == StatusSuspended {
+		// t.PartnerPath is the partner's current path, read in the same
+		// query: a move out of the user's subtree shows at once.
+		if !home.SeesPath(t.PartnerPath) {
 			return Principal{}, fail()
 		}
-		pr.PartnerID, pr.PartnerPath = p.ID, p.Path
+		pr.PartnerID, pr.PartnerPath = t.PartnerID, t.PartnerPath
 	}
 	pr.Actor = "user:" + idString(u.ID) + "/token:" + t.SID
 	pr.Scopes = effectiveScopes(u.Role, t.Scopes)
@@ -205,6 +215,9 @@ func (s *Service) ListTokens(ctx context.Context, pr Principal, q ListQuery) (Pa
 // other token is NotFound; a visible one needs NeedTokensManage (else
 // Forbidden). Revoking a revoked token changes nothing.
 func (s *Service) RevokeToken(ctx context.Context, pr Principal, sid string) (*Token, error) {
+	if !IsSID(sid) {
+		return nil, notFound("token") // names nothing: no query (see PartnerKey.wellFormed)
+	}
 	var out *Token
 	err := s.store.Write(ctx, func(tx Tx) error {
 		t, err := tx.Token(ctx, sid)
@@ -248,8 +261,9 @@ func (s *Service) RevokeToken(ctx context.Context, pr Principal, sid string) (*T
 // partner, name, client id and scopes (still bounded by the user's current
 // role) and the default or requested lifetime; the old token is revoked in
 // the same transaction, so a refresh token works once. An unknown, used,
-// revoked or expired refresh token, or an inactive user, is
-// Unauthenticated.
+// revoked or expired refresh token, an inactive or blocked user, and a
+// token whose partner is blocked (Partner.Blocked) or has left the user's
+// subtree are all Unauthenticated.
 func (s *Service) RefreshToken(ctx context.Context, refresh string, ttl time.Duration) (*IssuedToken, error) {
 	fail := Errorf(Unauthenticated, "invalid or expired refresh token")
 	if len(refresh) != secretLen || !isBase62(refresh) {
@@ -280,7 +294,7 @@ func (s *Service) RefreshToken(ctx context.Context, refresh string, ttl time.Dur
 	if old.PartnerID != pr.PartnerID {
 		partner = PartnerKey{ID: old.PartnerID}
 	}
-	return s.issueTokenThen(ctx, pr, partner, req, false, func(tx Tx) error {
+	it, err := s.issueTokenThen(ctx, pr, partner, req, false, func(tx Tx) error {
 		// Revoke only if still live: a concurrent refresh loses.
 		cur, err := tx.Token(ctx, old.SID)
 		if err != nil {
@@ -299,6 +313,19 @@ func (s *Service) RefreshToken(ctx context.Context, refresh string, ttl time.Dur
 		revoked.RevokedAt = &now
 		return s.audit(ctx, tx, pr, "refresh", "token", old.SID, old.PartnerID, old.PartnerPath, cur, &revoked)
 	})
+	var he *Error
+	if partner != (PartnerKey{}) && (IsKind(err, NotFound) || (errors.As(err, &he) && len(he.Fields) > 0 && he.Fields[0].Field == "partner")) {
+		// The token's partner has left the user's subtree, or is blocked:
+		// the old token no longer authenticates, nor does its refresh.
+		return nil, fail
+	}
+	return it, err
+}
+
+// errPartnerBlocked refuses a token for a partner that is, or lies below,
+// a suspended or inactive partner.
+func errPartnerBlocked() *Error {
+	return InvalidField("partner", "is suspended or inactive, or lies below a partner that is: its tokens would not authenticate")
 }
 
 // OwnToken returns one of the caller's own tokens by its SID; any other

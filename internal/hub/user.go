@@ -30,6 +30,9 @@ type User struct {
 	OwnerPartnerID     int64
 	OwnerPartnerPath   string
 	OwnerPartnerStatus string `json:"-"` // the partner's state, not the user's: kept out of audit records
+	// OwnerPartnerBlocked: the owning partner or an ancestor of it is
+	// suspended or inactive (Partner.Blocked), read in the same join.
+	OwnerPartnerBlocked bool `json:"-"`
 
 	CreatedAt   time.Time
 	ModifiedAt  time.Time
@@ -54,15 +57,26 @@ const MinPasswordLen = 10
 
 var usernameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}$`)
 
-// validateUser checks every caller-settable field of u.
-func validateUser(u *User) error {
+// validateUser checks every caller-settable field of u; before is the
+// stored user on an update (nil on create), see checker.user.
+func validateUser(u, before *User) error {
 	var c checker
+	c.user(u, before)
+	return c.err()
+}
+
+// user adds the problems of every caller-settable field of u. The first
+// name, last name and e-mail are required, except those that before (the
+// stored user, nil on create) already lacked: a partner's login user is
+// created without them (CarrierX partner logins have none), and must stay
+// manageable without being made to invent them.
+func (c *checker) user(u, before *User) {
 	if !usernameRE.MatchString(u.Username) {
 		c.add("username", "must be 1-100 characters of letters, digits and . _ @ + -, starting with a letter or digit")
 	}
-	c.text("first_name", u.FirstName, true, maxShortText)
-	c.text("last_name", u.LastName, true, maxShortText)
-	c.text("email", u.Email, true, 254)
+	c.text("first_name", u.FirstName, before == nil || before.FirstName != "", maxShortText)
+	c.text("last_name", u.LastName, before == nil || before.LastName != "", maxShortText)
+	c.text("email", u.Email, before == nil || before.Email != "", 254)
 	c.email("email", u.Email)
 	c.phone("phone", u.Phone)
 	switch {
@@ -73,7 +87,6 @@ func validateUser(u *User) error {
 	case !u.Role.IsClientLevel() && (u.PartnerID == 0 || u.ClientID != 0):
 		c.add("partner", "a partner-level role needs a partner and no client")
 	}
-	return c.err()
 }
 
 // PasswordHasher hashes and verifies passwords. internal/auth provides the

@@ -44,7 +44,7 @@ func (s *Service) CreateUser(ctx context.Context, pr Principal, in *User, passwo
 		if pr.outranks(u.Role) {
 			return Errorf(Forbidden, "cannot grant the role %q, which ranks above your own", u.Role)
 		}
-		if err := validateUser(&u); err != nil {
+		if err := validateUser(&u, nil); err != nil {
 			return err
 		}
 		return systemRoleAtRoot(&u, homeIsRoot)
@@ -184,7 +184,7 @@ func (s *Service) UpdateUser(ctx context.Context, pr Principal, id int64, ifVers
 		next.ID, next.PartnerID, next.ClientID = cur.ID, cur.PartnerID, cur.ClientID
 		next.OwnerPartnerID, next.OwnerPartnerPath, next.OwnerPartnerStatus = cur.OwnerPartnerID, cur.OwnerPartnerPath, cur.OwnerPartnerStatus
 		next.Version, next.CreatedAt, next.LastLoginAt, next.ModifiedAt = cur.Version, cur.CreatedAt, cur.LastLoginAt, s.now()
-		if err := validateUser(next); err != nil {
+		if err := validateUser(next, cur); err != nil {
 			return err
 		}
 		if next.Role != cur.Role {
@@ -206,6 +206,9 @@ func (s *Service) UpdateUser(ctx context.Context, pr Principal, id int64, ifVers
 			if IsKind(err, Conflict) && !errors.Is(err, ErrStale) {
 				return fieldConflict("username", "is already taken")
 			}
+			return err
+		}
+		if err := s.syncLogin(ctx, tx, pr, cur, next); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, pr, "update", "user", idString(next.ID), cur.OwnerPartnerID, cur.OwnerPartnerPath, cur, next)
@@ -406,9 +409,9 @@ func (s *Service) UserPrincipal(ctx context.Context, id int64) (Principal, int64
 
 // userPrincipal returns the principal a user (as read from the store)
 // acts as, or Unauthenticated when the user is inactive or its owning
-// partner is inactive or suspended.
+// partner, or any partner above it, is inactive or suspended.
 func userPrincipal(u *User) (Principal, error) {
-	if !u.Active || u.OwnerPartnerStatus == StatusInactive || u.OwnerPartnerStatus == StatusSuspended {
+	if !u.Active || StatusBlocks(u.OwnerPartnerStatus) || u.OwnerPartnerBlocked {
 		return Principal{}, Errorf(Unauthenticated, "invalid credentials")
 	}
 	return Principal{PartnerID: u.OwnerPartnerID, PartnerPath: u.OwnerPartnerPath, ClientID: u.ClientID, UserID: u.ID,

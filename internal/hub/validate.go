@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -81,10 +82,15 @@ func (c *checker) stringMap(field string, m map[string]string) {
 		return
 	}
 	for k, v := range m {
-		if len(k) > maxMapKeyLen || !mapKeyRE.MatchString(k) {
+		switch {
+		case len(k) > maxMapKeyLen || !mapKeyRE.MatchString(k):
 			c.add(field+"."+k, "is not a valid key")
-		} else if len(v) > maxMapValueLen {
+		case len(v) > maxMapValueLen:
 			c.add(field+"."+k, "is too long")
+		default:
+			if msg := badText(v); msg != "" {
+				c.add(field+"."+k, msg)
+			}
 		}
 	}
 }
@@ -93,9 +99,11 @@ func (c *checker) anyMap(field string, m map[string]any) {
 	if len(m) > maxMapEntries {
 		c.add(field, "has too many entries")
 	}
-	for k := range m {
+	for k, v := range m {
 		if len(k) > maxMapKeyLen || !mapKeyRE.MatchString(k) {
 			c.add(field+"."+k, "is not a valid key")
+		} else if at, msg := badNested(field+"."+k, v); msg != "" {
+			c.add(field+"."+k, at+" "+msg)
 		}
 	}
 }
@@ -103,6 +111,97 @@ func (c *checker) anyMap(field string, m map[string]any) {
 func (c *checker) list(field string, l []map[string]any) {
 	if len(l) > maxListEntries {
 		c.add(field, "has too many entries")
+		return
+	}
+	for i, m := range l {
+		if at, msg := badNested(field+"["+strconv.Itoa(i)+"]", m); msg != "" {
+			c.add(field, at+" "+msg)
+			return
+		}
+	}
+}
+
+// badText says what is wrong with a stored string that has no other rule
+// ("" when nothing is): invalid UTF-8, or U+0000, which PostgreSQL can
+// store in neither text nor jsonb while SQLite would take it, so it is
+// refused here for both engines alike.
+func badText(s string) string {
+	switch {
+	case !utf8.ValidString(s):
+		return "is not valid UTF-8"
+	case strings.IndexByte(s, 0) >= 0:
+		return "contains a NUL character (U+0000)"
+	}
+	return ""
+}
+
+// badNested walks a free-form JSON value (what a face decoded into maps,
+// lists and scalars) and reports the first key or string that badText
+// refuses: where it is (at, e.g. "acls[0].rules[1]") and why.
+func badNested(at string, v any) (string, string) {
+	switch x := v.(type) {
+	case string:
+		return at, badText(x)
+	case map[string]any:
+		for k, e := range x {
+			if msg := badText(k); msg != "" {
+				return at + " key " + strconv.Quote(k), msg
+			}
+			if where, msg := badNested(at+"."+k, e); msg != "" {
+				return where, msg
+			}
+		}
+	case []any:
+		for i, e := range x {
+			if where, msg := badNested(at+"["+strconv.Itoa(i)+"]", e); msg != "" {
+				return where, msg
+			}
+		}
+	case []map[string]any:
+		for i, e := range x {
+			if where, msg := badNested(at+"["+strconv.Itoa(i)+"]", e); msg != "" {
+				return where, msg
+			}
+		}
+	case map[string]string:
+		for k, e := range x {
+			if msg := badText(k); msg != "" {
+				return at + " key " + strconv.Quote(k), msg
+			}
+			if msg := badText(e); msg != "" {
+				return at + "." + k, msg
+			}
+		}
+	case []string:
+		for i, e := range x {
+			if msg := badText(e); msg != "" {
+				return at + "[" + strconv.Itoa(i) + "]", msg
+			}
+		}
+	}
+	return "", ""
+}
+
+// maxMoney is the largest amount a caller may set: ParseMoney's bound
+// (14 whole digits), so every stored amount can be written back out and
+// parsed again.
+const maxMoney = Money(1e14*MoneyScale - 1)
+
+// money checks an amount a caller sets: never negative (a limit, a
+// threshold or a top-up below zero means nothing) and within maxMoney.
+func (c *checker) money(field string, m Money) {
+	switch {
+	case m < 0:
+		c.add(field, "must not be negative")
+	case m > maxMoney:
+		c.add(field, "is too large")
+	}
+}
+
+// optionalMoney is money for an amount that may be unset (nil).
+func (c *checker) optionalMoney(field string, m *Money) {
+	if m != nil {
+		c.money(field, *m)
 	}
 }
 
@@ -126,6 +225,12 @@ func (c *checker) err() error {
 // validatePartner checks every field of p that callers can set.
 func validatePartner(p *Partner) error {
 	var c checker
+	c.partner(p)
+	return c.err()
+}
+
+// partner adds the problems of every caller-settable field of p.
+func (c *checker) partner(p *Partner) {
 	c.text("name", p.Name, true, maxNameLen)
 	c.text("contact_name", p.ContactName, false, maxNameLen)
 	c.oneOf("status", p.Status, StatusUnverified, StatusActive, StatusSuspended, StatusInactive)
@@ -144,6 +249,13 @@ func validatePartner(p *Partner) error {
 	c.email("billing_email", p.BillingEmail)
 	c.email("tech_email", p.TechEmail)
 	c.oneOf("payment_type", p.PaymentType, PaymentPrepay, PaymentPostpay)
+	// Balance and DailySpentAmount are the service's own (newPartner
+	// zeroes them; no face writes them), so only the amounts a caller
+	// sets are checked.
+	c.optionalMoney("charge_at", p.ChargeAt)
+	c.optionalMoney("prepay_amount", p.PrepayAmount)
+	c.money("daily_spending_limit", p.DailySpendingLimit)
+	c.money("spending_limit", p.SpendingLimit)
 	c.url("logo_url", p.LogoURL)
 	c.url("webhook_url", p.WebhookURL)
 	c.url("partner_redirect_url", p.RedirectURL)
@@ -156,7 +268,6 @@ func validatePartner(p *Partner) error {
 	c.list("acls", p.ACLs)
 	c.list("parent_assigned_acls", p.ParentAssignedACLs)
 	c.list("transformations", p.Transformations)
-	return c.err()
 }
 
 func validateClient(cl *Client) error {

@@ -57,6 +57,11 @@ func (t *trackingTx) DeletePartner(ctx context.Context, id int64) error {
 	return t.w.DeletePartner(ctx, id)
 }
 
+func (t *trackingTx) SetPartnerContact(ctx context.Context, id, userID int64) error {
+	t.change()
+	return t.w.SetPartnerContact(ctx, id, userID)
+}
+
 // Clients and channels: nothing cached reads them, but a future cached
 // read would, so they count as changes.
 
@@ -95,6 +100,11 @@ func (t *trackingTx) UpdateUser(ctx context.Context, u *hub.User) error {
 func (t *trackingTx) SetUserPassword(ctx context.Context, id int64, passwordHash string, at time.Time) error {
 	t.change()
 	return t.w.SetUserPassword(ctx, id, passwordHash, at)
+}
+
+func (t *trackingTx) DeleteUser(ctx context.Context, id int64) error {
+	t.change()
+	return t.w.DeleteUser(ctx, id)
 }
 
 func (t *trackingTx) TouchUserLogin(ctx context.Context, id int64, at time.Time) error {

@@ -18,7 +18,7 @@ const apiKeyColumns = `k.id, k.partner_id, p.path, k.name, k.role, k.scopes, k.p
 // creator's current state in one query.
 const apiKeyCredFrom = apiKeyFrom + ` LEFT JOIN users cu ON cu.id = k.creator_user_id LEFT JOIN partners cp ON cp.id = cu.partner_id`
 
-const apiKeyCredColumns = `k.secret_hash, p.status, cu.id, cu.active, cu.role, cp.path, cp.status`
+const apiKeyCredColumns = `k.secret_hash, p.status, p.suspensions > 0, cu.id, cu.active, cu.role, cp.path, cp.status`
 
 func scanAPIKey(row rowScanner) (hub.APIKey, error) {
 	k, _, err := scanAPIKeyWith(row)
@@ -61,7 +61,7 @@ func (r reader) APIKeyByPrefix(ctx context.Context, prefix string) (*hub.APIKeyC
 	var cuActive sql.NullBool
 	var cuRole, cpPath, cpStatus sql.NullString
 	row := r.q.QueryRowContext(ctx, `SELECT `+apiKeyColumns+`, `+apiKeyCredColumns+` FROM `+apiKeyCredFrom+` WHERE k.prefix = $1`, prefix)
-	k, _, err := scanAPIKeyWith(row, &cred.SecretHash, &cred.PartnerStatus, &cuID, &cuActive, &cuRole, &cpPath, &cpStatus)
+	k, _, err := scanAPIKeyWith(row, &cred.SecretHash, &cred.PartnerStatus, &cred.PartnerBlocked, &cuID, &cuActive, &cuRole, &cpPath, &cpStatus)
 	if err == sql.ErrNoRows {
 		return nil, hub.Errorf(hub.NotFound, "API key not found")
 	}

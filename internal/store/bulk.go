@@ -74,11 +74,11 @@ func (db *DB) bulkInsert(ctx context.Context, tx *sql.Tx, table string, cols []s
 	return nil
 }
 
-// BulkInsertPartners inserts fully formed partners (ids, paths and depths
-// set by the caller) in one transaction.
+// BulkInsertPartners inserts fully formed partners (ids, paths, depths
+// and Suspensions set by the caller) in one transaction.
 func (db *DB) BulkInsertPartners(ctx context.Context, ps []hub.Partner) error {
 	cols := []string{"id", "sid", "ref", "parent_id", "path", "depth", "name", "contact_name", "status", "version",
-		"country_code", "city", "payment_type", "daily_spending_limit", "attributes", "created_at", "modified_at"}
+		"country_code", "city", "payment_type", "daily_spending_limit", "attributes", "created_at", "modified_at", "suspensions"}
 	rows := make([][]any, len(ps))
 	for i := range ps {
 		p := &ps[i]
@@ -91,7 +91,7 @@ func (db *DB) BulkInsertPartners(ctx context.Context, ps []hub.Partner) error {
 			parent = sql.NullInt64{Int64: p.ParentID, Valid: true}
 		}
 		rows[i] = []any{p.ID, p.SID, p.Ref, parent, p.Path, p.Depth, p.Name, p.ContactName, p.Status, p.Version,
-			p.CountryCode, p.City, p.PaymentType, int64(p.DailySpendingLimit), attrs, p.CreatedAt.UTC(), p.ModifiedAt.UTC()}
+			p.CountryCode, p.City, p.PaymentType, int64(p.DailySpendingLimit), attrs, p.CreatedAt.UTC(), p.ModifiedAt.UTC(), p.Suspensions}
 	}
 	return db.WriteSQL(ctx, func(tx *sql.Tx) error { return db.bulkInsert(ctx, tx, "partners", cols, rows) })
 }

@@ -1,6 +1,9 @@
 package store
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // SetListenPingInterval sets how long the change feed waits quietly before
 // it pings, and returns a function restoring the previous value.
@@ -8,4 +11,22 @@ func SetListenPingInterval(d time.Duration) (restore func()) {
 	old := listenPingInterval
 	listenPingInterval = d
 	return func() { listenPingInterval = old }
+}
+
+// MigrateTo moves db's schema to exactly version v, down or up.
+func (db *DB) MigrateTo(ctx context.Context, v int64) error {
+	p, err := db.provider()
+	if err != nil {
+		return err
+	}
+	cur, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if cur > v {
+		_, err = p.DownTo(ctx, v)
+	} else {
+		_, err = p.UpTo(ctx, v)
+	}
+	return err
 }

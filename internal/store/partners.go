@@ -17,14 +17,14 @@ const partnerColumns = `id, sid, ref, coalesce(parent_id, 0), path, depth, name,
 	payment_type, balance, charge_at, prepay_amount, daily_spending_limit, daily_spent_amount, spending_limit,
 	logo_url, webhook_url, redirect_url, allow_client_add_phone,
 	attributes, callbacks, settings, acls, parent_assigned_acls, transformations, coalesce(created_at, NULL), coalesce(modified_at, NULL),
-	coalesce((SELECT q.sid FROM partners q WHERE q.id = partners.parent_id), '')`
+	coalesce((SELECT q.sid FROM partners q WHERE q.id = partners.parent_id), ''), suspensions`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
 // partnerDest is the scratch space of one partner scan, allocated once.
 type partnerDest struct {
 	chargeAt, prepay sql.NullInt64
-	dest             [48]any
+	dest             [49]any
 }
 
 // scanPartner scans one row of partnerColumns into p.
@@ -38,7 +38,7 @@ func scanPartner(row rowScanner, p *hub.Partner) error {
 		&p.LogoURL, &p.WebhookURL, &p.RedirectURL, &p.AllowClientAddPhone,
 		jsonScan[map[string]string]{&p.Attributes}, jsonScan[map[string]string]{&p.Callbacks}, jsonScan[map[string]any]{&p.Settings},
 		jsonScan[[]map[string]any]{&p.ACLs}, jsonScan[[]map[string]any]{&p.ParentAssignedACLs}, jsonScan[[]map[string]any]{&p.Transformations},
-		timeScan{&p.CreatedAt}, timeScan{&p.ModifiedAt}, &p.ParentSID}
+		timeScan{&p.CreatedAt}, timeScan{&p.ModifiedAt}, &p.ParentSID, &p.Suspensions}
 	if err := row.Scan(d.dest[:]...); err != nil {
 		return err
 	}
@@ -108,10 +108,13 @@ func placeholders(from, n int) string {
 }
 
 var (
+	// insertPartnerSQL derives suspensions from the parent's ($4) and the
+	// new partner's own blocking status ($9: 0 or 1).
 	insertPartnerSQL = func() string {
 		n := strings.Count(partnerMutableColumns, ",") + 1
-		return `INSERT INTO partners (id, sid, ref, parent_id, path, depth, version, created_at, ` + partnerMutableColumns +
-			`) VALUES (` + placeholders(1, 8+n) + `)`
+		return `INSERT INTO partners (id, sid, ref, parent_id, path, depth, version, created_at, suspensions, ` + partnerMutableColumns +
+			`) VALUES (` + placeholders(1, 8) + `, coalesce((SELECT q.suspensions FROM partners q WHERE q.id = $4), 0) + $9, ` +
+			placeholders(10, n) + `)`
 	}()
 	updatePartnerSQL = func() string {
 		cols := strings.Split(partnerMutableColumns, ",")
@@ -206,7 +209,7 @@ func (t *tx) InsertPartner(ctx context.Context, p *hub.Partner) error {
 	if p.ParentID != 0 {
 		parent = sql.NullInt64{Int64: p.ParentID, Valid: true}
 	}
-	args := append([]any{p.ID, p.SID, p.Ref, parent, p.Path, p.Depth, p.Version, p.CreatedAt.UTC()}, vals...)
+	args := append([]any{p.ID, p.SID, p.Ref, parent, p.Path, p.Depth, p.Version, p.CreatedAt.UTC(), blocks(p.Status)}, vals...)
 	_, err = t.q.ExecContext(ctx, insertPartnerSQL, args...)
 	return classify(t.d, err)
 }
@@ -216,6 +219,16 @@ func (t *tx) UpdatePartner(ctx context.Context, p *hub.Partner) error {
 	if err != nil {
 		return err
 	}
+	// The stored status and path at the expected version: a status that
+	// starts or stops blocking shifts the whole subtree's suspensions.
+	var oldStatus, path string
+	err = t.q.QueryRowContext(ctx, `SELECT status, path FROM partners WHERE id = $1 AND version = $2`, p.ID, p.Version).Scan(&oldStatus, &path)
+	if err == sql.ErrNoRows {
+		return t.staleOrMissing(ctx, "partners", p.ID)
+	}
+	if err != nil {
+		return classify(t.d, err)
+	}
 	res, err := t.q.ExecContext(ctx, updatePartnerSQL, append(vals, p.ID, p.Version)...)
 	if err != nil {
 		return classify(t.d, err)
@@ -223,8 +236,24 @@ func (t *tx) UpdatePartner(ctx context.Context, p *hub.Partner) error {
 	if n, _ := res.RowsAffected(); n != 1 {
 		return t.staleOrMissing(ctx, "partners", p.ID)
 	}
+	if delta := blocks(p.Status) - blocks(oldStatus); delta != 0 {
+		_, err := t.q.ExecContext(ctx, `UPDATE partners SET suspensions = suspensions + $1 WHERE path >= $2 AND path < $3`,
+			delta, path, hub.PathUpperBound(path))
+		if err != nil {
+			return classify(t.d, err)
+		}
+	}
 	p.Version++
 	return nil
+}
+
+// blocks is 1 for a status that blocks authentication below it
+// (hub.StatusBlocks), else 0: a partner's own share of suspensions.
+func blocks(status string) int {
+	if hub.StatusBlocks(status) {
+		return 1
+	}
+	return 0
 }
 
 // staleOrMissing explains why an UPDATE ... WHERE version = $n matched no
@@ -244,16 +273,32 @@ func (t *tx) staleOrMissing(ctx context.Context, table string, id int64) error {
 func (t *tx) MoveSubtree(ctx context.Context, node, newParent *hub.Partner) (int64, error) {
 	newPath := hub.ChildPath(newParent.Path, node.ID)
 	delta := newParent.Depth + 1 - node.Depth
+	// The subtree trades the old parent's suspensions for the new one's.
+	// Both parents lie outside the moved range (no cycles), so the two
+	// subqueries read rows this statement does not change.
 	res, err := t.q.ExecContext(ctx, `UPDATE partners SET
 		path = CAST($1 AS TEXT) || substr(path, $2),
 		depth = depth + $3,
-		parent_id = CASE WHEN id = $4 THEN $5 ELSE parent_id END
+		parent_id = CASE WHEN id = $4 THEN $5 ELSE parent_id END,
+		suspensions = suspensions + (SELECT n.suspensions FROM partners n WHERE n.id = $5)
+			- (SELECT o.suspensions FROM partners o WHERE o.id = $8)
 		WHERE path >= $6 AND path < $7`,
-		newPath, len(node.Path)+1, delta, node.ID, newParent.ID, node.Path, hub.PathUpperBound(node.Path))
+		newPath, len(node.Path)+1, delta, node.ID, newParent.ID, node.Path, hub.PathUpperBound(node.Path), node.ParentID)
 	if err != nil {
 		return 0, classify(t.d, err)
 	}
 	return res.RowsAffected()
+}
+
+func (t *tx) SetPartnerContact(ctx context.Context, id, userID int64) error {
+	res, err := t.q.ExecContext(ctx, `UPDATE partners SET contact_user_id = $1 WHERE id = $2`, userID, id)
+	if err != nil {
+		return classify(t.d, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return hub.Errorf(hub.NotFound, "partner not found")
+	}
+	return nil
 }
 
 func (t *tx) DeletePartner(ctx context.Context, id int64) error {

@@ -47,15 +47,17 @@ func (r reader) Token(ctx context.Context, sid string) (*hub.Token, error) {
 	return r.oneToken(ctx, `t.sid = $1`, sid)
 }
 
-// tokenCredentialsSQL reads a token by access hash with its user and the
-// user's owning partner (alias up) in one statement.
-var tokenCredentialsSQL = `SELECT ` + tokenColumns + `, ` + userOwnerColumns + ` FROM ` + tokenFrom +
+// tokenCredentialsSQL reads a token by access hash with its user, the
+// user's owning partner (alias up) and whether the token's own partner is
+// blocked, in one statement.
+var tokenCredentialsSQL = `SELECT ` + tokenColumns + `, ` + userOwnerColumns + `, p.suspensions > 0 FROM ` + tokenFrom +
 	` JOIN users u ON u.id = t.user_id LEFT JOIN clients c ON c.id = u.client_id` +
 	` JOIN partners up ON up.id = coalesce(u.partner_id, c.partner_id) WHERE t.access_hash = $1`
 
 func (r reader) TokenCredentials(ctx context.Context, accessHash string) (*hub.TokenCredentials, error) {
 	cr := new(hub.TokenCredentials)
-	err := scanToken(&appendedRow{row: r.q.QueryRowContext(ctx, tokenCredentialsSQL, accessHash), extra: userDest(&cr.User)}, &cr.Token)
+	extra := append(userDest(&cr.User), &cr.PartnerBlocked)
+	err := scanToken(&appendedRow{row: r.q.QueryRowContext(ctx, tokenCredentialsSQL, accessHash), extra: extra}, &cr.Token)
 	if err == sql.ErrNoRows {
 		return nil, hub.Errorf(hub.NotFound, "token not found")
 	}

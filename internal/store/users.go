@@ -14,17 +14,18 @@ import (
 const userFrom = `users u LEFT JOIN clients c ON c.id = u.client_id JOIN partners p ON p.id = coalesce(u.partner_id, c.partner_id)`
 
 const userColumns = `u.id, u.username, u.first_name, u.last_name, u.email, u.email_verified, u.phone, u.role,
-	coalesce(u.partner_id, 0), coalesce(u.client_id, 0), p.id, p.path, p.status, u.active, u.version,
+	coalesce(u.partner_id, 0), coalesce(u.client_id, 0), p.id, p.path, p.status, p.suspensions > 0, u.active, u.version,
 	coalesce(u.created_at, NULL), coalesce(u.modified_at, NULL), coalesce(u.last_login_at, NULL)`
 
 // userOwnerColumns is userColumns with the owning partner under the alias
 // up, for statements where p is already taken.
-var userOwnerColumns = strings.NewReplacer("p.id,", "up.id,", "p.path,", "up.path,", "p.status,", "up.status,").Replace(userColumns)
+var userOwnerColumns = strings.NewReplacer("p.id,", "up.id,", "p.path,", "up.path,", "p.status,", "up.status,",
+	"p.suspensions ", "up.suspensions ").Replace(userColumns)
 
 // userDest lists the scan destinations of userColumns for u.
 func userDest(u *hub.User) []any {
 	return []any{&u.ID, &u.Username, &u.FirstName, &u.LastName, &u.Email, &u.EmailVerified, &u.Phone, &u.Role,
-		&u.PartnerID, &u.ClientID, &u.OwnerPartnerID, &u.OwnerPartnerPath, &u.OwnerPartnerStatus, &u.Active, &u.Version,
+		&u.PartnerID, &u.ClientID, &u.OwnerPartnerID, &u.OwnerPartnerPath, &u.OwnerPartnerStatus, &u.OwnerPartnerBlocked, &u.Active, &u.Version,
 		timeScan{&u.CreatedAt}, timeScan{&u.ModifiedAt}, nullTimeScan{&u.LastLoginAt}}
 }
 
@@ -141,4 +142,18 @@ func (t *tx) SetUserPassword(ctx context.Context, id int64, passwordHash string,
 func (t *tx) TouchUserLogin(ctx context.Context, id int64, at time.Time) error {
 	_, err := t.q.ExecContext(ctx, `UPDATE users SET last_login_at = $1 WHERE id = $2`, at.UTC(), id)
 	return classify(t.d, err)
+}
+
+func (t *tx) DeleteUser(ctx context.Context, id int64) error {
+	if _, err := t.q.ExecContext(ctx, `DELETE FROM tokens WHERE user_id = $1`, id); err != nil {
+		return classify(t.d, err)
+	}
+	res, err := t.q.ExecContext(ctx, `DELETE FROM users WHERE id = $1`, id)
+	if err != nil {
+		return classify(t.d, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return hub.Errorf(hub.NotFound, "user not found")
+	}
+	return nil
 }

@@ -26,11 +26,15 @@
 //   - Create: parent_sid defaults to the caller's home partner; an unknown
 //     or invisible parent_sid is a 422 naming parent_sid, byte-identical
 //     for both whatever else is wrong with the body (parent_sid is
-//     resolved before the rest of the body is looked at). password is
-//     refused with a 422 naming password ("partner logins are not
-//     supported yet: create a user for this partner instead"): storing
-//     partner login passwords is future work. Money may be sent as a JSON string or
-//     number and is always answered as a string.
+//     resolved before the rest of the body is looked at). login and
+//     password create the partner's login in the same transaction
+//     (hub.PartnerLogin: a user with the role Partner Supervisor homed at
+//     the partner, so Basic and the password grant authenticate as the
+//     partner); a taken login, in any case, is a 409 naming login and
+//     creates nothing; password without login is a 422 naming login; a
+//     login alone cannot log in until PATCH gives it a password; password
+//     is never answered. Money may be sent as a JSON string or number, is
+//     never negative (422) and is always answered as a string.
 //   - PATCH/PUT: a string field sent as null is cleared; attributes and
 //     callbacks must be objects of strings (a null member deletes the key
 //     when merging); arrays must be arrays of objects and replace the stored
@@ -40,6 +44,17 @@
 //     pending (unverified) address, since null is how GET shows it, and
 //     clears a verified one; "" always clears, so GET-modify-PUT never
 //     erases an address waiting for verification.
+//   - PATCH/PUT also accept login and password (ours: the spec's
+//     modifiable list has neither, but a partner created without a login
+//     "can be given them later"), never required by PUT: a login for a
+//     partner without one, a new login name, or a new password. Only an
+//     ancestor may (403 for the partner itself, which changes its own
+//     password with its current one); a login cannot be removed (422);
+//     null is the same as not sending the key, so GET-modify-PUT keeps
+//     the login.
+//   - A suspended or inactive partner, and every partner below it, cannot
+//     authenticate (401 for its users, keys, tokens and login) until it is
+//     reactivated; it stays readable from above.
 //   - parent_assigned_acls changed by the partner itself (the caller's home
 //     partner is the target) is a 422 naming the field; sending the stored
 //     value back unchanged is allowed so GET-modify-PUT works.

@@ -67,6 +67,8 @@ func (a *api) writePartner(w http.ResponseWriter, r *http.Request, p *hub.Partne
 // createPartner serves POST /core/v2/partners: 200 with the new partner.
 // parent_sid places it under a visible partner (default: the caller's home
 // partner); an unknown or invisible parent_sid is a 422 naming the field.
+// login and password (together) create the partner's login in the same
+// transaction; a taken login is a 409 naming login and creates nothing.
 //
 // parent_sid is resolved, with the caller's visibility, before anything
 // else in the body is decoded or validated: a missing and an invisible
@@ -93,10 +95,15 @@ func (a *api) createPartner(w http.ResponseWriter, r *http.Request, pr hub.Princ
 		a.writeError(w, r, err, fromBody)
 		return
 	}
+	login, err := in.partnerLogin(true)
+	if err != nil {
+		a.writeError(w, r, err, fromBody)
+		return
+	}
 	var p hub.Partner
 	in.apply(&p, true)
 	p.ParentID = parentID
-	created, err := a.svc.CreatePartner(r.Context(), pr, &p)
+	created, err := a.svc.CreatePartnerWithLogin(r.Context(), pr, &p, login)
 	if hub.IsKind(err, hub.NotFound) { // the parent vanished or became invisible
 		err = errParentNotFound()
 	}
@@ -139,7 +146,9 @@ func (a *api) putPartner(w http.ResponseWriter, r *http.Request, pr hub.Principa
 }
 
 // updatePartner is PATCH and PUT. Nested objects merge key by key unless
-// ?nested_objects=replace; If-Match pins the version (stale: 412).
+// ?nested_objects=replace; If-Match pins the version (stale: 412). login
+// and password (ours, never required) give the partner a login or change
+// it, by an ancestor only (403 for the partner itself).
 func (a *api) updatePartner(w http.ResponseWriter, r *http.Request, pr hub.Principal, required []string) {
 	q := r.URL.Query()
 	replace := false
@@ -161,7 +170,12 @@ func (a *api) updatePartner(w http.ResponseWriter, r *http.Request, pr hub.Princ
 	if !ok {
 		return
 	}
-	in, err := decodePartnerInput(obj, modifiableSet, required)
+	in, err := decodePartnerInput(obj, updateSet, required)
+	if err != nil {
+		a.writeError(w, r, err, fromBody)
+		return
+	}
+	login, err := in.partnerLogin(false)
 	if err != nil {
 		a.writeError(w, r, err, fromBody)
 		return
@@ -172,11 +186,12 @@ func (a *api) updatePartner(w http.ResponseWriter, r *http.Request, pr hub.Princ
 		return
 	}
 	// The hub refuses parent_assigned_acls changed by the partner itself
-	// (sending the stored value back is fine).
-	updated, err := a.svc.UpdatePartner(r.Context(), pr, key, ifVersion, func(p *hub.Partner) error {
+	// (sending the stored value back is fine), and a partner's login
+	// changed by anyone but an ancestor.
+	updated, err := a.svc.UpdatePartnerWithLogin(r.Context(), pr, key, ifVersion, func(p *hub.Partner) error {
 		in.apply(p, replace)
 		return nil
-	})
+	}, login)
 	if ifVersion != 0 && errors.Is(err, hub.ErrStale) {
 		err = preconditionFailed()
 	}

@@ -18,11 +18,16 @@ var modifiableKeys = []string{
 }
 
 // createKeys are the keys POST accepts: the create fields and the
-// modifiable ones. password is recognised only to be refused with a clear
-// 422 (errPartnerPassword): partner logins are not supported yet.
+// modifiable ones. login and password give the partner its own
+// credentials (hub.PartnerLogin); password is write-only.
 var createKeys = append([]string{
 	"charge_at", "country_code", "login", "parent_sid", "password", "payment_type", "prepay_amount",
 }, modifiableKeys...)
+
+// credentialKeys are the partner login's keys. PATCH and PUT accept them
+// too (ours: the spec lists neither as modifiable, but says a partner
+// created without a login can be given one later), never as required.
+var credentialKeys = []string{"login", "password"}
 
 func keySet(keys []string) map[string]bool {
 	m := make(map[string]bool, len(keys))
@@ -33,8 +38,8 @@ func keySet(keys []string) map[string]bool {
 }
 
 var (
-	modifiableSet = keySet(modifiableKeys)
-	createSet     = keySet(createKeys)
+	updateSet = keySet(append(append([]string(nil), modifiableKeys...), credentialKeys...))
+	createSet = keySet(createKeys)
 )
 
 // stringFields maps the string keys of a request to the hub field they set.
@@ -45,7 +50,6 @@ var stringFields = map[string]func(*hub.Partner) *string{
 	"city":          func(p *hub.Partner) *string { return &p.City },
 	"company_name":  func(p *hub.Partner) *string { return &p.Name },
 	"country_code":  func(p *hub.Partner) *string { return &p.CountryCode },
-	"login":         func(p *hub.Partner) *string { return &p.Login },
 	"name":          func(p *hub.Partner) *string { return &p.ContactName },
 	"owner_email":   func(p *hub.Partner) *string { return &p.OwnerEmail },
 	"payment_type":  func(p *hub.Partner) *string { return &p.PaymentType },
@@ -89,17 +93,14 @@ type partnerInput struct {
 	maps     map[string]mapPatch
 	money    map[string]*hub.Money // charge_at, prepay_amount
 	parentID string                // parent_sid on create
+	// login and password, when sent as strings (null is as good as not
+	// sent: GET shows a partner without a login as "login": null).
+	login, password *string
 	// nullEmails holds the e-mail keys sent as JSON null. GET shows an
 	// unverified address as null, so a null keeps a pending (unverified)
 	// address and clears only a verified one; "" always clears. Without
 	// this a GET-edit-PUT round trip would erase every pending address.
 	nullEmails map[string]bool
-}
-
-// errPartnerPassword refuses a password on create: accepting it and not
-// storing it would silently lose it.
-func errPartnerPassword() error {
-	return hub.InvalidField("password", "partner logins are not supported yet: create a user for this partner instead")
 }
 
 // decodePartnerInput checks obj's keys against allowed (422 naming each
@@ -139,8 +140,15 @@ func decodePartnerInput(obj map[string]json.RawMessage, allowed map[string]bool,
 			in.money[k], err = decodeMoney(k, raw)
 		case k == "parent_sid":
 			in.parentID, err = decodeString(k, raw)
-		case k == "password":
-			err = errPartnerPassword() // TODO(auth): hash and store partner login passwords
+		case k == "login" || k == "password":
+			var v string
+			if v, err = decodeString(k, raw); err == nil && !isNull(raw) {
+				if k == "login" {
+					in.login = &v
+				} else {
+					in.password = &v
+				}
+			}
 		}
 		var he *hub.Error
 		if err != nil && errors.As(err, &he) {
@@ -180,10 +188,42 @@ func (in *partnerInput) apply(p *hub.Partner, replace bool) {
 		maps.Copy(next, mp.set)
 		*f = next
 	}
+	if in.login != nil {
+		// The hub turns a changed Login into a login change; "" is a
+		// removal, which it refuses.
+		p.Login = *in.login
+	}
 	if m, ok := in.money["charge_at"]; ok {
 		p.ChargeAt = m
 	}
 	if m, ok := in.money["prepay_amount"]; ok {
 		p.PrepayAmount = m
 	}
+}
+
+// partnerLogin returns the partner login the input sends, or nil when it
+// sends neither login nor password. On create a password needs a login
+// (422 naming login); a login alone is a login without a password yet,
+// which PATCH can give it later. On update either may come alone (hub's
+// UpdatePartnerWithLogin: a new password, or a new login name).
+func (in *partnerInput) partnerLogin(create bool) (*hub.PartnerLogin, error) {
+	if in.login == nil && in.password == nil {
+		return nil, nil
+	}
+	var l hub.PartnerLogin
+	if in.login != nil {
+		l.Login = *in.login
+	}
+	if in.password != nil {
+		if *in.password == "" {
+			// The hub reads "" as "no password" (create) or "keep it"
+			// (update); sent explicitly, it is a mistake.
+			return nil, hub.InvalidField("password", "must be %d to 1024 characters long", hub.MinPasswordLen)
+		}
+		l.Password = *in.password
+	}
+	if create && l.Login == "" {
+		return nil, hub.InvalidField("login", "is required with password")
+	}
+	return &l, nil
 }

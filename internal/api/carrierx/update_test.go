@@ -74,7 +74,7 @@ func TestPatchReadOnlyAndUnknown(t *testing.T) {
 	engines(t, func(t *testing.T, e *env) {
 		p := e.partner(e.root, "Acme")
 		path := "/core/v2/partners/" + p.SID
-		for _, k := range []string{"balance", "partner_sid", "status", "login", "country_code", "display_id", "date_created", "parent_sid", "payment_type", "state"} {
+		for _, k := range []string{"balance", "partner_sid", "status", "country_code", "display_id", "date_created", "parent_sid", "payment_type", "state"} {
 			m := e.do(t, req{method: "PATCH", path: path, token: token(e.root), body: `{"` + k + `":"x"}`}).wantError(t, 422, k)
 			if msg := m["errors"].([]any)[0].(map[string]any)["message"]; msg != "is read-only" {
 				t.Errorf("%s: message %q", k, msg)

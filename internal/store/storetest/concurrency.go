@@ -142,3 +142,60 @@ func (f *fixture) auditID(t *testing.T, action string, partnerID int64) int64 {
 	t.Fatalf("no %s audit row for partner %d", action, partnerID)
 	return 0
 }
+
+// testConcurrentStatusChanges races status changes of nested partners
+// (each rewrites its subtree's suspension counts) against moves and plain
+// updates inside those subtrees. Every call succeeds or is a Conflict
+// (never a deadlock or an internal error), and the counts are right
+// afterwards.
+func testConcurrentStatusChanges(t *testing.T, f *fixture) {
+	top := f.child(t, f.root, "top")
+	chain := f.chain(t, top, 4)
+	side := f.child(t, f.root, "side")
+	nodes := append([]*hub.Partner{top}, chain...)
+	statuses := []string{hub.StatusSuspended, hub.StatusActive, hub.StatusInactive, hub.StatusActive}
+	const rounds = 6
+	var wg sync.WaitGroup
+	errs := make(chan error, rounds*(len(nodes)+2))
+	for r := range rounds {
+		for i, n := range nodes {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := f.svc.UpdatePartner(f.ctx, f.sys, hub.PartnerKey{ID: n.ID}, 0, func(p *hub.Partner) error {
+					p.Status = statuses[(r+i)%len(statuses)]
+					p.City = fmt.Sprintf("round %d", r)
+					return nil
+				})
+				errs <- err
+			}()
+		}
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			// The deepest node hops between the chain and the side branch.
+			parent := side
+			if r%2 == 1 {
+				parent = chain[1]
+			}
+			_, err := f.svc.MovePartner(f.ctx, f.sys, hub.PartnerKey{ID: chain[3].ID}, parent.ID, 0)
+			errs <- err
+		}()
+		go func() {
+			defer wg.Done()
+			_, err := f.svc.UpdatePartner(f.ctx, f.sys, hub.PartnerKey{ID: chain[2].ID}, 0, func(p *hub.Partner) error {
+				p.Zip = strconv.Itoa(r)
+				return nil
+			})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil && hub.ErrorKind(err) != hub.Conflict {
+			t.Fatalf("concurrent status change failed with %v: %v", hub.ErrorKind(err), err)
+		}
+	}
+	f.checkInvariants(t)
+}

@@ -54,6 +54,11 @@ func Run(t *testing.T, open Opener) {
 		{"Tokens", testTokens},
 		{"TokenRefresh", testTokenRefresh},
 		{"EmailVerification", testEmailVerification},
+		{"PartnerLogins", testPartnerLogins},
+		{"PartnerLoginLater", testPartnerLoginLater},
+		{"SuspensionCascade", testSuspensionCascade},
+		{"InputBounds", testInputBounds},
+		{"ConcurrentStatusChanges", testConcurrentStatusChanges},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -160,8 +165,10 @@ func (f *fixture) all(t failer) []hub.Partner {
 
 // checkInvariants verifies, from a full read of the tree: every path is
 // the parent's path plus the own id, depths match, there is no cycle, the
-// depth bound holds, and each node's subtree count from a range lookup
-// equals a recount from parent links.
+// depth bound holds, each node's Suspensions equals the number of
+// suspended or inactive partners recounted along its parent links, and
+// each node's subtree count from a range lookup equals a recount from
+// parent links.
 func (f *fixture) checkInvariants(t failer) {
 	nodes := f.all(t)
 	byID := make(map[int64]hub.Partner, len(nodes))
@@ -202,6 +209,26 @@ func (f *fixture) checkInvariants(t failer) {
 			n += count(c, seen+1)
 		}
 		return n
+	}
+	var suspensions func(id int64, seen int) int
+	suspensions = func(id int64, seen int) int {
+		p := byID[id]
+		if seen > len(nodes) {
+			t.Fatalf("cycle through partner %d", id)
+		}
+		n := 0
+		if hub.StatusBlocks(p.Status) {
+			n = 1
+		}
+		if p.ParentID == 0 {
+			return n
+		}
+		return n + suspensions(p.ParentID, seen+1)
+	}
+	for _, p := range nodes {
+		if want := suspensions(p.ID, 0); p.Suspensions != want {
+			t.Fatalf("partner %d (status %s, path %s) has suspensions %d, its ancestry counts %d", p.ID, p.Status, p.Path, p.Suspensions, want)
+		}
 	}
 	reached := count(f.root.ID, 0)
 	if reached != len(nodes) {
