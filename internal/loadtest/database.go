@@ -90,7 +90,7 @@ func readTree(ctx context.Context, db *database) (*tree, error) {
 	}
 	defer rows.Close()
 	t := &tree{}
-	var group []int32             // per partner: its branch's number, -1 for the root
+	var group []int32              // per partner: its branch's number, -1 for the root
 	branches := map[string]int32{} // depth-1 path -> branch number
 	var sizes []int
 	var heads []string // per branch: the depth-1 partner's sid
