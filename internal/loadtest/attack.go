@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -14,14 +15,15 @@ import (
 
 // Result is what one attack measured.
 type Result struct {
-	Requests uint64        `json:"requests"`
-	Rate     float64       `json:"rate"` // requests per second
+	Requests uint64        `json:"requests"` // sent, all answered or failed by the end
+	Rate     float64       `json:"rate"`     // answers completed within the window, per second
 	P50      time.Duration `json:"p50"`
 	P99      time.Duration `json:"p99"`
 	// NonOK counts every answer outside 200-299, and every request that got
 	// no answer at all (status 0), warm-up included; Status breaks them
 	// down by status code.
 	NonOK  uint64         `json:"non_2xx"`
+	Warmup uint64         `json:"warmup_requests"` // sent in the warm-up, not in Requests
 	Status map[int]uint64 `json:"status,omitempty"`
 	Errors []string       `json:"errors,omitempty"` // the first few distinct transport errors and statuses
 }
@@ -110,8 +112,14 @@ func attack(ctx context.Context, tr vegeta.Targeter, conns int, d time.Duration,
 	var m vegeta.Metrics
 	res := Result{Status: map[int]uint64{}}
 	seen := map[string]bool{}
+	began := time.Now()
+	windowEnd := began.Add(d)
+	var inWindow uint64
 	for r := range atk.Attack(tr, vegeta.Rate{Freq: 0, Per: time.Second}, d, "") {
 		m.Add(r)
+		if !r.End().After(windowEnd) {
+			inWindow++
+		}
 		code := int(r.Code)
 		res.Status[code]++
 		if code < 200 || code > 299 {
@@ -130,7 +138,10 @@ func attack(ctx context.Context, tr vegeta.Targeter, conns int, d time.Duration,
 		}
 	}
 	m.Close()
-	res.Requests, res.Rate = m.Requests, m.Rate
+	// The rate is wrk's: answers completed within the window over its
+	// length. vegeta's own counts requests started in it, which overstates
+	// a slow scenario by up to conns requests.
+	res.Requests, res.Rate = m.Requests, float64(inWindow)/d.Seconds()
 	res.P50, res.P99 = m.Latencies.P50, m.Latencies.P99
 	return res
 }
@@ -138,13 +149,18 @@ func attack(ctx context.Context, tr vegeta.Targeter, conns int, d time.Duration,
 // merge adds a warm-up's failures to a measured result: every non-2xx
 // counts, but only the measured attack gives rates and latencies.
 func (r *Result) merge(warm Result) {
+	r.Warmup = warm.Requests
 	r.NonOK += warm.NonOK
 	for code, n := range warm.Status {
 		if code < 200 || code > 299 {
 			r.Status[code] += n
 		}
 	}
-	r.Errors = append(r.Errors, warm.Errors...)
+	for _, e := range warm.Errors {
+		if !slices.Contains(r.Errors, e) {
+			r.Errors = append(r.Errors, e)
+		}
+	}
 }
 
 // statusSummary is "429:120 0:3": the non-2xx statuses, most frequent first.

@@ -292,7 +292,11 @@ func (r *Report) Problems() error {
 		case row.Serve.Requests == 0 || row.Baseline.Requests == 0:
 			errs = append(errs, fmt.Errorf("%s: no request completed (serve %d, baseline %d)", name, row.Serve.Requests, row.Baseline.Requests))
 		case row.Serve.NonOK > 0:
-			errs = append(errs, fmt.Errorf("%s: serve answered %d non-2xx of %d (%s): %s", name, row.Serve.NonOK, row.Serve.Requests,
+			of := fmt.Sprintf("%d requests", row.Serve.Requests)
+			if row.Serve.Warmup > 0 {
+				of = fmt.Sprintf("%d requests, warm-up included", row.Serve.Requests+row.Serve.Warmup)
+			}
+			errs = append(errs, fmt.Errorf("%s: serve answered %d non-2xx of %s (%s): %s", name, row.Serve.NonOK, of,
 				row.Serve.statusSummary(), strings.Join(row.Serve.Errors, "; ")))
 		case row.Baseline.NonOK > 0:
 			errs = append(errs, fmt.Errorf("%s: the baseline answered %d non-2xx (%s)", name, row.Baseline.NonOK, row.Baseline.statusSummary()))
