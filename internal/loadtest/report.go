@@ -92,6 +92,9 @@ func (row *Row) cells() []string {
 		non2xx = fmt.Sprintf("%d (%s)", row.Serve.NonOK, row.Serve.statusSummary())
 	}
 	ratio := fmt.Sprintf("%.3fx", row.Ratio)
+	if row.Ratio > 0 && row.Ratio < 0.01 {
+		ratio = fmt.Sprintf("%.5fx", row.Ratio)
+	}
 	if row.Serve.NonOK > 0 {
 		ratio += "*" // see writeNotes
 	}
@@ -103,7 +106,7 @@ func (row *Row) cells() []string {
 		}
 	}
 	return []string{row.Engine, row.Scenario, cache, fmt.Sprint(row.Connections),
-		fmt.Sprintf("%.0f", row.Serve.Rate), fmt.Sprintf("%.0f", row.Baseline.Rate), ratio,
+		rate(row.Serve.Rate), rate(row.Baseline.Rate), ratio,
 		latency(row.Serve.P50), latency(row.Serve.P99), non2xx,
 		megabytes(row.Memory.RSS), megabytes(row.Memory.PssAnon), megabytes(row.Memory.PssFile), checked}
 }
@@ -132,6 +135,17 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)
+}
+
+// rate shows three significant figures below 100 req/s, whole numbers above.
+func rate(r float64) string {
+	switch {
+	case r >= 100:
+		return fmt.Sprintf("%.0f", r)
+	case r >= 10:
+		return fmt.Sprintf("%.1f", r)
+	}
+	return fmt.Sprintf("%.2f", r)
 }
 
 func latency(d time.Duration) string {
@@ -164,8 +178,9 @@ func orDash(s string) string {
 
 // line is a row as one progress line.
 func (row *Row) line() string {
-	s := fmt.Sprintf("%s %s conns=%d: %.0f req/s (baseline %.0f, %.3fx), p50 %s p99 %s, non-2xx %d, RSS %s MB",
-		row.Engine, row.Scenario, row.Connections, row.Serve.Rate, row.Baseline.Rate, row.Ratio,
+	c := row.cells()
+	s := fmt.Sprintf("%s %s conns=%d: %s req/s (baseline %s, %s), p50 %s p99 %s, non-2xx %d, RSS %s MB",
+		row.Engine, row.Scenario, row.Connections, c[4], c[5], c[6],
 		latency(row.Serve.P50), latency(row.Serve.P99), row.Serve.NonOK, megabytes(row.Memory.RSS))
 	if row.Serve.NonOK > 0 {
 		s += " (" + row.Serve.statusSummary() + ")"
