@@ -1,0 +1,92 @@
+package loadtest
+
+import (
+	"net/url"
+	"strings"
+)
+
+// The /core/v2 (CarrierX) requests the scenarios are made of. URLs are
+// data: when a face's vocabulary changes, this is the place to follow it.
+var (
+	carrierxGetPartner = func(id string) Request {
+		return Request{Method: "GET", Pattern: "GET /core/v2/partners/{partner_sid}", Path: "/core/v2/partners/" + id}
+	}
+	// The filtered, ordered 100-row page; CarrierX's `name` is the
+	// partner's contact name, totals are always exact.
+	carrierxUSAPage = Request{Method: "GET", Pattern: "GET /core/v2/partners",
+		Path: "/core/v2/partners?" + query("limit", "100", "filter", `country_code eq "USA"`, "order", "name")}
+	carrierxPatchCity = Request{Method: "PATCH", Pattern: "PATCH /core/v2/partners/{partner_sid}",
+		Path:   "/core/v2/partners/{sid}",
+		Header: map[string]string{"Content-Type": "application/json"},
+		Body:   `{"city":"Load {n}"}`}
+)
+
+// Scenarios returns the built-in scenarios, in the order they run (grouped
+// by tree and cache mode, so each serve process starts once per group).
+// The names match the rows of issue 11's table.
+func Scenarios() []Scenario {
+	return []Scenario{
+		{Name: "get-same", About: "GET one partner, the same id again (cache hit)",
+			Tree: Branch, Cache: true, Requests: []Request{carrierxGetPartner("{same}")}},
+		{Name: "get-random", About: "GET one partner, random ids of the branch, cache on",
+			Tree: Branch, Cache: true, Requests: []Request{carrierxGetPartner("{sid}")}},
+		{Name: "write-mix", About: "95% GET random id, 5% PATCH (city) of a random partner of the branch, cache on",
+			Tree: Branch, Cache: true, Requests: []Request{
+				share(95, carrierxGetPartner("{sid}")),
+				share(5, carrierxPatchCity),
+			}},
+		{Name: "get-random-uncached", About: "GET one partner, random ids of the branch, cache off",
+			Tree: Branch, Cache: false, Requests: []Request{carrierxGetPartner("{sid}")}},
+		{Name: "page-usa-uncached", About: `100-row page of the branch, country_code eq "USA", order=name, exact total, cache off`,
+			Tree: Branch, Cache: false, Requests: []Request{carrierxUSAPage}},
+		{Name: "tree-get-random", About: "GET one partner, random ids over the whole big tree (root's token), cache on",
+			Tree: Whole, Cache: true, Requests: []Request{carrierxGetPartner("{sid}")}},
+		{Name: "tree-page-usa-uncached", About: `the root's 100-row page over the whole big tree, country_code eq "USA", order=name, cache off`,
+			Tree: Whole, Cache: false, Requests: []Request{carrierxUSAPage}},
+	}
+}
+
+// SelectScenarios returns the scenarios of all named in the
+// comma-separated list, in the order of all (every one for ""), or the
+// first name that matches none.
+func SelectScenarios(all []Scenario, names string) ([]Scenario, string) {
+	if strings.TrimSpace(names) == "" {
+		return all, ""
+	}
+	want := map[string]bool{}
+	for _, n := range strings.Split(names, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			want[n] = true
+		}
+	}
+	var out []Scenario
+	for _, s := range all {
+		if want[s.Name] {
+			out = append(out, s)
+			delete(want, s.Name)
+		}
+	}
+	for n := range want {
+		return nil, n
+	}
+	return out, ""
+}
+
+func share(n int, r Request) Request {
+	r.Share = n
+	return r
+}
+
+// query encodes name/value pairs in the given order, spaces as %20.
+func query(pairs ...string) string {
+	var b strings.Builder
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(pairs[i]))
+		b.WriteByte('=')
+		b.WriteString(strings.ReplaceAll(url.QueryEscape(pairs[i+1]), "+", "%20"))
+	}
+	return b.String()
+}
