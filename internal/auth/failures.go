@@ -148,7 +148,11 @@ func (m *MemoryFailures) PruneLoginFailures(_ context.Context, since time.Time) 
 // validUsername reports whether username can be looked up at all: text
 // databases refuse a NUL byte or invalid UTF-8 (PostgreSQL with an error),
 // and no account can hold either, so such a username is refused as wrong
-// credentials before any query.
+// credentials before any query. An empty username names no account
+// either, and is not counted as a failed attempt: HTTP clients send
+// "Basic Og==" (empty username and password) as a probe or a default, and
+// a client that does so before every request would otherwise lock its
+// whole network out after a hundred requests.
 func validUsername(username string) bool {
-	return utf8.ValidString(username) && strings.IndexByte(username, 0) < 0
+	return username != "" && utf8.ValidString(username) && strings.IndexByte(username, 0) < 0
 }

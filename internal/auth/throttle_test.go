@@ -435,13 +435,14 @@ func TestEndedWindowsArePruned(t *testing.T) {
 }
 
 // TestUnusableUsernamesNeverReachTheService: a username with a NUL byte
-// or invalid UTF-8 (PostgreSQL refuses both in text) is wrong credentials
-// without any lookup.
+// or invalid UTF-8 (PostgreSQL refuses both in text), or an empty one
+// (the "Basic Og==" some clients send), is wrong credentials without any
+// lookup and without counting a failure (failingStore).
 func TestUnusableUsernamesNeverReachTheService(t *testing.T) {
 	t.Parallel()
 	svc := &noService{t: t}
 	a := auth.NewAuthenticator(svc, auth.Config{Failures: failingStore{t: t}})
-	for _, u := range []string{"a\x00b", "\x00", "ali\xffce"} {
+	for _, u := range []string{"a\x00b", "\x00", "ali\xffce", ""} {
 		_, err := a.Basic(context.Background(), u, password, "192.0.2.1")
 		wantKind(t, err, hub.Unauthenticated, fmt.Sprintf("username %q", u))
 	}
