@@ -101,9 +101,9 @@ func (c *console) errorBody(w http.ResponseWriter, r *http.Request, status int, 
 	c.renderTemplate(w, status, "error", "layout", v)
 }
 
-// renderTemplate writes one template of page name, without the session
-// work of render (error answers must not fail twice).
-func (c *console) renderTemplate(w http.ResponseWriter, status int, name, tmpl string, v *view) {
+// renderTemplate writes one template of page name with data v, without
+// the session work of render (error answers must not fail twice).
+func (c *console) renderTemplate(w http.ResponseWriter, status int, name, tmpl string, v any) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)

@@ -103,8 +103,7 @@ func (c *console) treeChildren(w http.ResponseWriter, r *http.Request, pr hub.Pr
 		c.fail(w, r, pr, err)
 		return
 	}
-	v := c.newView(r.Context(), pr, "", "", children)
-	c.renderTemplate(w, http.StatusOK, "tree", "children", v)
+	c.renderTemplate(w, http.StatusOK, "tree", "children", children)
 }
 
 // children reads page n of partner id's direct sub-partners, by name.
