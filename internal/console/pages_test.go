@@ -160,3 +160,32 @@ func TestFragments(t *testing.T) {
 		}
 	})
 }
+
+// TestClientUser: a client-level user lands on its own client's page,
+// sees its channels, and no partner at all (the same 404 as anyone's
+// missing partner); its navigation offers no partner pages.
+func TestClientUser(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		u, err := e.svc.CreateUser(t.Context(), e.sys, &hub.User{Username: "carla", FirstName: "Carla", LastName: "Client",
+			Email: "carla@example.com", Role: hub.RoleClientUser, ClientID: e.client.ID, Active: true}, password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := e.newClient()
+		if res := c.signIn(u.Username, password); res.status != http.StatusSeeOther {
+			t.Fatalf("sign in: %d", res.status)
+		}
+		res := c.get("/console/")
+		if res.status != http.StatusSeeOther || res.header.Get("Location") != "/console/clients/"+id(e.client.ID) {
+			t.Fatalf("home: %d %q", res.status, res.header.Get("Location"))
+		}
+		res = c.get(res.header.Get("Location"))
+		if res.status != http.StatusOK || !strings.Contains(res.body, "14155550100") || !strings.Contains(res.body, "My client") ||
+			strings.Contains(res.body, `href="/console/partners/`) {
+			t.Fatalf("own client: %d\n%s", res.status, res.body)
+		}
+		if res := c.get("/console/partners/" + id(e.alpha1.ID)); res.status != http.StatusNotFound {
+			t.Fatalf("a partner for a client user: %d", res.status)
+		}
+	})
+}
