@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -14,6 +15,7 @@ import (
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
 	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/auth"
+	"github.com/partnerhub/partnerhub/internal/console"
 	"github.com/partnerhub/partnerhub/internal/hub"
 	"github.com/partnerhub/partnerhub/internal/readcache"
 	"github.com/partnerhub/partnerhub/internal/server"
@@ -35,6 +37,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		"longest time a cached read may lag a change this process did not make (another replica, a command-line tool); 0 turns the read cache off (env PARTNERHUB_CACHE_TTL)")
 	cacheBytes := fs.Int("cache-max-bytes", env.int("PARTNERHUB_CACHE_MAX_BYTES", readcache.DefaultMaxBytes),
 		"estimated heap bytes the read cache may hold, half for objects and half for list pages (env PARTNERHUB_CACHE_MAX_BYTES)")
+	consoleIdle := fs.Duration("console-idle-timeout", env.duration("PARTNERHUB_CONSOLE_IDLE_TIMEOUT", console.DefaultIdleTimeout),
+		"a web console session unused this long ends (env PARTNERHUB_CONSOLE_IDLE_TIMEOUT)")
+	consoleLifetime := fs.Duration("console-session-lifetime", env.duration("PARTNERHUB_CONSOLE_SESSION_LIFETIME", console.DefaultLifetime),
+		"a web console session ends this long after sign-in, however used (env PARTNERHUB_CONSOLE_SESSION_LIFETIME)")
 	if err := c.parse(fs, env, args); err != nil {
 		return err
 	}
@@ -108,11 +114,23 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			log.Warn("listening on every interface without --public-url: absolute links (pagination) point at localhost", "public_url", base.String())
 		}
 	}
+	// The console's sessions live in the database (every replica shares
+	// them); expired ones are pruned here.
+	sessions := db.Sessions()
+	go sessions.RunCleanup(ctx, 10*time.Minute, log)
+	consoleHandler, err := console.New(console.Config{Service: svc, Authn: authn, Sessions: sessions, Log: log,
+		Secure: strings.HasPrefix(base.String(), "https://"), IdleTimeout: *consoleIdle, Lifetime: *consoleLifetime})
+	if err != nil {
+		return err
+	}
 	h := server.NewHandler(server.Deps{
-		Logger:       log,
-		Ready:        db.Ping,
-		Metrics:      metrics,
-		Faces:        []server.Face{{Prefix: carrierx.Prefix, Handler: carrierx.New(svc, authn, log, carrierx.WithBaseURL(base))}},
+		Logger:  log,
+		Ready:   db.Ping,
+		Metrics: metrics,
+		Faces: []server.Face{
+			{Prefix: carrierx.Prefix, Handler: carrierx.New(svc, authn, log, carrierx.WithBaseURL(base))},
+			{Prefix: console.Prefix, Handler: consoleHandler},
+		},
 		MaxBodyBytes: int64(*maxBody),
 		Version:      buildVersion(),
 	})

@@ -30,3 +30,6 @@ func (db *DB) MigrateTo(ctx context.Context, v int64) error {
 	}
 	return err
 }
+
+// SetClock replaces the session store's clock, for tests of expiry.
+func (s *SessionStore) SetClock(now func() time.Time) { s.now = now }
