@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/partnerhub/partnerhub/internal/hub"
+	"github.com/partnerhub/partnerhub/internal/webhook"
 )
 
 // Opener returns a fresh, migrated, empty store for one test; it registers
@@ -84,6 +85,7 @@ func newFixture(t testing.TB, st hub.Store) *fixture {
 	ctx := context.Background()
 	svc := hub.NewService(st, testMaxDepth)
 	svc.SetPasswordHasher(fastHasher{})
+	svc.SetWebhookGuard(webhook.Guard{})
 	root, err := svc.CreateRoot(ctx, &hub.Partner{Name: "Root"})
 	if err != nil {
 		t.Fatalf("create root: %v", err)
