@@ -7,10 +7,10 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 )
 
-// riverMigrateLockKey is the PostgreSQL advisory lock key that serializes
-// River's migrations between replicas starting at once ("partnerhub
-// river" folded into an int64).
-const riverMigrateLockKey int64 = 0x7068726976657231
+// riverMigrateLock names the PostgreSQL advisory lock that serializes
+// River's migrations between replicas starting at once: one per schema,
+// so databases sharing a server (tests) do not wait for each other.
+const riverMigrateLock = `hashtextextended('partnerhub river migrations ' || current_schema(), 0)`
 
 // migrateRiver applies River's pending migrations (its job tables) and
 // returns how many it applied. On PostgreSQL a session advisory lock,
@@ -28,11 +28,11 @@ func (db *DB) migrateRiver(ctx context.Context) (int, error) {
 			return 0, err
 		}
 		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, riverMigrateLockKey); err != nil {
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(`+riverMigrateLock+`)`); err != nil {
 			return 0, err
 		}
 		defer func() {
-			_, _ = conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, riverMigrateLockKey)
+			_, _ = conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(`+riverMigrateLock+`)`)
 		}()
 	}
 	res, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil)

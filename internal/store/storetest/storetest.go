@@ -60,6 +60,13 @@ func Run(t *testing.T, open Opener) {
 		{"SuspensionCascade", testSuspensionCascade},
 		{"InputBounds", testInputBounds},
 		{"ConcurrentStatusChanges", testConcurrentStatusChanges},
+		{"ChangeRequestCreate", testChangeRequestCreate},
+		{"ChangeRequestDecide", testChangeRequestDecide},
+		{"ConcurrentApproves", testConcurrentApproves},
+		{"ChangeRequestAutoApprove", testChangeRequestAutoApprove},
+		{"ChangeRequestLists", testChangeRequestLists},
+		{"WebhookSettings", testWebhookSettings},
+		{"WebhookDeliveriesRecorded", testWebhookDeliveriesRecorded},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
