@@ -143,4 +143,3 @@ func completion[T river.JobArgs](job *river.Job[T]) store.JobCompletion {
 		return err
 	}
 }
-

@@ -261,14 +261,32 @@ func testScopeOrder(t *testing.T, f *fixture) {
 				return err
 			}},
 		{name: "ApproveChangeRequest",
-			visible:   func() error { _, err := f.svc.ApproveChangeRequest(f.ctx, none, hub.PartnerKey{}, cra.ID, ""); return err },
-			invisible: func() error { _, err := f.svc.ApproveChangeRequest(f.ctx, none, hub.PartnerKey{}, crb.ID, ""); return err }},
+			visible: func() error {
+				_, err := f.svc.ApproveChangeRequest(f.ctx, none, hub.PartnerKey{}, cra.ID, "")
+				return err
+			},
+			invisible: func() error {
+				_, err := f.svc.ApproveChangeRequest(f.ctx, none, hub.PartnerKey{}, crb.ID, "")
+				return err
+			}},
 		{name: "RejectChangeRequest",
-			visible:   func() error { _, err := f.svc.RejectChangeRequest(f.ctx, none, hub.PartnerKey{}, 0, cra.Ref); return err },
-			invisible: func() error { _, err := f.svc.RejectChangeRequest(f.ctx, none, hub.PartnerKey{}, 0, crb.Ref); return err }},
+			visible: func() error {
+				_, err := f.svc.RejectChangeRequest(f.ctx, none, hub.PartnerKey{}, 0, cra.Ref)
+				return err
+			},
+			invisible: func() error {
+				_, err := f.svc.RejectChangeRequest(f.ctx, none, hub.PartnerKey{}, 0, crb.Ref)
+				return err
+			}},
 		{name: "ChangeRequestSettings",
-			visible:   func() error { _, err := f.svc.ChangeRequestSettings(f.ctx, none, hub.PartnerKey{ID: ta.ID}); return err },
-			invisible: func() error { _, err := f.svc.ChangeRequestSettings(f.ctx, none, hub.PartnerKey{ID: tb.ID}); return err }},
+			visible: func() error {
+				_, err := f.svc.ChangeRequestSettings(f.ctx, none, hub.PartnerKey{ID: ta.ID})
+				return err
+			},
+			invisible: func() error {
+				_, err := f.svc.ChangeRequestSettings(f.ctx, none, hub.PartnerKey{ID: tb.ID})
+				return err
+			}},
 		{name: "SetChangeRequestAutoApprove",
 			visible: func() error {
 				_, err := f.svc.SetChangeRequestAutoApprove(f.ctx, none, hub.PartnerKey{ID: ta.ID}, true)

@@ -63,9 +63,9 @@ func testFieldsRoundTrip(t *testing.T, f *fixture) {
 		OwnerEmail: "owner@example.com", BillingEmail: "a@example.com,b@example.com", TechEmail: "tech@example.com",
 		PaymentType: hub.PaymentPostpay, ChargeAt: &charge, SpendingLimit: 9999 * hub.MoneyScale,
 		AllowClientAddPhone: true,
-		Callbacks: map[string]string{"sms": "https://example.com/sms"},
-		Settings:  map[string]any{"auto_approve": true},
-		ACLs:      []map[string]any{{"direction": "outbound"}},
+		Callbacks:           map[string]string{"sms": "https://example.com/sms"},
+		Settings:            map[string]any{"auto_approve": true},
+		ACLs:                []map[string]any{{"direction": "outbound"}},
 	}
 	in.Attributes = map[string]string{"tier": "gold", "region": "north"}
 	p, err := f.svc.CreatePartner(f.ctx, f.sys, in)
