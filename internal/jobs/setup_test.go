@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sync/atomic"
 	"testing"
@@ -57,7 +58,13 @@ func newEnvOn(t testing.TB, db *store.DB) *env {
 // start runs workers on the database with cfg until the test ends.
 func (e *env) start(cfg jobs.Config) *jobs.Runner {
 	e.t.Helper()
-	r, err := jobs.New(e.db.JobDriver(), e.svc, cfg)
+	return e.startWith(e.svc, cfg)
+}
+
+// startWith runs workers that work through svc.
+func (e *env) startWith(svc *hub.Service, cfg jobs.Config) *jobs.Runner {
+	e.t.Helper()
+	r, err := jobs.New(e.db.JobDriver(), svc, cfg)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -124,4 +131,48 @@ func (e *env) waitDone(id int64, timeout time.Duration) *hub.ChangeRequest {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// count runs a count(*) query on the database.
+func (e *env) count(query string, args ...any) int64 {
+	e.t.Helper()
+	var n int64
+	err := e.db.WriteSQL(e.ctx, func(tx *sql.Tx) error { return tx.QueryRowContext(e.ctx, query, args...).Scan(&n) })
+	if err != nil {
+		e.t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+// jobsOf counts the jobs of a kind in River's table (every test has a
+// database of its own).
+func (e *env) jobsOf(kind string) int64 {
+	e.t.Helper()
+	return e.count(`SELECT count(*) FROM river_job WHERE kind = $1`, kind)
+}
+
+// audits counts the audit rows of one action on one object.
+func (e *env) audits(action, objectType string, id int64) int64 {
+	e.t.Helper()
+	return e.count(`SELECT count(*) FROM audit_log WHERE action = $1 AND object_type = $2 AND object_id = $3`, action, objectType, fmt.Sprint(id))
+}
+
+// request creates a change request of c to target as src's supervisor.
+func (e *env) request(src *hub.Partner, c *hub.Client, target *hub.Partner, channels []string) *hub.ChangeRequest {
+	e.t.Helper()
+	cr, err := e.svc.CreateChangeRequest(e.ctx, principal(src), hub.PartnerKey{}, hub.NewChangeRequest{ClientID: c.ID, Target: hub.PartnerKey{Ref: target.Ref}, Channels: channels})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return cr
+}
+
+// approve approves cr as target's supervisor.
+func (e *env) approve(target *hub.Partner, cr *hub.ChangeRequest) *hub.ChangeRequest {
+	e.t.Helper()
+	got, err := e.svc.ApproveChangeRequest(e.ctx, principal(target), hub.PartnerKey{}, cr.ID, "")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return got
 }
