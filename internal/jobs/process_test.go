@@ -238,4 +238,3 @@ func (e *env) checkExactlyOnce(cases []*migrationCase) {
 		e.t.Fatalf("%d migration jobs not completed", n)
 	}
 }
-
