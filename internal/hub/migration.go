@@ -61,7 +61,11 @@ func (s *Service) MigrateChangeRequest(ctx context.Context, id int64, run JobRun
 			return tx.CompleteJob(ctx)
 		})
 	})
-	if err == nil || ctx.Err() != nil {
+	// An attempt cut short (shutdown, the job's timeout) is retried
+	// without being counted, unless no retry follows: then the request
+	// must end failed, or it would stay pending, and its client blocked,
+	// for good.
+	if err == nil || (ctx.Err() != nil && !run.Last()) {
 		return err
 	}
 	s.migrationAttemptFailed(context.WithoutCancel(ctx), id, run, err)
@@ -75,7 +79,12 @@ func (s *Service) MigrateChangeRequest(ctx context.Context, id int64, run JobRun
 func (s *Service) migrationAttemptFailed(ctx context.Context, id int64, run JobRun, cause error) {
 	msg := "internal error"
 	var he *Error
-	if errors.As(cause, &he) && he.Kind != Internal {
+	switch {
+	case errors.Is(cause, context.DeadlineExceeded):
+		msg = "the attempt timed out"
+	case errors.Is(cause, context.Canceled):
+		msg = "the attempt was cancelled (the worker stopped)"
+	case errors.As(cause, &he) && he.Kind != Internal:
 		msg = he.Message
 	}
 	_ = s.store.Write(ctx, func(tx Tx) error {

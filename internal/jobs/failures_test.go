@@ -16,6 +16,7 @@ import (
 type faultyStore struct {
 	hub.Store
 	fails atomic.Int64
+	hang  bool // moves wait until their context ends
 }
 
 func (s *faultyStore) Write(ctx context.Context, fn func(hub.Tx) error) error {
@@ -35,6 +36,10 @@ func (t faultyTx) fail() error {
 }
 
 func (t faultyTx) MoveClient(ctx context.Context, c *hub.Client) error {
+	if t.s.hang {
+		<-ctx.Done()
+		return ctx.Err()
+	}
 	if err := t.fail(); err != nil {
 		return err
 	}
@@ -146,5 +151,27 @@ func TestMigrationCannotSucceed(t *testing.T) {
 		if n := e.count(`SELECT count(*) FROM clients`); n != 2 {
 			t.Fatalf("%d clients, want 2", n)
 		}
+	})
+}
+
+// TestMigrationTimesOut: a migration whose every attempt hangs past the
+// job timeout ends failed on its last attempt (not left pending, which
+// would block its client for good), nothing moved.
+func TestMigrationTimesOut(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e *env) {
+		src, dst := e.partner(e.root, "src"), e.partner(e.root, "dst")
+		c, chs := e.client(src, 1)
+		cfg := fastConfig()
+		cfg.JobTimeout, cfg.RescueAfter = 30*time.Millisecond, 10*time.Second
+		e.startWith(hub.NewService(&faultyStore{Store: e.db, hang: true}, 8), cfg)
+		cr := e.request(src, c, dst, nil)
+		e.approve(dst, cr)
+		done := e.waitDone(cr.ID, 30*time.Second)
+		if done.Status != hub.ChangeRequestFailed || done.Attempts != store.MigrationMaxAttempts || !strings.Contains(done.FailureReason, "timed out") {
+			t.Fatalf("done: %+v", done)
+		}
+		e.checkClient(c.ID, src, refsOf(chs))
+		// The client is free for a new request.
+		e.request(src, c, dst, nil)
 	})
 }

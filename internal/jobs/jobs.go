@@ -37,6 +37,11 @@ type Config struct {
 	// PollInterval is how often workers look for jobs when no
 	// notification wakes them (default 500ms).
 	PollInterval time.Duration
+	// FetchCooldown is the shortest time between two fetches of a queue
+	// (default 10ms). With MaxWorkers it bounds a process's throughput
+	// (River fetches at most that many jobs at once): 4 workers and 10ms
+	// allow 400 jobs/s, River's default of 100ms only 40.
+	FetchCooldown time.Duration
 	// JobTimeout bounds one attempt of a job (default 1m).
 	JobTimeout time.Duration
 	// RescueAfter is how long a job may stay running before it counts as
@@ -69,6 +74,7 @@ func New(driver riverdriver.Driver[*sql.Tx], svc *hub.Service, cfg Config) (*Run
 	cfg.MigrationWorkers = orDefault(cfg.MigrationWorkers, 4)
 	cfg.WebhookWorkers = orDefault(cfg.WebhookWorkers, 8)
 	cfg.PollInterval = orDefault(cfg.PollInterval, 500*time.Millisecond)
+	cfg.FetchCooldown = min(orDefault(cfg.FetchCooldown, 10*time.Millisecond), cfg.PollInterval)
 	cfg.JobTimeout = orDefault(cfg.JobTimeout, time.Minute)
 	cfg.RescueAfter = orDefault(cfg.RescueAfter, 2*time.Minute)
 	if cfg.RescueAfter <= cfg.JobTimeout {
@@ -95,7 +101,7 @@ func New(driver riverdriver.Driver[*sql.Tx], svc *hub.Service, cfg Config) (*Run
 		},
 		Workers:              workers,
 		FetchPollInterval:    cfg.PollInterval,
-		FetchCooldown:        min(cfg.PollInterval, 100*time.Millisecond),
+		FetchCooldown:        cfg.FetchCooldown,
 		JobTimeout:           cfg.JobTimeout,
 		RescueStuckJobsAfter: cfg.RescueAfter,
 	})

@@ -62,7 +62,10 @@ func (w *webhookWorker) Work(ctx context.Context, job *river.Job[hub.WebhookJob]
 		return nil
 	}
 	a := w.sender.Send(ctx, target, d)
-	d, err = w.svc.RecordWebhookAttempt(ctx, id, a, hub.JobRun{Attempt: job.Attempt, MaxAttempts: job.MaxAttempts})
+	// The attempt is recorded even when it was cut short (shutdown, the
+	// job's timeout): it happened, and on the last attempt the delivery
+	// must end failed rather than stay pending for good.
+	d, err = w.svc.RecordWebhookAttempt(context.WithoutCancel(ctx), id, a, hub.JobRun{Attempt: job.Attempt, MaxAttempts: job.MaxAttempts})
 	if err != nil {
 		return err
 	}

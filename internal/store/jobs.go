@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
@@ -67,7 +68,10 @@ func (db *DB) JobDriver() riverdriver.Driver[*sql.Tx] { return db.jobDriver }
 // jobs with.
 func (db *DB) openJobs() error {
 	db.jobDriver = db.newJobDriver()
-	client, err := river.NewClient(db.jobDriver, &river.Config{Logger: slog.New(slog.DiscardHandler)})
+	// An insert-only client: its FetchCooldown only spaces the insert
+	// notifications it sends per queue (River's default, 100ms, would leave
+	// most of a burst of approvals to the workers' next poll).
+	client, err := river.NewClient(db.jobDriver, &river.Config{Logger: slog.New(slog.DiscardHandler), FetchCooldown: 5 * time.Millisecond})
 	if err != nil {
 		return fmt.Errorf("job client: %w", err)
 	}
