@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"time"
 )
 
@@ -82,3 +83,29 @@ type WebhookGuard interface {
 // the service is shared; without one, setting a webhook URL is an
 // Unavailable error.
 func (s *Service) SetWebhookGuard(g WebhookGuard) { s.webhooks = g }
+
+// PublicWebhookDelivery is a delivery as its partner sees it (ours: the
+// list of GET /api/v2/partners/{partner_id}/webhook_deliveries): the
+// event, the exact body sent, and the latest attempts.
+type PublicWebhookDelivery struct {
+	ID                     string           `json:"id"`
+	Event                  string           `json:"event"`
+	PartnerChangeRequestID string           `json:"partner_change_request_id"`
+	Status                 string           `json:"status"`
+	AttemptCount           int              `json:"attempt_count"`
+	Attempts               []WebhookAttempt `json:"attempts"`
+	Payload                json.RawMessage  `json:"payload"`
+	CreatedAt              time.Time        `json:"created_at"`
+	FinishedAt             *time.Time       `json:"finished_at"`
+}
+
+// Public returns the delivery as its partner sees it. The id is the
+// decimal delivery id, the value of the X-Partnerhub-Delivery header.
+func (d *WebhookDelivery) Public() PublicWebhookDelivery {
+	attempts := d.Attempts
+	if attempts == nil {
+		attempts = []WebhookAttempt{}
+	}
+	return PublicWebhookDelivery{ID: strconv.FormatInt(d.ID, 10), Event: d.Event, PartnerChangeRequestID: d.ChangeRequestRef,
+		Status: d.Status, AttemptCount: d.AttemptCount, Attempts: attempts, Payload: d.Body, CreatedAt: d.CreatedAt.UTC(), FinishedAt: d.FinishedAt}
+}

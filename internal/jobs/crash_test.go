@@ -79,13 +79,25 @@ func TestCrashSafety(t *testing.T) {
 			w = startWorker(t, url, 2)
 			e.waitCompleted(e.completed()+15, 60*time.Second)
 			kill(w)
-			// Kill 3: a third batch approved while the worker runs.
+			// Kill 3: while a third batch is being approved; the approvals
+			// go on through the kill and the restart.
 			w = startWorker(t, url, 3)
-			approve(70, 100)
-			e.waitCompleted(e.completed()+10, 60*time.Second)
+			approved := make(chan struct{})
+			go func() {
+				defer close(approved)
+				for _, mc := range cases[70:] {
+					if _, err := e.svc.ApproveChangeRequest(e.ctx, principal(mc.dst), hub.PartnerKey{}, mc.cr.ID, ""); err != nil {
+						t.Error(err)
+						return
+					}
+					time.Sleep(2 * time.Millisecond)
+				}
+			}()
+			e.waitCompleted(e.completed()+5, 60*time.Second)
 			kill(w)
 			t.Logf("killed three workers: %d of 100 requests completed, %d jobs left running by the dead", e.completed(), stranded)
 			w = startWorker(t, url, 4)
+			<-approved
 			e.waitCompleted(100, 90*time.Second)
 			w.stop()
 			e.checkExactlyOnce(cases)

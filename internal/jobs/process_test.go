@@ -112,6 +112,7 @@ func (w *workerProc) kill() {
 // stop ends the process with SIGTERM (a graceful stop) and waits for it.
 func (w *workerProc) stop() {
 	w.t.Helper()
+	w.waitReady(30 * time.Second) // its signal handler is installed by then
 	if err := w.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		w.t.Fatal(err)
 	}

@@ -122,6 +122,15 @@ func testWebhookDeliveriesRecorded(t *testing.T, f *fixture) {
 		if page.Items[1].Event != "partner_change_request.created" {
 			t.Fatalf("older delivery: %s", page.Items[1].Event)
 		}
+		pub, err := json.Marshal(newest.Public())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var shown map[string]any
+		if err := json.Unmarshal(pub, &shown); err != nil || shown["partner_change_request_id"] != cr.Ref || shown["status"] != "pending" ||
+			shown["payload"].(map[string]any)["event"] != newest.Event || len(shown["attempts"].([]any)) != 0 {
+			t.Fatalf("public delivery: %s %v", pub, err)
+		}
 	}
 	all, err := f.svc.ListWebhookDeliveries(f.ctx, principal(src), hub.PartnerKey{ID: src.ID}, hub.ListQuery{})
 	if err != nil || all.Total != 3 {
