@@ -44,6 +44,8 @@ commands:
   keys       create: issue an API key for a partner
   migrate    up | status: apply or list database migrations
   seed       build a synthetic partner tree (for demos and benchmarks)
+  worker     run the background workers (change request migrations,
+             webhook deliveries) without HTTP
   verify-email
              --token T: consume an e-mail verification token;
              --request --partner P --field F: issue one
@@ -70,6 +72,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runMigrate(ctx, args, getenv, stdout, stderr)
 	case "seed":
 		return runSeed(ctx, args, getenv, stdout, stderr)
+	case "worker":
+		return runWorker(ctx, args, getenv, stdout, stderr)
 	case "verify-email":
 		return runVerifyEmail(ctx, args, getenv, stdout, stderr)
 	case "version":

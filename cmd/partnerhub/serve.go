@@ -41,7 +41,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		"a web console session unused this long ends (env PARTNERHUB_CONSOLE_IDLE_TIMEOUT)")
 	consoleLifetime := fs.Duration("console-session-lifetime", env.duration("PARTNERHUB_CONSOLE_SESSION_LIFETIME", console.DefaultLifetime),
 		"a web console session ends this long after sign-in, however used (env PARTNERHUB_CONSOLE_SESSION_LIFETIME)")
+	var jf jobFlags
+	jf.register(fs, env)
+	runJobs := fs.Bool("run-jobs", env.bool("PARTNERHUB_RUN_JOBS", true),
+		"run the background workers (change request migrations, webhooks) in this process; false when separate `partnerhub worker` processes do (env PARTNERHUB_RUN_JOBS)")
 	if err := c.parse(fs, env, args); err != nil {
+		return err
+	}
+	if err := jf.check(); err != nil {
 		return err
 	}
 	if *cacheBytes < 1<<20 {
@@ -92,6 +99,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		st = cache
 	}
 	svc := c.service(st)
+	svc.SetWebhookGuard(jf.guard())
 	creds, err := bootstrap(ctx, svc, getenv(adminPasswordEnv), false)
 	switch {
 	case isAlreadyBootstrapped(err):
@@ -134,6 +142,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		MaxBodyBytes: int64(*maxBody),
 		Version:      buildVersion(),
 	})
+	if *runJobs {
+		// The workers write through the same service (and read cache) as
+		// the handlers, so their writes invalidate what they change.
+		workers, err := jf.start(ctx, db, svc, log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer jf.stop(ctx, workers, log)
+	}
 	log.Info("listening", "addr", ln.Addr().String(), "public_url", base.String(), "version", buildVersion())
 	err = server.Serve(ctx, server.NewHTTPServer(*listen, h, log), ln, 20*time.Second)
 	log.Info("stopped")

@@ -7,7 +7,8 @@ import "reflect"
 //   - a changed e-mail address is unverified again (faces show it as null
 //     until it is verified), and a verified flag cannot be set by an edit;
 //   - parent_assigned_acls are set by an ancestor only, never by the
-//     partner itself (the field is its parent's say over it).
+//     partner itself (the field is its parent's say over it);
+//   - webhook_url is set only through SetPartnerWebhook.
 func partnerChangeRules(pr Principal, cur, next *Partner) error {
 	for _, e := range []struct {
 		old, new                 string
@@ -21,6 +22,9 @@ func partnerChangeRules(pr Principal, cur, next *Partner) error {
 	}
 	if pr.PartnerID == cur.ID && !reflect.DeepEqual(cur.ParentAssignedACLs, next.ParentAssignedACLs) {
 		return InvalidField("parent_assigned_acls", "can only be set by an ancestor partner, not by the partner itself")
+	}
+	if next.WebhookURL != cur.WebhookURL {
+		return errWebhookURLElsewhere()
 	}
 	return nil
 }

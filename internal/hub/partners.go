@@ -68,6 +68,9 @@ func (s *Service) createPartner(ctx context.Context, pr Principal, in *Partner, 
 		if err := pr.require(NeedPartnersCreate); err != nil {
 			return err
 		}
+		if p.WebhookURL != "" {
+			return errWebhookURLElsewhere()
+		}
 		if err := validatePartner(p); err != nil {
 			return err
 		}

@@ -23,7 +23,8 @@ const (
 	NeedPartnersRead Requirement = ScopePartnersRead
 	// CreatePartner, VisibleParent.
 	NeedPartnersCreate Requirement = ScopePartnersCreate
-	// UpdatePartner, MovePartner, DeactivatePartner, RequestEmailVerification.
+	// UpdatePartner, MovePartner, DeactivatePartner, RequestEmailVerification,
+	// SetPartnerWebhook, RotateWebhookSecret.
 	NeedPartnersUpdate Requirement = ScopePartnersUpdate
 	// DeletePartner.
 	NeedPartnersDelete Requirement = ScopePartnersDelete
@@ -45,6 +46,12 @@ const (
 	NeedTokensManage Requirement = ScopeTokensManage
 	// ListAudit.
 	NeedAuditRead Requirement = ScopeAuditRead
+	// ChangeRequest, ListChangeRequests, ChangeRequestSettings,
+	// ListWebhookDeliveries.
+	NeedChangeRequestsRead Requirement = ScopeChangeRequestsRead
+	// CreateChangeRequest, ApproveChangeRequest, RejectChangeRequest,
+	// SetChangeRequestAutoApprove.
+	NeedChangeRequestsManage Requirement = ScopeChangeRequestsManage
 )
 
 // AnyOf returns the scopes of which a caller needs one to meet r, sorted:

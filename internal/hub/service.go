@@ -15,6 +15,7 @@ type Service struct {
 	maxDepth  int
 	now       func() time.Time
 	passwords PasswordHasher
+	webhooks  WebhookGuard
 	dummy     struct {
 		once sync.Once
 		hash string

@@ -98,6 +98,8 @@ type Reader interface {
 	TokenByRefreshHash(ctx context.Context, refreshHash string) (*Token, error)
 	// ListTokens lists one user's tokens.
 	ListTokens(ctx context.Context, userID int64, q ListQuery) (Page[Token], error)
+
+	ChangeRequestReader
 }
 
 // Scope selects the owners of listed clients or channels: exactly one of a
@@ -208,4 +210,7 @@ type Writer interface {
 	// the version and sets modified_at to at. It reports whether the
 	// partner matched; false means nothing was written.
 	MarkEmailVerified(ctx context.Context, id int64, field, address string, activate bool, at time.Time) (bool, error)
+
+	ChangeRequestWriter
+	JobWriter
 }

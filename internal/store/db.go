@@ -12,6 +12,9 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
 
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
@@ -28,6 +31,12 @@ type DB struct {
 	listen *pgx.ConnConfig
 	// channel is the change feed's notification channel (PostgreSQL).
 	channel string
+	// jobs inserts River jobs in write transactions; jobDriver is the
+	// River driver over the writer pool; listenPool gives River's
+	// workers their LISTEN connections (PostgreSQL only). See jobs.go.
+	jobs       *river.Client[*sql.Tx]
+	jobDriver  riverdriver.Driver[*sql.Tx]
+	listenPool *pgxpool.Pool
 }
 
 var _ hub.Store = (*DB)(nil)
@@ -54,6 +63,10 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 		db, err = openSQLite(ctx, url, opt)
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := db.openJobs(); err != nil {
+		db.Close()
 		return nil, err
 	}
 	if !opt.SkipMigrate {
@@ -100,7 +113,7 @@ func (db *DB) Write(ctx context.Context, fn func(hub.Tx) error) error {
 	if err != nil {
 		return classify(db.d, err)
 	}
-	t := &tx{reader: reader{q: sqlTx, d: db.d}, tx: sqlTx}
+	t := &tx{reader: reader{q: sqlTx, d: db.d}, tx: sqlTx, jobs: db.jobs}
 	if err := fn(t); err != nil {
 		_ = sqlTx.Rollback()
 		return classify(db.d, err)
@@ -141,5 +154,6 @@ type reader struct {
 // tx implements hub.Tx.
 type tx struct {
 	reader
-	tx *sql.Tx
+	tx   *sql.Tx
+	jobs *river.Client[*sql.Tx]
 }

@@ -14,7 +14,8 @@ import (
 	"github.com/partnerhub/partnerhub/internal/store/migrations"
 )
 
-// MigrationStatus is one migration and whether it is applied.
+// MigrationStatus is one migration and whether it is applied: ours, then
+// River's (named "river/...", numbered in River's own sequence).
 type MigrationStatus struct {
 	Version int64
 	Name    string
@@ -49,7 +50,11 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	if err != nil {
 		return len(res), fmt.Errorf("migrate up: %w", redact(err))
 	}
-	return len(res), nil
+	n, err := db.migrateRiver(ctx)
+	if err != nil {
+		return len(res) + n, fmt.Errorf("migrate up (River's job tables): %w", redact(err))
+	}
+	return len(res) + n, nil
 }
 
 // MigrationStatus lists every known migration with its state.
@@ -66,7 +71,11 @@ func (db *DB) MigrationStatus(ctx context.Context) ([]MigrationStatus, error) {
 	for _, s := range st {
 		out = append(out, MigrationStatus{Version: s.Source.Version, Name: s.Source.Path, Applied: s.State == goose.StateApplied})
 	}
-	return out, nil
+	river, err := db.riverMigrationStatus(ctx)
+	if err != nil {
+		return nil, redact(err)
+	}
+	return append(out, river...), nil
 }
 
 // pendingMigrations compares the newest applied version with the newest

@@ -72,8 +72,17 @@ func openPostgres(ctx context.Context, url string, opt Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("PostgreSQL: %w", redact(err))
 	}
+	// River's workers LISTEN on connections of their own, taken from this
+	// pool only when a worker client starts.
+	lcfg := cfg.Copy()
+	lcfg.MinConns, lcfg.MaxConns = 0, 4
+	listenPool, err := pgxpool.NewWithConfig(ctx, lcfg)
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("PostgreSQL: %w", redact(err))
+	}
 	db := &DB{reader: reader{q: sqlDB, d: postgresDialect}, write: sqlDB, read: sqlDB,
-		listen: cfg.ConnConfig.Copy(), channel: changesChannel(schema)}
-	db.close = func() { sqlDB.Close(); pool.Close() }
+		listen: cfg.ConnConfig.Copy(), channel: changesChannel(schema), listenPool: listenPool}
+	db.close = func() { sqlDB.Close(); pool.Close(); listenPool.Close() }
 	return db, nil
 }

@@ -56,6 +56,17 @@ func testScopeOrder(t *testing.T, f *fixture) {
 		return it.Token.SID
 	}
 	ownToken, otherToken := token(self), token(ub)
+	// Change requests of a client in each subtree, to an active partner
+	// of the same subtree.
+	ta, tb := f.activeChild(t, a, "TA"), f.activeChild(t, b, "TB")
+	request := func(c *hub.Client, target *hub.Partner) *hub.ChangeRequest {
+		cr, err := f.svc.CreateChangeRequest(f.ctx, f.sys, hub.PartnerKey{}, hub.NewChangeRequest{ClientID: c.ID, Target: hub.PartnerKey{Ref: target.Ref}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cr
+	}
+	cra, crb := request(ca, ta), request(cb, tb)
 	if _, err := f.svc.UpdatePartner(f.ctx, f.sys, hub.PartnerKey{ID: a1.ID}, 0, func(p *hub.Partner) error { p.OwnerEmail = "o@a1.test"; return nil }); err != nil {
 		t.Fatal(err)
 	}
@@ -228,6 +239,84 @@ func testScopeOrder(t *testing.T, f *fixture) {
 		{name: "RevokeToken",
 			visible:   func() error { _, err := f.svc.RevokeToken(f.ctx, none, ownToken); return err },
 			invisible: func() error { _, err := f.svc.RevokeToken(f.ctx, none, otherToken); return err }},
+		{name: "ChangeRequest",
+			visible:   func() error { _, err := f.svc.ChangeRequest(f.ctx, none, hub.PartnerKey{}, cra.ID, ""); return err },
+			invisible: func() error { _, err := f.svc.ChangeRequest(f.ctx, none, hub.PartnerKey{}, crb.ID, ""); return err }},
+		{name: "ListChangeRequests within",
+			visible: func() error {
+				_, err := f.svc.ListChangeRequests(f.ctx, none, hub.PartnerKey{ID: a1.ID}, hub.Both, hub.ListQuery{})
+				return err
+			},
+			invisible: func() error {
+				_, err := f.svc.ListChangeRequests(f.ctx, none, hub.PartnerKey{ID: b1.ID}, hub.Both, hub.ListQuery{})
+				return err
+			}},
+		{name: "CreateChangeRequest for",
+			visible: func() error {
+				_, err := f.svc.CreateChangeRequest(f.ctx, none, hub.PartnerKey{}, hub.NewChangeRequest{ClientID: ca.ID, Target: hub.PartnerKey{Ref: tb.Ref}})
+				return err
+			},
+			invisible: func() error {
+				_, err := f.svc.CreateChangeRequest(f.ctx, none, hub.PartnerKey{}, hub.NewChangeRequest{ClientID: cb.ID, Target: hub.PartnerKey{Ref: ta.Ref}})
+				return err
+			}},
+		{name: "ApproveChangeRequest",
+			visible: func() error {
+				_, err := f.svc.ApproveChangeRequest(f.ctx, none, hub.PartnerKey{}, cra.ID, "")
+				return err
+			},
+			invisible: func() error {
+				_, err := f.svc.ApproveChangeRequest(f.ctx, none, hub.PartnerKey{}, crb.ID, "")
+				return err
+			}},
+		{name: "RejectChangeRequest",
+			visible: func() error {
+				_, err := f.svc.RejectChangeRequest(f.ctx, none, hub.PartnerKey{}, 0, cra.Ref)
+				return err
+			},
+			invisible: func() error {
+				_, err := f.svc.RejectChangeRequest(f.ctx, none, hub.PartnerKey{}, 0, crb.Ref)
+				return err
+			}},
+		{name: "ChangeRequestSettings",
+			visible: func() error {
+				_, err := f.svc.ChangeRequestSettings(f.ctx, none, hub.PartnerKey{ID: ta.ID})
+				return err
+			},
+			invisible: func() error {
+				_, err := f.svc.ChangeRequestSettings(f.ctx, none, hub.PartnerKey{ID: tb.ID})
+				return err
+			}},
+		{name: "SetChangeRequestAutoApprove",
+			visible: func() error {
+				_, err := f.svc.SetChangeRequestAutoApprove(f.ctx, none, hub.PartnerKey{ID: ta.ID}, true)
+				return err
+			},
+			invisible: func() error {
+				_, err := f.svc.SetChangeRequestAutoApprove(f.ctx, none, hub.PartnerKey{ID: tb.ID}, true)
+				return err
+			}},
+		{name: "SetPartnerWebhook",
+			visible: func() error {
+				_, _, err := f.svc.SetPartnerWebhook(f.ctx, none, hub.PartnerKey{ID: a1.ID}, "not a URL")
+				return err
+			},
+			invisible: func() error {
+				_, _, err := f.svc.SetPartnerWebhook(f.ctx, none, hub.PartnerKey{ID: b1.ID}, "not a URL")
+				return err
+			}},
+		{name: "RotateWebhookSecret",
+			visible:   func() error { _, err := f.svc.RotateWebhookSecret(f.ctx, none, hub.PartnerKey{ID: a1.ID}); return err },
+			invisible: func() error { _, err := f.svc.RotateWebhookSecret(f.ctx, none, hub.PartnerKey{ID: b1.ID}); return err }},
+		{name: "ListWebhookDeliveries",
+			visible: func() error {
+				_, err := f.svc.ListWebhookDeliveries(f.ctx, none, hub.PartnerKey{ID: a1.ID}, hub.ListQuery{})
+				return err
+			},
+			invisible: func() error {
+				_, err := f.svc.ListWebhookDeliveries(f.ctx, none, hub.PartnerKey{ID: b1.ID}, hub.ListQuery{})
+				return err
+			}},
 	}
 	before := fmt.Sprint(f.get(t, a1.ID).Version, f.get(t, b1.ID).Version)
 	for _, op := range ops {
@@ -245,5 +334,18 @@ func testScopeOrder(t *testing.T, f *fixture) {
 	}
 	if u, err := f.svc.Store().User(f.ctx, ua.ID); err != nil || !u.Active || u.FirstName != "First" {
 		t.Fatalf("a refused call changed the user: %+v %v", u, err)
+	}
+	for _, cr := range []*hub.ChangeRequest{cra, crb} {
+		if got, err := f.svc.Store().ChangeRequest(f.ctx, cr.ID, ""); err != nil || got.Version != cr.Version || got.Status != hub.ChangeRequestCreated {
+			t.Fatalf("a refused call changed change request %s: %+v %v", cr.Ref, got, err)
+		}
+	}
+	for _, p := range []*hub.Partner{ta, tb} {
+		if s, err := f.svc.Store().ChangeRequestSettings(f.ctx, p.ID); err != nil || s.AutoApprove {
+			t.Fatalf("a refused call changed %s's settings: %+v %v", p.Name, s, err)
+		}
+		if secret, err := f.svc.Store().WebhookSecret(f.ctx, p.ID); err != nil || secret != "" {
+			t.Fatalf("a refused call gave %s a webhook secret: %v", p.Name, err)
+		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/partnerhub/partnerhub/internal/hub"
+	"github.com/partnerhub/partnerhub/internal/webhook"
 )
 
 // Opener returns a fresh, migrated, empty store for one test; it registers
@@ -59,6 +60,13 @@ func Run(t *testing.T, open Opener) {
 		{"SuspensionCascade", testSuspensionCascade},
 		{"InputBounds", testInputBounds},
 		{"ConcurrentStatusChanges", testConcurrentStatusChanges},
+		{"ChangeRequestCreate", testChangeRequestCreate},
+		{"ChangeRequestDecide", testChangeRequestDecide},
+		{"ConcurrentApproves", testConcurrentApproves},
+		{"ChangeRequestAutoApprove", testChangeRequestAutoApprove},
+		{"ChangeRequestLists", testChangeRequestLists},
+		{"WebhookSettings", testWebhookSettings},
+		{"WebhookDeliveriesRecorded", testWebhookDeliveriesRecorded},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -84,6 +92,7 @@ func newFixture(t testing.TB, st hub.Store) *fixture {
 	ctx := context.Background()
 	svc := hub.NewService(st, testMaxDepth)
 	svc.SetPasswordHasher(fastHasher{})
+	svc.SetWebhookGuard(webhook.Guard{})
 	root, err := svc.CreateRoot(ctx, &hub.Partner{Name: "Root"})
 	if err != nil {
 		t.Fatalf("create root: %v", err)

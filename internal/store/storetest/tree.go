@@ -62,14 +62,18 @@ func testFieldsRoundTrip(t *testing.T, f *fixture) {
 		CountryCode: "USA", Phonenumber: "+14155550100",
 		OwnerEmail: "owner@example.com", BillingEmail: "a@example.com,b@example.com", TechEmail: "tech@example.com",
 		PaymentType: hub.PaymentPostpay, ChargeAt: &charge, SpendingLimit: 9999 * hub.MoneyScale,
-		WebhookURL: "https://example.com/hook", AllowClientAddPhone: true,
-		Callbacks: map[string]string{"sms": "https://example.com/sms"},
-		Settings:  map[string]any{"auto_approve": true},
-		ACLs:      []map[string]any{{"direction": "outbound"}},
+		AllowClientAddPhone: true,
+		Callbacks:           map[string]string{"sms": "https://example.com/sms"},
+		Settings:            map[string]any{"auto_approve": true},
+		ACLs:                []map[string]any{{"direction": "outbound"}},
 	}
 	in.Attributes = map[string]string{"tier": "gold", "region": "north"}
 	p, err := f.svc.CreatePartner(f.ctx, f.sys, in)
 	if err != nil {
+		t.Fatal(err)
+	}
+	// webhook_url is set on its own (it is checked and gets a secret).
+	if p, _, err = f.svc.SetPartnerWebhook(f.ctx, f.sys, hub.PartnerKey{ID: p.ID}, "https://93.184.215.14/hook"); err != nil {
 		t.Fatal(err)
 	}
 	got := f.get(t, p.ID)
