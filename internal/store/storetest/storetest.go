@@ -59,6 +59,11 @@ func Run(t *testing.T, open Opener) {
 		{"SuspensionCascade", testSuspensionCascade},
 		{"InputBounds", testInputBounds},
 		{"ConcurrentStatusChanges", testConcurrentStatusChanges},
+		{"ResolveByName", testResolveByName},
+		{"Contacts", testContacts},
+		{"OwnHomeStatus", testOwnHomeStatus},
+		{"ClientContactAndDelete", testClientContactAndDelete},
+		{"UserRoleBeforeInput", testUserRoleBeforeInput},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
