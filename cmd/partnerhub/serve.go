@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/partnerhub/partnerhub/internal/api/bluefin"
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
 	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/auth"
@@ -35,11 +36,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		"longest time a cached read may lag a change this process did not make (another replica, a command-line tool); 0 turns the read cache off (env PARTNERHUB_CACHE_TTL)")
 	cacheBytes := fs.Int("cache-max-bytes", env.int("PARTNERHUB_CACHE_MAX_BYTES", readcache.DefaultMaxBytes),
 		"estimated heap bytes the read cache may hold, half for objects and half for list pages (env PARTNERHUB_CACHE_MAX_BYTES)")
+	rateLimit := fs.Int("rate-limit", env.int("PARTNERHUB_RATE_LIMIT", bluefin.DefaultRateLimit),
+		"requests per hour each caller may make on /api/v1, counted in this process (env PARTNERHUB_RATE_LIMIT)")
 	if err := c.parse(fs, env, args); err != nil {
 		return err
 	}
 	if *cacheBytes < 1<<20 {
 		return errors.New("--cache-max-bytes must be at least 1048576 (1 MiB)")
+	}
+	if *rateLimit < 1 {
+		return errors.New("--rate-limit must be positive")
 	}
 	if *maxBody < 1 {
 		return errors.New("--max-body-bytes must be positive")
@@ -108,11 +114,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			log.Warn("listening on every interface without --public-url: absolute links (pagination) point at localhost", "public_url", base.String())
 		}
 	}
+	faces := []server.Face{
+		{Prefix: carrierx.Prefix, Handler: carrierx.New(svc, authn, log, carrierx.WithBaseURL(base))},
+		{Prefix: bluefin.Prefix, Handler: bluefin.New(svc, authn, log,
+			bluefin.WithRateLimiter(httpapi.NewRateLimiter(*rateLimit, bluefin.RateWindow)))},
+	}
 	h := server.NewHandler(server.Deps{
 		Logger:       log,
 		Ready:        db.Ping,
 		Metrics:      metrics,
-		Faces:        []server.Face{{Prefix: carrierx.Prefix, Handler: carrierx.New(svc, authn, log, carrierx.WithBaseURL(base))}},
+		Faces:        faces,
 		MaxBodyBytes: int64(*maxBody),
 		Version:      buildVersion(),
 	})

@@ -112,12 +112,22 @@ func RateLimitKey(pr hub.Principal) string {
 	return pr.Actor
 }
 
+// The quota headers, spelled as the vendors publish them. Header names are
+// case-insensitive, but they are written exactly so, for clients that
+// compare them as strings; on an http.Header read them with these keys
+// (Header.Get would look for the canonical "X-Ratelimit-Limit").
+const (
+	HeaderRateLimit     = "X-RateLimit-Limit"
+	HeaderRateRemaining = "X-RateLimit-Remaining"
+	HeaderRateReset     = "X-RateLimit-Reset"
+)
+
 // SetHeaders writes the quota as X-RateLimit-Limit, X-RateLimit-Remaining
 // and X-RateLimit-Reset (an RFC 3339 UTC date-time).
 func (q Quota) SetHeaders(h http.Header) {
-	h["X-Ratelimit-Limit"] = []string{strconv.Itoa(q.Limit)}
-	h["X-Ratelimit-Remaining"] = []string{strconv.Itoa(q.Remaining)}
-	h["X-Ratelimit-Reset"] = []string{q.Reset.Format(time.RFC3339)}
+	h[HeaderRateLimit] = []string{strconv.Itoa(q.Limit)}
+	h[HeaderRateRemaining] = []string{strconv.Itoa(q.Remaining)}
+	h[HeaderRateReset] = []string{q.Reset.Format(time.RFC3339)}
 }
 
 // RateLimitedError is the answer to a request over its caller's budget: a
