@@ -129,7 +129,9 @@ func (e *env) user(name string, role hub.Role, p *hub.Partner, c *hub.Client, pa
 }
 
 // admin is a System Admin at the root.
-func (e *env) admin() caller { return e.user("admin-"+hub.NewRef(""), hub.RoleSystemAdmin, e.root, nil, "") }
+func (e *env) admin() caller {
+	return e.user("admin-"+hub.NewRef(""), hub.RoleSystemAdmin, e.root, nil, "")
+}
 
 // basicAuth is the Basic credential of a user and password.
 func basicAuth(user, password string) string {
@@ -288,4 +290,6 @@ func (r response) wantDenied(t *testing.T) string {
 	return v.UUID
 }
 
-func path(format string, id int64) string { return strings.Replace(format, "%d", strconv.FormatInt(id, 10), 1) }
+func path(format string, id int64) string {
+	return strings.Replace(format, "%d", strconv.FormatInt(id, 10), 1)
+}
