@@ -1,8 +1,9 @@
 // Package isolation holds only tests: the tenant-isolation matrix of the
 // HTTP faces.
 //
-// The matrix is driven by each face's route table (carrierx.Routes), so a
-// new route is covered without anyone remembering to add it. For every
+// The matrix is driven by each face's route table (carrierx.Routes,
+// bluefin.Routes), so a new route is covered without anyone remembering to
+// add it. For every
 // authenticated route it sends the route, as principals of every role
 // (System Admin and System User at the root, Partner Supervisor and
 // Partner User at every other level of a small tree, Client Admin and
