@@ -9,8 +9,8 @@
 // Partner User at every other level of a small tree, Client Admin and
 // Client User at a client of every partner) holding every credential type
 // their role can hold (client-level users hold no API key: keys belong to
-// partners), against partners and tokens inside and outside the
-// principal's subtree and against an id that does not exist, and checks
+// partners), against partners, tokens, users and clients inside and
+// outside the principal's subtree and against an id that does not exist, and checks
 // that
 //
 //   - an invisible target gets exactly the answer of a missing one (status
