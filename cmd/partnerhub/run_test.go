@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -77,6 +78,7 @@ func testRunServe(t *testing.T, chosenPassword string) {
 	env := map[string]string{
 		"PARTNERHUB_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "e2e.db"),
 		"PARTNERHUB_LOG_FORMAT":   "json",
+		"PARTNERHUB_RATE_LIMIT":   "3",
 		adminPasswordEnv:          chosenPassword,
 	}
 	linkBase := "http://" + addr
@@ -166,6 +168,7 @@ func testRunServe(t *testing.T, chosenPassword string) {
 		}
 	}
 	checkCoreV2(t, base, adminPassword, key)
+	checkAPIv1(t, base, adminPassword)
 	checkLinkBase(t, base, key, linkBase)
 	checkFailuresStored(t, env["PARTNERHUB_DATABASE_URL"])
 	cancel()
@@ -292,6 +295,29 @@ func checkCoreV2(t *testing.T, base, password, key string) {
 		}
 		if err := json.Unmarshal(body, &list); err != nil || list.Total != 1 || len(list.Items) != 1 || list.Items[0].CompanyName != "Root" {
 			t.Fatalf("%.12s: list %s (%v)", tc.authz, body, err)
+		}
+	}
+}
+
+// checkAPIv1 lists partners through /api/v1 with the admin's password:
+// the face is mounted with the budget of PARTNERHUB_RATE_LIMIT (3 an
+// hour), so the fourth request is a 429.
+func checkAPIv1(t *testing.T, base, password string) {
+	t.Helper()
+	for i, want := range []int{http.StatusOK, http.StatusOK, http.StatusOK, http.StatusTooManyRequests} {
+		req, _ := http.NewRequest("GET", base+"/api/v1/partners", nil)
+		req.SetBasicAuth("admin", password)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want || resp.Header.Get("X-RateLimit-Limit") != "3" || resp.Header.Get("X-RateLimit-Remaining") != strconv.Itoa(max(2-i, 0)) {
+			t.Fatalf("/api/v1 request %d: %d %v %s", i, resp.StatusCode, resp.Header, body)
+		}
+		if want == http.StatusOK && !strings.Contains(string(body), `"name":"Root"`) {
+			t.Fatalf("/api/v1 list: %s", body)
 		}
 	}
 }

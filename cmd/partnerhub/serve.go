@@ -12,6 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/partnerhub/partnerhub/internal/api/bluefin"
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
 	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/auth"
@@ -45,6 +46,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	jf.register(fs, env)
 	runJobs := fs.Bool("run-jobs", env.bool("PARTNERHUB_RUN_JOBS", true),
 		"run the background workers (change request migrations, webhooks) in this process; false when separate `partnerhub worker` processes do (env PARTNERHUB_RUN_JOBS)")
+	rateLimit := fs.Int("rate-limit", env.int("PARTNERHUB_RATE_LIMIT", bluefin.DefaultRateLimit),
+		"requests per hour each caller may make on /api/v1, counted in this process (env PARTNERHUB_RATE_LIMIT)")
 	if err := c.parse(fs, env, args); err != nil {
 		return err
 	}
@@ -53,6 +56,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	if *cacheBytes < 1<<20 {
 		return errors.New("--cache-max-bytes must be at least 1048576 (1 MiB)")
+	}
+	if *rateLimit < 1 {
+		return errors.New("--rate-limit must be positive")
 	}
 	if *maxBody < 1 {
 		return errors.New("--max-body-bytes must be positive")
@@ -137,6 +143,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Metrics: metrics,
 		Faces: []server.Face{
 			{Prefix: carrierx.Prefix, Handler: carrierx.New(svc, authn, log, carrierx.WithBaseURL(base))},
+			{Prefix: bluefin.Prefix, Handler: bluefin.New(svc, authn, log,
+				bluefin.WithRateLimiter(httpapi.NewRateLimiter(*rateLimit, bluefin.RateWindow)))},
 			{Prefix: console.Prefix, Handler: consoleHandler},
 		},
 		MaxBodyBytes: int64(*maxBody),

@@ -52,6 +52,17 @@ type Channel struct {
 	ModifiedAt time.Time
 }
 
+// Active reports whether the client's status is active.
+func (c *Client) Active() bool { return c.Status == ClientActive }
+
+// SetActive sets the client's status from an isActive flag.
+func (c *Client) SetActive(active bool) {
+	c.Status = ClientInactive
+	if active {
+		c.Status = ClientActive
+	}
+}
+
 // normalize replaces nil maps with empty ones (see Partner.normalize).
 func (c *Client) normalize() {
 	if c.MetaInfo == nil {

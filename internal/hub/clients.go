@@ -116,7 +116,9 @@ func (s *Service) scope(ctx context.Context, pr Principal, within PartnerKey, di
 // with the same version rules as UpdatePartner. Moving a client to another
 // partner is a change request's job, not an update's.
 // The client must be visible (else NotFound); then it needs
-// NeedClientsManage (else Forbidden).
+// NeedClientsManage (else Forbidden). A changed ContactUserID must name a
+// user of the client that the caller can see (else Invalid naming
+// "contact").
 func (s *Service) UpdateClient(ctx context.Context, pr Principal, id int64, ref string, ifVersion int64, change func(*Client) error) (*Client, error) {
 	load := func(tx Tx) (*Client, error) {
 		obj, err := s.visibleClient(ctx, tx, pr, id, ref)
@@ -130,6 +132,11 @@ func (s *Service) UpdateClient(ctx context.Context, pr Principal, id int64, ref 
 		next.normalize()
 		if err := validateClient(next); err != nil {
 			return err
+		}
+		if next.ContactUserID != cur.ContactUserID && next.ContactUserID != 0 {
+			if err := s.checkClientContact(ctx, tx, pr, next.ContactUserID, next); err != nil {
+				return err
+			}
 		}
 		if err := tx.UpdateClient(ctx, next); err != nil {
 			return err

@@ -93,6 +93,24 @@ func StatusBlocks(status string) bool {
 // inactive: then no user, key, token or login homed in p authenticates.
 func (p *Partner) Blocked() bool { return p.Suspensions > 0 }
 
+// Active reports whether p is active in the sense of an isActive flag:
+// its own status does not block authentication (active or unverified).
+// A partner below a blocked one is Active but Blocked.
+func (p *Partner) Active() bool { return !StatusBlocks(p.Status) }
+
+// SetActive sets p's status from an isActive flag: true turns a blocking
+// status (suspended, inactive) into active, false turns a non-blocking
+// one (active, unverified) into inactive; a status that already agrees
+// is kept (an unverified partner stays unverified).
+func (p *Partner) SetActive(active bool) {
+	switch {
+	case active && StatusBlocks(p.Status):
+		p.Status = StatusActive
+	case !active && !StatusBlocks(p.Status):
+		p.Status = StatusInactive
+	}
+}
+
 // IsRoot reports whether p is the root of the tree.
 func (p *Partner) IsRoot() bool { return p.ParentID == 0 }
 

@@ -33,6 +33,13 @@ type PartnerLogin struct {
 	FirstName, LastName, Email, Phone string
 	// Inactive creates the login user inactive; ignored on update.
 	Inactive bool
+	// Role is the role the request asked the login user to have: "" or
+	// RolePartnerSupervisor, the only role a partner's login user has
+	// (anything else is Invalid naming "role"); ignored on update.
+	Role Role
+	// WelcomeEmail records that the request asked for a welcome e-mail
+	// (see User.WelcomeEmail); ignored on update.
+	WelcomeEmail bool
 }
 
 // preparedLogin is a validated PartnerLogin with its password hashed,
@@ -84,6 +91,9 @@ func (s *Service) CreatePartnerWithLogin(ctx context.Context, pr Principal, in *
 	var c checker
 	c.partner(s.newPartner(&withLogin)) // as createPartner will store it
 	c.loginUser(newLoginUser(login, 0))
+	if login.Role != "" && login.Role != RolePartnerSupervisor {
+		c.add("role", "a partner's login user (its contact) is its Partner Supervisor")
+	}
 	if err := c.err(); err != nil {
 		return nil, err
 	}
@@ -299,7 +309,7 @@ func requireLoginManager(pr Principal) error {
 // newLoginUser is the login user l describes, homed at partner partnerID.
 func newLoginUser(l *PartnerLogin, partnerID int64) *User {
 	return &User{Username: l.Login, FirstName: l.FirstName, LastName: l.LastName, Email: l.Email, Phone: l.Phone,
-		Role: RolePartnerSupervisor, PartnerID: partnerID, Active: !l.Inactive, Version: 1}
+		Role: RolePartnerSupervisor, PartnerID: partnerID, Active: !l.Inactive, Version: 1, WelcomeEmail: l.WelcomeEmail}
 }
 
 func loginTaken() *Error { return fieldConflict("login", "is already taken") }

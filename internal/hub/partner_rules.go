@@ -8,8 +8,14 @@ import "reflect"
 //     until it is verified), and a verified flag cannot be set by an edit;
 //   - parent_assigned_acls are set by an ancestor only, never by the
 //     partner itself (the field is its parent's say over it);
+//   - a caller cannot make its own home partner's status block
+//     authentication (suspend or deactivate it): that would lock the
+//     caller out; an ancestor does it.
 //   - webhook_url is set only through SetPartnerWebhook.
 func partnerChangeRules(pr Principal, cur, next *Partner) error {
+	if pr.PartnerID == cur.ID && StatusBlocks(next.Status) && !StatusBlocks(cur.Status) {
+		return InvalidField("status", "a partner cannot deactivate or suspend its own home partner; an ancestor partner does")
+	}
 	for _, e := range []struct {
 		old, new                 string
 		oldVerified, newVerified *bool

@@ -40,7 +40,10 @@ func (s *Service) CreateRoot(ctx context.Context, in *Partner) (*Partner, error)
 
 // CreatePartner creates a sub-partner under in.ParentID, which must be
 // visible to the caller (else NotFound). The new partner starts
-// unverified at version 1. It needs NeedPartnersCreate (else Forbidden).
+// unverified (unless in.Status says otherwise) at version 1. It needs
+// NeedPartnersCreate (else Forbidden). A set in.ContactUserID must name a
+// partner-level user the caller can see, homed at the new partner's
+// parent or above it (else Invalid naming "contact").
 // A set in.Login also creates the partner's login user, without a
 // password: see CreatePartnerWithLogin.
 func (s *Service) CreatePartner(ctx context.Context, pr Principal, in *Partner) (*Partner, error) {
@@ -84,6 +87,11 @@ func (s *Service) createPartner(ctx context.Context, pr Principal, in *Partner, 
 		p.ID, p.ParentID, p.Path, p.Depth = id, parent.ID, ChildPath(parent.Path, id), parent.Depth+1
 		p.ParentSID = parent.SID
 		p.Suspensions = parent.Suspensions + ownSuspension(p.Status)
+		if p.ContactUserID != 0 {
+			if err := s.checkPartnerContact(ctx, tx, pr, p.ContactUserID, p.Path); err != nil {
+				return err
+			}
+		}
 		if err := tx.InsertPartner(ctx, p); err != nil {
 			if IsKind(err, Conflict) && p.Login != "" {
 				return loginTaken() // a login stored before logins were users
@@ -242,7 +250,9 @@ func (s *Service) IsVisible(ctx context.Context, pr Principal, id int64) (bool, 
 // the same transaction. The partner must be visible (else NotFound); then
 // it needs NeedPartnersUpdate (else Forbidden); change runs only after both.
 // A changed Login gives the partner a login user or renames it, under the
-// rules of UpdatePartnerWithLogin.
+// rules of UpdatePartnerWithLogin. A changed ContactUserID must name a
+// partner-level user the caller can see, homed at the partner or above it
+// (else Invalid naming "contact"; see checkPartnerContact).
 func (s *Service) UpdatePartner(ctx context.Context, pr Principal, key PartnerKey, ifVersion int64, change func(*Partner) error) (*Partner, error) {
 	return s.UpdatePartnerWithLogin(ctx, pr, key, ifVersion, change, nil)
 }
@@ -314,6 +324,11 @@ func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKe
 				next.ParentID, next.ParentSID, next.Path, next.Depth = moved.ParentID, moved.ParentSID, moved.Path, moved.Depth
 				next.Suspensions = moved.Suspensions
 			}
+			if next.ContactUserID != cur.ContactUserID && next.ContactUserID != 0 {
+				if err := s.checkPartnerContact(ctx, tx, pr, next.ContactUserID, next.Path); err != nil {
+					return err
+				}
+			}
 			if pl != nil || next.Login != cur.Login {
 				if err := s.applyLogin(ctx, tx, pr, cur, &next, pl); err != nil {
 					return err
@@ -336,9 +351,9 @@ func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKe
 }
 
 // MovePartner moves a partner and its whole subtree under newParentID. The
-// caller must see both, may not move its own home partner, and the move
-// may not create a cycle or exceed the depth bound. It needs
-// NeedPartnersUpdate.
+// caller must see both (an invisible new parent is NotFound), may not move
+// its own home partner, and the move may not create a cycle or exceed the
+// depth bound (Invalid naming "parent"). It needs NeedPartnersUpdate.
 func (s *Service) MovePartner(ctx context.Context, pr Principal, key PartnerKey, newParentID int64, ifVersion int64) (*Partner, error) {
 	return s.UpdatePartner(ctx, pr, key, ifVersion, func(p *Partner) error {
 		if newParentID == 0 {
@@ -364,9 +379,9 @@ func (s *Service) move(ctx context.Context, tx Tx, pr Principal, id, newParentID
 	case newParentID == 0:
 		return nil, InvalidField("parent", "is required: only the root has no parent")
 	case node.IsRoot():
-		return nil, Errorf(Invalid, "the root partner cannot be moved")
+		return nil, InvalidField("parent", "the root partner cannot be moved")
 	case node.ID == pr.PartnerID:
-		return nil, Errorf(Invalid, "a partner cannot move its own home partner")
+		return nil, InvalidField("parent", "a partner cannot move its own home partner")
 	case newParentID == node.ParentID:
 		return node, nil
 	}
@@ -375,14 +390,14 @@ func (s *Service) move(ctx context.Context, tx Tx, pr Principal, id, newParentID
 		return nil, err
 	}
 	if node.Contains(parent) {
-		return nil, Errorf(Invalid, "cannot move partner %d under its own subtree (partner %d)", node.ID, parent.ID)
+		return nil, InvalidField("parent", "cannot move partner %d under its own subtree (partner %d)", node.ID, parent.ID)
 	}
 	height, err := tx.SubtreeHeight(ctx, node.Path)
 	if err != nil {
 		return nil, err
 	}
 	if newDeepest := parent.Depth + 1 + (height - node.Depth); newDeepest > s.maxDepth {
-		return nil, Errorf(Invalid, "the move would make the tree %d levels deep; at most %d allowed", newDeepest, s.maxDepth)
+		return nil, InvalidField("parent", "the move would make the tree %d levels deep; at most %d allowed", newDeepest, s.maxDepth)
 	}
 	if _, err := tx.MoveSubtree(ctx, node, parent); err != nil {
 		return nil, err

@@ -100,6 +100,13 @@ type Reader interface {
 	ListTokens(ctx context.Context, userID int64, q ListQuery) (Page[Token], error)
 
 	ChangeRequestReader
+
+	// PartnerNames returns id -> name of the partners among ids that
+	// exist, in one read.
+	PartnerNames(ctx context.Context, ids []int64) (map[int64]string, error)
+	// ClientNames returns id -> name of the clients among ids that exist,
+	// in one read.
+	ClientNames(ctx context.Context, ids []int64) (map[int64]string, error)
 }
 
 // Scope selects the owners of listed clients or channels: exactly one of a
@@ -149,6 +156,13 @@ type Writer interface {
 	InsertClient(ctx context.Context, c *Client) error
 	// UpdateClient writes c with the same version rule as UpdatePartner.
 	UpdateClient(ctx context.Context, c *Client) error
+	// SetClientContact sets a client's contact user without changing its
+	// version or modified_at: it completes a client inserted in the same
+	// transaction, whose contact user needed the client row first.
+	SetClientContact(ctx context.Context, id, userID int64) error
+	// DeleteClient removes a client; it is a Conflict when anything still
+	// refers to it (a channel, a user).
+	DeleteClient(ctx context.Context, id int64) error
 	// InsertChannel stores a new channel and sets its ID.
 	InsertChannel(ctx context.Context, ch *Channel) error
 	// UpdateChannel writes ch with the same version rule as UpdatePartner.

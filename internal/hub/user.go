@@ -37,6 +37,12 @@ type User struct {
 	CreatedAt   time.Time
 	ModifiedAt  time.Time
 	LastLoginAt *time.Time
+
+	// WelcomeEmail records that the request creating the user asked for a
+	// welcome e-mail (Bluefin's sendWelcomeEmail). partnerhub sends no
+	// mail: the request is kept in the audit row of the creation only; the
+	// store does not keep it, so reads return false.
+	WelcomeEmail bool `json:",omitempty"`
 }
 
 // UserCredentials is what authentication needs: the user and its password

@@ -79,6 +79,28 @@ func (s *Service) CreateUser(ctx context.Context, pr Principal, in *User, passwo
 	return &u, nil
 }
 
+// CheckNewUser runs the checks of CreateUser that come before the new
+// user's input is looked at: the home partner (partnerID) or client
+// (clientID, when not 0) must be visible (else NotFound); the caller needs
+// NeedUsersManage, and role may not rank above the caller's own (else
+// Forbidden). A face whose wire format has rules of its own (required
+// keys, types) calls it before checking them, so that a caller asking for
+// a role above its own learns that first, whatever else is wrong with the
+// request; CreateUser checks everything again.
+func (s *Service) CheckNewUser(ctx context.Context, pr Principal, partnerID, clientID int64, role Role) error {
+	u := User{PartnerID: partnerID, ClientID: clientID, Role: role}
+	if _, err := s.userHome(ctx, s.store, pr, &u); err != nil {
+		return err
+	}
+	if err := pr.require(NeedUsersManage); err != nil {
+		return err
+	}
+	if pr.outranks(role) {
+		return Errorf(Forbidden, "cannot grant the role %q, which ranks above your own", role)
+	}
+	return nil
+}
+
 // userHome resolves u's home partner or client, which the caller must see
 // (else NotFound), fills u's owner fields and reports whether the home is
 // the root partner. Writers call it under the shared tree lock
@@ -176,24 +198,43 @@ func (s *Service) ListUsers(ctx context.Context, pr Principal, within PartnerKey
 // NotFound); then it needs NeedUsersManage, and neither the user's current
 // nor its new role may rank above the caller's (else Forbidden). The home
 // partner or client, identifiers and timestamps are not changeable here,
-// and a user's own role cannot be changed by that user.
+// and a user's own role cannot be changed by that user (Forbidden).
+//
+// The role checks come before the input is judged: an Invalid error that
+// change returns (a face's own reading of its request) is reported only
+// after them, so change should apply what it could read (the role above
+// all) before it returns one; the user's fields are validated last.
 func (s *Service) UpdateUser(ctx context.Context, pr Principal, id int64, ifVersion int64, change func(*User) error) (*User, error) {
+	return s.updateUser(ctx, pr, id, ifVersion, change, "")
+}
+
+// updateUser is UpdateUser that also stores passwordHash as the user's
+// password when it is not "" (UpdateUserWithPassword).
+func (s *Service) updateUser(ctx context.Context, pr Principal, id int64, ifVersion int64, change func(*User) error, passwordHash string) (*User, error) {
 	load := func(tx Tx) (*User, error) { return s.manageableUser(ctx, tx, pr, id) }
 	version := func(u *User) int64 { return u.Version }
-	return updateVersioned(ctx, s, ifVersion, load, version, change, func(tx Tx, cur, next *User) error {
+	var deferred error // change's Invalid error, reported after the role checks
+	apply := func(u *User) error {
+		deferred = change(u)
+		if deferred != nil && !IsKind(deferred, Invalid) {
+			return deferred
+		}
+		return nil
+	}
+	return updateVersioned(ctx, s, ifVersion, load, version, apply, func(tx Tx, cur, next *User) error {
 		next.ID, next.PartnerID, next.ClientID = cur.ID, cur.PartnerID, cur.ClientID
 		next.OwnerPartnerID, next.OwnerPartnerPath, next.OwnerPartnerStatus = cur.OwnerPartnerID, cur.OwnerPartnerPath, cur.OwnerPartnerStatus
 		next.Version, next.CreatedAt, next.LastLoginAt, next.ModifiedAt = cur.Version, cur.CreatedAt, cur.LastLoginAt, s.now()
+		if err := s.checkRoleChange(pr, cur, next); err != nil {
+			return err
+		}
+		if deferred != nil {
+			return deferred
+		}
 		if err := validateUser(next, cur); err != nil {
 			return err
 		}
 		if next.Role != cur.Role {
-			if pr.outranks(next.Role) {
-				return Errorf(Forbidden, "cannot grant the role %q, which ranks above your own", next.Role)
-			}
-			if cur.ID == pr.UserID {
-				return Errorf(Forbidden, "a user cannot change its own role")
-			}
 			homeIsRoot, err := s.userHome(ctx, tx, pr, next)
 			if err != nil {
 				return err
@@ -211,8 +252,36 @@ func (s *Service) UpdateUser(ctx context.Context, pr Principal, id int64, ifVers
 		if err := s.syncLogin(ctx, tx, pr, cur, next); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, pr, "update", "user", idString(next.ID), cur.OwnerPartnerID, cur.OwnerPartnerPath, cur, next)
+		if err := s.audit(ctx, tx, pr, "update", "user", idString(next.ID), cur.OwnerPartnerID, cur.OwnerPartnerPath, cur, next); err != nil {
+			return err
+		}
+		if passwordHash == "" {
+			return nil
+		}
+		if pr.UserID != 0 && cur.ID == pr.UserID {
+			return Errorf(Forbidden, "change your own password with your current password")
+		}
+		if err := tx.SetUserPassword(ctx, cur.ID, passwordHash, next.ModifiedAt); err != nil {
+			return err
+		}
+		next.Version++
+		return s.audit(ctx, tx, pr, "set_password", "user", idString(cur.ID), cur.OwnerPartnerID, cur.OwnerPartnerPath, nil, nil)
 	})
+}
+
+// checkRoleChange refuses a role change the caller may not make: to a
+// role above its own, or of its own role (Forbidden).
+func (s *Service) checkRoleChange(pr Principal, cur, next *User) error {
+	if next.Role == cur.Role {
+		return nil
+	}
+	if pr.outranks(next.Role) {
+		return Errorf(Forbidden, "cannot grant the role %q, which ranks above your own", next.Role)
+	}
+	if cur.ID == pr.UserID {
+		return Errorf(Forbidden, "a user cannot change its own role")
+	}
+	return nil
 }
 
 // manageableUser returns a visible user (else NotFound) when the caller

@@ -1,15 +1,16 @@
 // Package isolation holds only tests: the tenant-isolation matrix of the
 // HTTP faces.
 //
-// The matrix is driven by each face's route table (carrierx.Routes), so a
-// new route is covered without anyone remembering to add it. For every
+// The matrix is driven by each face's route table (carrierx.Routes,
+// bluefin.Routes), so a new route is covered without anyone remembering to
+// add it. For every
 // authenticated route it sends the route, as principals of every role
 // (System Admin and System User at the root, Partner Supervisor and
 // Partner User at every other level of a small tree, Client Admin and
 // Client User at a client of every partner) holding every credential type
 // their role can hold (client-level users hold no API key: keys belong to
-// partners), against partners and tokens inside and outside the
-// principal's subtree and against an id that does not exist, and checks
+// partners), against partners, tokens, users and clients inside and
+// outside the principal's subtree and against an id that does not exist, and checks
 // that
 //
 //   - an invisible target gets exactly the answer of a missing one (status

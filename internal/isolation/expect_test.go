@@ -2,7 +2,9 @@ package isolation
 
 import (
 	"net/http"
+	"strings"
 
+	"github.com/partnerhub/partnerhub/internal/api/bluefin"
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
 )
 
@@ -70,6 +72,9 @@ func wantStatus(c *caller, rt carrierx.Route, tg target) int {
 		return http.StatusOK
 	case "DELETE /core/v2/oauth/tokens/{token_sid}":
 		return revokeStatus(c, tg)
+	}
+	if strings.HasPrefix(rt.Pattern, bluefin.Prefix+"/") {
+		return bluefinStatus(c, rt, tg, vis)
 	}
 	return 0
 }

@@ -3,10 +3,13 @@ package isolation
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
+	"github.com/partnerhub/partnerhub/internal/api/bluefin"
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
+	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/auth"
 	"github.com/partnerhub/partnerhub/internal/hub"
 	"github.com/partnerhub/partnerhub/internal/readcache"
@@ -46,6 +49,9 @@ type user struct {
 //   - Partner Supervisor and Partner User at P, S, C, B and U;
 //   - Client Admin and Client User at the client of every partner, the
 //     root included (they see no partner at all).
+//
+// Every client has a channel, so that deleting a visible client is a 409,
+// not the loss of a fixture (and of its users).
 //
 // Each user is created once (argon2id is slow) and has one target token.
 // The owner e-mail of C and U is set and verified, so that both answers
@@ -114,6 +120,10 @@ func newFixture(t *testing.T, engine testdb.Engine) *fixture {
 		if n.client, err = svc.CreateClient(ctx, sys, &hub.Client{Name: "Client of " + n.name, PartnerID: n.p.ID}); err != nil {
 			t.Fatalf("create client of %s: %v", n.name, err)
 		}
+		// A channel keeps the client: deleting it is then a 409.
+		if _, err := svc.CreateChannel(ctx, sys, &hub.Channel{ClientID: n.client.ID, PhoneNumber: "+1415555" + strconv.FormatInt(1000+n.client.ID, 10)}); err != nil {
+			t.Fatalf("channel of %s's client: %v", n.name, err)
+		}
 	}
 
 	addUser := func(n *node, role hub.Role) {
@@ -162,7 +172,11 @@ func (f *fixture) verifyOwnerEmail(sys hub.Principal, p *hub.Partner) *hub.Partn
 // handler is the server with the /core/v2 face over f's service,
 // authenticating with authn.
 func (f *fixture) handler(authn carrierx.Authenticator) http.Handler {
-	return server.NewHandler(server.Deps{Faces: []server.Face{{Prefix: carrierx.Prefix, Handler: carrierx.New(f.svc, authn, nil)}}})
+	return server.NewHandler(server.Deps{Faces: []server.Face{
+		{Prefix: carrierx.Prefix, Handler: carrierx.New(f.svc, authn, nil)},
+		// A budget the matrix cannot spend: it checks isolation, not rates.
+		{Prefix: bluefin.Prefix, Handler: bluefin.New(f.svc, authn, nil, bluefin.WithRateLimiter(httpapi.NewRateLimiter(1<<30, time.Hour)))},
+	}})
 }
 
 // roleTags are short username parts for the roles.

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strings"
 
+	"github.com/partnerhub/partnerhub/internal/api/bluefin"
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
@@ -24,6 +26,10 @@ type listItem struct {
 func (f *fixture) list(t reporter, rt carrierx.Route) {
 	t.Helper()
 	id := routeID(rt)
+	if strings.HasPrefix(rt.Pattern, bluefin.Prefix+"/") {
+		f.bluefinList(t, rt)
+		return
+	}
 	for _, c := range f.callers {
 		got := f.do(c, request{method: http.MethodGet, path: rt.Pattern + "?limit=1000"})
 		where := "route " + id + ", caller " + c.name

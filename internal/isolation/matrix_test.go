@@ -7,11 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/partnerhub/partnerhub/internal/api/bluefin"
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
 	"github.com/partnerhub/partnerhub/internal/testdb"
 )
 
-// TestIsolationMatrix sends every authenticated route of /core/v2, as
+// TestIsolationMatrix sends every authenticated route of /core/v2 and /api/v1, as
 // every fixture caller, against every target (see the package comment).
 func TestIsolationMatrix(t *testing.T) {
 	for _, engine := range testdb.Engines {
@@ -20,7 +21,7 @@ func TestIsolationMatrix(t *testing.T) {
 			start := time.Now()
 			f := newFixture(t, engine)
 			setup := time.Since(start)
-			for _, rt := range carrierx.Routes() {
+			for _, rt := range append(carrierx.Routes(), bluefin.Routes()...) {
 				if !rt.Public {
 					f.route(t, rt)
 				}
@@ -57,6 +58,12 @@ func (f *fixture) route(t reporter, rt carrierx.Route) {
 		targets = f.partnerTargets()
 	case len(params) == 1 && params[0] == "token_sid":
 		targets = f.tokenTargets()
+	case len(params) == 1 && params[0] == "partner_id":
+		targets = f.partnerIDTargets()
+	case len(params) == 1 && params[0] == "user_id":
+		targets = f.userTargets()
+	case len(params) == 1 && params[0] == "client_id":
+		targets = f.clientTargets()
 	case len(params) == 1:
 		t.Errorf("route %s has parameter {%s} that the isolation matrix does not know", id, params[0])
 		return
@@ -65,6 +72,8 @@ func (f *fixture) route(t reporter, rt carrierx.Route) {
 		return
 	case id == "POST /core/v2/partners":
 		targets = f.partnerTargets() // the would-be parent, sent as parent_sid
+	case bluefinCreates[id] != "":
+		targets = f.partnerIDTargets() // the would-be parent or home, sent by id
 	default:
 		t.Errorf("route %s has no parameter and is not a GET: the isolation matrix does not know what it targets", id)
 		return
@@ -97,6 +106,8 @@ func (f *fixture) request(t reporter, rt carrierx.Route, sid string, bodyOf targ
 	t.Helper()
 	rq := request{method: rt.Method, path: paramRE.ReplaceAllLiteralString(rt.Pattern, sid)}
 	switch {
+	case strings.HasPrefix(rt.Pattern, bluefin.Prefix+"/"):
+		return f.bluefinRequest(t, rt, sid)
 	case rt.Method == http.MethodGet || rt.Method == http.MethodDelete:
 	case rt.Method == http.MethodPatch:
 		rq.contentType, rq.body = jsonType, `{"city": "Matrixville"}`

@@ -13,10 +13,14 @@ type target struct {
 	sid     string
 	partner *node        // set for partner targets
 	token   *tokenTarget // set for token targets
+	user    *user        // set for user targets (/api/v1/users/{user_id})
+	client  *node        // set for client targets: the node whose client it is
 }
 
 // missing reports whether the target names nothing.
-func (tg target) missing() bool { return tg.partner == nil && tg.token == nil }
+func (tg target) missing() bool {
+	return tg.partner == nil && tg.token == nil && tg.user == nil && tg.client == nil
+}
 
 // visible reports whether c may see the target. A partner is visible when
 // it lies in c's subtree (never to a client-level caller). A token is
@@ -35,6 +39,15 @@ func (tg target) visible(c *caller) bool {
 			return true
 		}
 		return c.seesUser(owner) && c.holds(hub.ScopeUsersManage) && owner.Role.Rank() >= c.role.Rank()
+	case tg.user != nil:
+		return c.seesUser(tg.user.u)
+	case tg.client != nil:
+		// hub's seesClient: a client-level caller sees its own client,
+		// any other caller the clients of its subtree's partners.
+		if c.clientID != 0 {
+			return c.clientID == tg.client.client.ID
+		}
+		return c.sees(tg.client.p.Path)
 	}
 	return false
 }
@@ -104,6 +117,18 @@ func (f *fixture) snapshot(tg target) string {
 			f.t.Fatalf("read %s: %v", tg.name, err)
 		}
 		path, state = t.PartnerPath, fmt.Sprintf("revoked %v", t.RevokedAt != nil)
+	case tg.user != nil:
+		u, err := f.svc.Store().User(f.ctx, tg.user.u.ID)
+		if err != nil {
+			f.t.Fatalf("read %s: %v", tg.name, err)
+		}
+		path, state = u.OwnerPartnerPath, fmt.Sprintf("version %d", u.Version)
+	case tg.client != nil:
+		c, err := f.svc.Store().Client(f.ctx, tg.client.client.ID, "")
+		if err != nil {
+			f.t.Fatalf("%s is gone: %v", tg.name, err)
+		}
+		path, state = c.PartnerPath, fmt.Sprintf("version %d", c.Version)
 	default:
 		return ""
 	}

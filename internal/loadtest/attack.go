@@ -33,9 +33,27 @@ type target struct {
 	kinds []kind
 	total int      // sum of the shares
 	ids   []string // {sid} draws from these
+	nums  []string // {id}: the numeric id of the partner ids[i] names (nil: {id} unused)
 	same  string   // {same}: the last of them
+	top   string   // {branch}: the numeric id of the tree's top partner
 	mu    sync.Mutex
 	rnd   *rand.Rand
+}
+
+// withIDs gives the target the numeric ids of its partners (nums[i] is
+// the id of ids[i]) and of its top partner, for {id} and {branch}.
+func (t *target) withIDs(nums []string, top string) *target {
+	t.nums, t.top = nums, top
+	return t
+}
+
+// vars returns the placeholder values of partner i.
+func (t *target) vars(i, n int) vars {
+	v := vars{sid: t.ids[i], same: t.same, branch: t.top, n: n}
+	if t.nums != nil {
+		v.id = t.nums[i]
+	}
+	return v
 }
 
 // kind is a Request with its templates parsed and its header built.
@@ -77,7 +95,7 @@ func (t *target) draw() (*kind, vars) {
 		}
 		pick -= t.kinds[i].share
 	}
-	return k, vars{sid: t.ids[t.rnd.IntN(len(t.ids))], same: t.same, n: t.rnd.IntN(1_000_000)}
+	return k, t.vars(t.rnd.IntN(len(t.ids)), t.rnd.IntN(1_000_000))
 }
 
 // targeter returns a vegeta targeter against base; safe for concurrent use,

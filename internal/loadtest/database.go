@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
@@ -67,6 +68,9 @@ type tree struct {
 	all       []string // every partner, in id order (the root first)
 	branchSID string   // the depth-1 partner with the largest subtree
 	branch    []string // that subtree, the partner itself first, in id order
+	// The numeric ids of the same partners, index for index (/api/v1 names
+	// partners by id).
+	allIDs, branchIDs []string
 }
 
 // readTree reads every partner's sid and path once, straight from the
@@ -84,7 +88,7 @@ func readTree(ctx context.Context, db *database) (*tree, error) {
 		return nil, err
 	}
 	defer conn.Close()
-	rows, err := conn.QueryContext(ctx, `SELECT sid, path FROM partners ORDER BY id`)
+	rows, err := conn.QueryContext(ctx, `SELECT sid, path, id FROM partners ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("reading the partners' sids: %w", err)
 	}
@@ -96,10 +100,12 @@ func readTree(ctx context.Context, db *database) (*tree, error) {
 	var heads []string // per branch: the depth-1 partner's sid
 	for rows.Next() {
 		var sid, path string
-		if err := rows.Scan(&sid, &path); err != nil {
+		var id int64
+		if err := rows.Scan(&sid, &path, &id); err != nil {
 			return nil, err
 		}
 		t.all = append(t.all, sid)
+		t.allIDs = append(t.allIDs, strconv.FormatInt(id, 10))
 		prefix, ok := depth1Prefix(path)
 		if !ok {
 			group = append(group, -1)
@@ -131,9 +137,11 @@ func readTree(ctx context.Context, db *database) (*tree, error) {
 	}
 	t.branchSID = heads[best]
 	t.branch = make([]string, 0, sizes[best])
+	t.branchIDs = make([]string, 0, sizes[best])
 	for i, g := range group {
 		if int(g) == best {
 			t.branch = append(t.branch, t.all[i])
+			t.branchIDs = append(t.branchIDs, t.allIDs[i])
 		}
 	}
 	// Ids grow downwards in a tree built top-down, but say so rather than
@@ -141,6 +149,7 @@ func readTree(ctx context.Context, db *database) (*tree, error) {
 	for i, sid := range t.branch {
 		if sid == t.branchSID {
 			t.branch[0], t.branch[i] = t.branch[i], t.branch[0]
+			t.branchIDs[0], t.branchIDs[i] = t.branchIDs[i], t.branchIDs[0]
 			break
 		}
 	}

@@ -22,7 +22,7 @@ type recording struct {
 }
 
 // record sends each request kind of the scenario sequentially: a kind
-// whose path draws a {sid} is recorded for up to limit ids (a seeded
+// whose path draws a {sid} or {id} is recorded for up to limit ids (a seeded
 // sample of the tree, all of them when fewer) when the scenario only
 // reads, once otherwise (a write is recorded by doing it once). Any answer
 // outside 200-299 is an error: the attack would measure a failure.
@@ -34,13 +34,13 @@ func record(ctx context.Context, base string, t *target, sc *Scenario, limit int
 	readOnly := sc.deterministic()
 	for i := range t.kinds {
 		k := &t.kinds[i]
-		v := vars{same: t.same, sid: t.ids[0], n: rnd.IntN(1_000_000)}
-		sids := []string{v.sid}
-		if readOnly && k.path.uses("sid") {
-			sids = sample(t.ids, limit, rnd)
+		n := rnd.IntN(1_000_000)
+		picks := []int{0}
+		if readOnly && (k.path.uses("sid") || k.path.uses("id")) {
+			picks = sample(len(t.ids), limit, rnd)
 		}
-		for j, sid := range sids {
-			v.sid = sid
+		for j, i := range picks {
+			v := t.vars(i, n)
 			path := string(k.path.expand(nil, v))
 			r, err := fetch(ctx, client, k, base+path, k.body.expand(nil, v))
 			if err != nil {
@@ -88,14 +88,15 @@ func fetch(ctx context.Context, client *http.Client, k *kind, u string, body []b
 	return recorded{Status: resp.StatusCode, Header: h, Body: b}, nil
 }
 
-// sample returns up to n of ids, chosen at random without repeats.
-func sample(ids []string, n int, rnd *rand.Rand) []string {
-	if n >= len(ids) {
-		return ids
+// sample returns up to n of the indices 0..size-1, chosen at random
+// without repeats.
+func sample(size, n int, rnd *rand.Rand) []int {
+	if n >= size {
+		out := make([]int, size)
+		for i := range out {
+			out[i] = i
+		}
+		return out
 	}
-	out := make([]string, 0, n)
-	for _, i := range rnd.Perm(len(ids))[:n] {
-		out = append(out, ids[i])
-	}
-	return out
+	return rnd.Perm(size)[:n]
 }

@@ -190,12 +190,16 @@ func (h *harness) runGroup(ctx context.Context, engine string, fx *fixture, g *g
 // runScenario records the scenario's answers, starts its baseline and,
 // per connection count, attacks serve then the baseline.
 func (h *harness) runScenario(ctx context.Context, engine string, fx *fixture, srv *server, sc *Scenario) error {
-	ids, auth := fx.tree.branch, fx.callers.branch
+	ids, nums, auth := fx.tree.branch, fx.tree.branchIDs, fx.callers.branch
 	if sc.Tree == Whole {
-		ids, auth = fx.tree.all, fx.callers.root
+		ids, nums, auth = fx.tree.all, fx.tree.allIDs, fx.callers.root
+	}
+	if sc.Basic {
+		auth = fx.admin.basic()
 	}
 	seed := h.cfg.Seed
-	rec, err := record(ctx, srv.base, newTarget(sc, ids, auth, seed), sc, h.cfg.RecordIDs, seed)
+	mkTarget := func() *target { return newTarget(sc, ids, auth, seed).withIDs(nums, nums[0]) }
+	rec, err := record(ctx, srv.base, mkTarget(), sc, h.cfg.RecordIDs, seed)
 	if err != nil {
 		return err
 	}
@@ -210,11 +214,11 @@ func (h *harness) runScenario(ctx context.Context, engine string, fx *fixture, s
 		if sc.deterministic() {
 			check = row.checker(srv.base, rec.bodies)
 		}
-		row.Serve = h.load(ctx, newTarget(sc, ids, auth, seed).targeter(srv.base), conns, check)
+		row.Serve = h.load(ctx, mkTarget().targeter(srv.base), conns, check)
 		if m, err := readMemory(srv.pid()); err == nil {
 			row.Memory = m
 		}
-		row.Baseline = h.load(ctx, newTarget(sc, ids, auth, seed).targeter(bl.base), conns, nil)
+		row.Baseline = h.load(ctx, mkTarget().targeter(bl.base), conns, nil)
 		if row.Baseline.Rate > 0 {
 			row.Ratio = row.Serve.Rate / row.Baseline.Rate
 		}

@@ -29,6 +29,10 @@ type Scenario struct {
 	About string // one line for people
 	Tree  Tree
 	Cache bool // serve with the read cache (--cache-ttl 1s) or without (--cache-ttl 0)
+	// Basic calls as the bootstrap admin with HTTP Basic (its verification
+	// cached by serve) instead of the tree's bearer token; the admin sees
+	// the whole tree, so {sid} and {id} still draw from the scenario's tree.
+	Basic bool
 	// Requests are the request kinds; each request of the load picks one
 	// at random, weighted by Share.
 	Requests []Request
@@ -36,8 +40,10 @@ type Scenario struct {
 
 // Request is one kind of request in a scenario. Path and Body are
 // templates: {sid} is a partner sid drawn at random per request from the
-// scenario's tree (the same value everywhere in one request), {same} is
-// one fixed sid of that tree, {n} a random number below 1,000,000. The
+// scenario's tree (the same value everywhere in one request) and {id} that
+// partner's numeric id, {same} is one fixed sid of that tree, {branch} the
+// numeric id of the tree's top partner (the branch's own partner, or the
+// root), {n} a random number below 1,000,000. The
 // harness adds the caller's Authorization header.
 type Request struct {
 	Share   int    // relative weight among the scenario's requests; 0 counts as 1
@@ -87,9 +93,11 @@ func (s *Scenario) check() error {
 
 // vars are the values of one request's placeholders.
 type vars struct {
-	sid  string // {sid}
-	same string // {same}
-	n    int    // {n}
+	sid    string // {sid}
+	id     string // {id}: the numeric id of the same partner as {sid}
+	same   string // {same}
+	branch string // {branch}: the numeric id of the tree's top partner
+	n      int    // {n}
 }
 
 // template is a parsed Path or Body: literal text and placeholders.
@@ -119,9 +127,9 @@ func parseTemplate(s string) (template, error) {
 		}
 		name := s[i+1 : j]
 		switch name {
-		case "sid", "same", "n":
+		case "sid", "id", "same", "branch", "n":
 		default:
-			return nil, fmt.Errorf("unknown placeholder {%s} (known: {sid}, {same}, {n})", name)
+			return nil, fmt.Errorf("unknown placeholder {%s} (known: {sid}, {id}, {same}, {branch}, {n})", name)
 		}
 		if i > lit {
 			t = append(t, segment{lit: s[lit:i]})
@@ -153,6 +161,10 @@ func (t template) expand(dst []byte, v vars) []byte {
 			dst = append(dst, s.lit...)
 		case "sid":
 			dst = append(dst, v.sid...)
+		case "id":
+			dst = append(dst, v.id...)
+		case "branch":
+			dst = append(dst, v.branch...)
 		case "same":
 			dst = append(dst, v.same...)
 		case "n":

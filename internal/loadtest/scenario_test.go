@@ -7,9 +7,10 @@ import (
 )
 
 func TestTemplateExpandsPlaceholdersAndLeavesJSONBraces(t *testing.T) {
-	v := vars{sid: "S", same: "F", n: 42}
+	v := vars{sid: "S", id: "7", same: "F", branch: "3", n: 42}
 	for _, c := range []struct{ in, want string }{
 		{"/core/v2/partners/{sid}", "/core/v2/partners/S"},
+		{"/api/v1/partners/{id}?partner={branch}", "/api/v1/partners/7?partner=3"},
 		{"/p/{same}?x={n}&y={sid}", "/p/F?x=42&y=S"},
 		{`{"city":"Load {n}"}`, `{"city":"Load 42"}`},
 		{`{}{ {x {Sid} {1}`, `{}{ {x {Sid} {1}`},
@@ -23,7 +24,7 @@ func TestTemplateExpandsPlaceholdersAndLeavesJSONBraces(t *testing.T) {
 			t.Errorf("%q expands to %q, want %q", c.in, got, c.want)
 		}
 	}
-	if _, err := parseTemplate("/p/{id}"); err == nil || !strings.Contains(err.Error(), "{id}") {
+	if _, err := parseTemplate("/p/{uid}"); err == nil || !strings.Contains(err.Error(), "{uid}") {
 		t.Errorf("an unknown placeholder is accepted: %v", err)
 	}
 }
@@ -33,8 +34,11 @@ func TestBuiltInScenariosAreWellFormed(t *testing.T) {
 	if err := cfg.validate(); err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg.Scenarios) != 7 {
-		t.Errorf("%d scenarios, want the 7 of issue 11", len(cfg.Scenarios))
+	if len(cfg.Scenarios) != 9 {
+		t.Errorf("%d scenarios, want the 7 of issue 11 and the 2 of issue 9", len(cfg.Scenarios))
+	}
+	if bluefinBranchPage.Path != "/api/v1/partners?partner={branch}&take=100" {
+		t.Errorf("the /api/v1 page URL is %s", bluefinBranchPage.Path)
 	}
 	want := "/core/v2/partners?limit=100&filter=country_code%20eq%20%22USA%22&order=name"
 	if carrierxUSAPage.Path != want {

@@ -21,6 +21,14 @@ var (
 		Body:   `{"city":"Load {n}"}`}
 )
 
+// The /api/v1 (Bluefin) requests: partners by numeric id, lists by
+// take and the partner= subtree.
+var (
+	bluefinGetPartner = Request{Method: "GET", Pattern: "GET /api/v1/partners/{partner_id}", Path: "/api/v1/partners/{id}"}
+	bluefinBranchPage = Request{Method: "GET", Pattern: "GET /api/v1/partners",
+		Path: "/api/v1/partners?partner={branch}&take=100"}
+)
+
 // Scenarios returns the built-in scenarios, in the order they run (grouped
 // by tree and cache mode, so each serve process starts once per group).
 // The names match the rows of issue 11's table.
@@ -35,6 +43,10 @@ func Scenarios() []Scenario {
 				share(95, carrierxGetPartner("{sid}")),
 				share(5, carrierxPatchCity),
 			}},
+		{Name: "api-v1-get-basic", About: "/api/v1: GET one partner, random ids of the branch, Basic (cached verification), cache on",
+			Tree: Branch, Cache: true, Basic: true, Requests: []Request{bluefinGetPartner}},
+		{Name: "api-v1-page-branch", About: "/api/v1: GET /partners?partner=<branch>&take=100, the branch's first 100 with its total, Basic, cache on",
+			Tree: Branch, Cache: true, Basic: true, Requests: []Request{bluefinBranchPage}},
 		{Name: "get-random-uncached", About: "GET one partner, random ids of the branch, cache off",
 			Tree: Branch, Cache: false, Requests: []Request{carrierxGetPartner("{sid}")}},
 		{Name: "page-usa-uncached", About: `100-row page of the branch, country_code eq "USA", order=name, exact total, cache off`,

@@ -30,6 +30,8 @@ func sizeOf(v any) int64 {
 		return partnerSize(x)
 	case *hub.User:
 		return userSize(x)
+	case *name:
+		return x.size()
 	case *hub.TokenCredentials:
 		t := &x.Token
 		n := int64(unsafe.Sizeof(*x)) + userStrings(&x.User)

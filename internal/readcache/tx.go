@@ -75,6 +75,16 @@ func (t *trackingTx) UpdateClient(ctx context.Context, c *hub.Client) error {
 	return t.w.UpdateClient(ctx, c)
 }
 
+func (t *trackingTx) SetClientContact(ctx context.Context, id, userID int64) error {
+	t.change()
+	return t.w.SetClientContact(ctx, id, userID)
+}
+
+func (t *trackingTx) DeleteClient(ctx context.Context, id int64) error {
+	t.change()
+	return t.w.DeleteClient(ctx, id)
+}
+
 func (t *trackingTx) InsertChannel(ctx context.Context, ch *hub.Channel) error {
 	t.change()
 	return t.w.InsertChannel(ctx, ch)

@@ -108,3 +108,25 @@ func (t *tx) UpdateClient(ctx context.Context, c *hub.Client) error {
 	c.Version++
 	return nil
 }
+
+func (t *tx) SetClientContact(ctx context.Context, id, userID int64) error {
+	res, err := t.q.ExecContext(ctx, `UPDATE clients SET contact_user_id = $1 WHERE id = $2`, userID, id)
+	if err != nil {
+		return classify(t.d, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return hub.Errorf(hub.NotFound, "client not found")
+	}
+	return nil
+}
+
+func (t *tx) DeleteClient(ctx context.Context, id int64) error {
+	res, err := t.q.ExecContext(ctx, `DELETE FROM clients WHERE id = $1`, id)
+	if err != nil {
+		return classify(t.d, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return hub.Errorf(hub.NotFound, "client not found")
+	}
+	return nil
+}

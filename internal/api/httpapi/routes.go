@@ -53,6 +53,11 @@ type Mux struct {
 	// undecodable query string, unknown paths (404) and methods (405,
 	// with Allow).
 	Errors *Errors
+	// Limiter, when not nil, meters every authenticated request against
+	// its caller's budget (RateLimitKey) after authentication: the quota
+	// headers go on the answer, and a spent budget is a RateLimited error
+	// (429 with Retry-After) before the handler runs.
+	Limiter *RateLimiter
 }
 
 // NewMux returns the face's handler: an http.ServeMux with one pattern
@@ -60,7 +65,8 @@ type Mux struct {
 // the metrics), a 405 with Allow for a known path called with another
 // method, and a 404 for any other path below Prefix, all answered through
 // Errors. An authenticated route authenticates first, then checks the
-// query string (CheckQuery), then runs its handler; a public route checks the
+// query string (CheckQuery), then runs its handler (metered by Limiter, when
+// set, after authentication); a public route checks the
 // query string and runs its handler. It panics on a route without a
 // handler or a duplicate route, a wiring bug.
 func NewMux(m Mux) http.Handler {
@@ -102,6 +108,12 @@ func (m Mux) serve(rt Route) http.Handler {
 			if pr, err = m.Authn.Principal(r); err != nil {
 				m.Errors.Write(w, r, err)
 				return
+			}
+			if m.Limiter != nil {
+				if err := m.Limiter.meter(w, pr); err != nil {
+					m.Errors.Write(w, r, err)
+					return
+				}
 			}
 		}
 		if err := CheckQuery(r); err != nil {

@@ -236,6 +236,57 @@ func testScopeOrder(t *testing.T, f *fixture) {
 		{name: "OwnToken",
 			visible:   func() error { _, err := f.svc.OwnToken(f.ctx, none, ownToken); return err },
 			invisible: func() error { _, err := f.svc.OwnToken(f.ctx, none, otherToken); return err }},
+		{name: "ResolvePartner by id",
+			visible: func() error {
+				_, err := f.svc.ResolvePartner(f.ctx, none, hub.PartnerRef{ID: a1.ID}, hub.NeedPartnersRead)
+				return err
+			},
+			invisible: func() error {
+				_, err := f.svc.ResolvePartner(f.ctx, none, hub.PartnerRef{ID: b1.ID}, hub.NeedPartnersRead)
+				return err
+			}},
+		{name: "ResolvePartner by name",
+			visible: func() error {
+				_, err := f.svc.ResolvePartner(f.ctx, none, hub.PartnerRef{Name: "A1"}, hub.NeedPartnersRead)
+				return err
+			},
+			invisible: func() error {
+				_, err := f.svc.ResolvePartner(f.ctx, none, hub.PartnerRef{Name: "B1"}, hub.NeedPartnersRead)
+				return err
+			}},
+		{name: "ResolveClient",
+			visible: func() error {
+				_, err := f.svc.ResolveClient(f.ctx, none, hub.ClientRef{Name: "ca"}, hub.NeedClientsRead)
+				return err
+			},
+			invisible: func() error {
+				_, err := f.svc.ResolveClient(f.ctx, none, hub.ClientRef{Name: "cb"}, hub.NeedClientsRead)
+				return err
+			}},
+		{name: "CreateClientWithContact at",
+			visible: func() error {
+				_, err := f.svc.CreateClientWithContact(f.ctx, none, &hub.Client{Name: "x", PartnerID: a1.ID}, &hub.ClientContact{Username: "order-cc-a"})
+				return err
+			},
+			invisible: func() error {
+				_, err := f.svc.CreateClientWithContact(f.ctx, none, &hub.Client{Name: "x", PartnerID: b1.ID}, &hub.ClientContact{Username: "order-cc-b"})
+				return err
+			}},
+		{name: "DeleteClient",
+			visible:   func() error { return f.svc.DeleteClient(f.ctx, none, ca.ID) },
+			invisible: func() error { return f.svc.DeleteClient(f.ctx, none, cb.ID) }},
+		{name: "CheckNewUser at",
+			visible:   func() error { return f.svc.CheckNewUser(f.ctx, none, a1.ID, 0, hub.RolePartnerUser) },
+			invisible: func() error { return f.svc.CheckNewUser(f.ctx, none, b1.ID, 0, hub.RolePartnerUser) }},
+		{name: "UpdateUserWithPassword",
+			visible: func() error {
+				_, err := f.svc.UpdateUserWithPassword(f.ctx, none, ua.ID, 0, func(u *hub.User) error { u.FirstName = "x"; return nil }, "another password 1")
+				return err
+			},
+			invisible: func() error {
+				_, err := f.svc.UpdateUserWithPassword(f.ctx, none, ub.ID, 0, func(u *hub.User) error { u.FirstName = "x"; return nil }, "another password 1")
+				return err
+			}},
 		{name: "RevokeToken",
 			visible:   func() error { _, err := f.svc.RevokeToken(f.ctx, none, ownToken); return err },
 			invisible: func() error { _, err := f.svc.RevokeToken(f.ctx, none, otherToken); return err }},

@@ -67,6 +67,11 @@ func Run(t *testing.T, open Opener) {
 		{"ChangeRequestLists", testChangeRequestLists},
 		{"WebhookSettings", testWebhookSettings},
 		{"WebhookDeliveriesRecorded", testWebhookDeliveriesRecorded},
+		{"ResolveByName", testResolveByName},
+		{"Contacts", testContacts},
+		{"OwnHomeStatus", testOwnHomeStatus},
+		{"ClientContactAndDelete", testClientContactAndDelete},
+		{"UserRoleBeforeInput", testUserRoleBeforeInput},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
