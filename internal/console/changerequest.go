@@ -25,7 +25,11 @@ type crData struct {
 	Poll      string
 	ShowAudit bool
 	Audit     []auditRow
-	Error     string // why a decision was refused
+	// OOB: the status part is polled and final, so it carries the audit
+	// entries too, for htmx to swap in out of band (the entries of the
+	// migration's end arrive with its status).
+	OOB   bool
+	Error string // why a decision was refused
 }
 
 // crKey reads a request's path {id}: its number, or its ref; anything
@@ -90,14 +94,22 @@ func mayDecide(pr hub.Principal, cr *hub.ChangeRequest) bool {
 }
 
 // changeRequestPage shows a change request; an htmx poll of its status
-// (HX-Target cr-status) gets the status part only.
+// (HX-Target cr-status) gets the status part only, with the audit
+// entries once the status is final.
 func (c *console) changeRequestPage(w http.ResponseWriter, r *http.Request, pr hub.Principal) {
-	full := r.Header.Get("HX-Target") != "cr-status" || r.Header.Get("HX-Request") != "true"
-	d, err := c.loadChangeRequest(r.Context(), r, pr, full)
+	ctx := r.Context()
+	poll := r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") == "cr-status"
+	id, ref := crKey(r.PathValue("id"))
+	cr, err := c.svc.ChangeRequest(ctx, pr, hub.PartnerKey{}, id, ref)
+	var d *crData
+	if err == nil {
+		d, err = c.describeChangeRequest(ctx, pr, cr, !poll || !cr.Open())
+	}
 	if err != nil {
 		c.fail(w, r, pr, err)
 		return
 	}
+	d.OOB = poll && d.ShowAudit
 	c.page(w, r, pr, "changerequest", "Change request "+d.CR.Ref, "changes", d)
 }
 
@@ -154,12 +166,12 @@ func (c *console) decisionForm(w http.ResponseWriter, r *http.Request, pr hub.Pr
 	}
 	cr := d.CR
 	page := crURL(cr)
-	what := "the whole client " + cr.SourceClientRef
+	what := "the whole client " + d.Source.label()
 	if !cr.IsFullMigration {
-		what = strconv.Itoa(len(cr.RequestedChannels)) + " channel(s) of the client " + cr.SourceClientRef
+		what = strconv.Itoa(len(cr.RequestedChannels)) + " channel(s) of the client " + d.Source.label()
 	}
 	cd := &confirmData{Context: "Change request " + cr.Ref, ContextURL: page,
-		Paragraphs: []string{"The request moves " + what + " from partner " + cr.SourcePartnerRef + " to partner " + cr.TargetPartnerRef + ".", dec.explanation},
+		Paragraphs: []string{"The request moves " + what + " from partner " + d.From.label() + " to partner " + d.To.label() + ".", dec.explanation},
 		Cancel:     page}
 	switch {
 	case cr.Status != hub.ChangeRequestCreated:

@@ -28,6 +28,7 @@ var crDirections = map[string]hub.ChangeRequestDirection{"": hub.Incoming, "inco
 type crListData struct {
 	Head     *partnerData // the partner whose requests these are; nil: the user's client
 	Base     string       // the list's path, which the filter links keep
+	Home     bool         // the list of the user's home partner, at /console/change-requests
 	Dir      string       // "incoming", "outgoing" or "all"
 	Status   string
 	Q        string
@@ -85,6 +86,15 @@ type crParty struct {
 	Visible bool
 }
 
+// label names a party in a sentence: its name and ref when the user
+// sees it, else its ref.
+func (p crParty) label() string {
+	if p.Visible && p.Name != "" {
+		return p.Name + " (" + p.Ref + ")"
+	}
+	return p.Ref
+}
+
 // changeRequests lists the change requests of the user's home partner
 // (or, for a client-level user, of its client).
 func (c *console) changeRequests(w http.ResponseWriter, r *http.Request, pr hub.Principal) {
@@ -121,7 +131,7 @@ func (c *console) crList(w http.ResponseWriter, r *http.Request, pr hub.Principa
 		return
 	}
 	qs := r.URL.Query()
-	d := &crListData{Head: head, Base: base, Dir: qs.Get("dir"), Status: qs.Get("status"), Q: strings.TrimSpace(qs.Get("q")), Statuses: crStatuses}
+	d := &crListData{Head: head, Base: base, Home: nav == "changes", Dir: qs.Get("dir"), Status: qs.Get("status"), Q: strings.TrimSpace(qs.Get("q")), Statuses: crStatuses}
 	dir, ok := crDirections[d.Dir]
 	switch {
 	case !ok:

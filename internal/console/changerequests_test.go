@@ -81,14 +81,17 @@ func TestApproveChangeRequest(t *testing.T) {
 		}
 		frag := alice.polled(page)
 		if frag.status != http.StatusOK || strings.Contains(frag.body, "<html") || !strings.HasPrefix(strings.TrimSpace(frag.body), `<section id="cr-status"`) ||
-			shownStatus(frag.body) != "pending" || !strings.Contains(frag.body, "hx-trigger") {
+			shownStatus(frag.body) != "pending" || !strings.Contains(frag.body, "hx-trigger") || strings.Contains(frag.body, "cr-audit") {
 			t.Fatalf("polled while pending: %d\n%s", frag.status, frag.body)
 		}
 
-		e.startWorkers()
-		e.waitFor("the polled status to turn completed", func() bool { frag = alice.polled(page); return shownStatus(frag.body) == "completed" })
+		e.startWorkers(t)
+		waitFor(t, "the polled status to turn completed", func() bool { frag = alice.polled(page); return shownStatus(frag.body) == "completed" })
+		// Final: no more polling; the audit entries of the migration's
+		// end come along, for htmx to swap out of band.
 		if strings.Contains(frag.body, "hx-trigger") || strings.Contains(frag.body, "Refresh") ||
-			!strings.Contains(frag.body, f.channels[0].Ref) || !strings.Contains(frag.body, f.channels[1].Ref) {
+			!strings.Contains(frag.body, f.channels[0].Ref) || !strings.Contains(frag.body, f.channels[1].Ref) ||
+			!strings.Contains(frag.body, `<section id="cr-audit" aria-labelledby="cr-audit-title" hx-swap-oob="true">`) || !strings.Contains(frag.body, "<td>complete</td>") {
 			t.Fatalf("polled when completed:\n%s", frag.body)
 		}
 		if cl, _ := e.svc.Client(ctx, e.sys, f.client.ID, ""); cl.PartnerID != e.alpha.ID {
@@ -288,6 +291,58 @@ func TestAutoApprove(t *testing.T) {
 		}
 		if res := paul.post(setting, url.Values{"on": {"true"}}); res.status != http.StatusForbidden {
 			t.Fatalf("a Partner User's post: %d", res.status)
+		}
+	})
+}
+
+// TestClientAdminChangeRequests: a Client Admin lists its own client's
+// requests (no partner, no direction, no setting), asks to move its
+// client from the client's page, and may not decide; a Client User has no
+// change-request pages.
+func TestClientAdminChangeRequests(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		e.beta = e.activate(e.beta)
+		for _, u := range []*hub.User{
+			{Username: "cody", Role: hub.RoleClientAdmin},
+			{Username: "carla", Role: hub.RoleClientUser},
+		} {
+			u.FirstName, u.LastName, u.Email, u.ClientID, u.Active = "C", "Client", u.Username+"@example.com", e.client.ID, true
+			if _, err := e.svc.CreateUser(t.Context(), e.sys, u, password); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cody := e.signedIn("cody")
+		res := cody.get("/console/change-requests")
+		if res.status != http.StatusOK || title(res.body) != "Change requests" || !strings.Contains(res.body, "No change requests yet") ||
+			strings.Contains(res.body, "Auto-approve") || strings.Contains(res.body, "Outgoing") {
+			t.Fatalf("a Client Admin's list: %d\n%s", res.status, res.body)
+		}
+		form := "/console/clients/" + id(e.client.ID) + "/change-request"
+		if res := cody.get("/console/clients/" + id(e.client.ID)); !strings.Contains(res.body, form+"\"") {
+			t.Fatal("the Client Admin is not offered to ask")
+		}
+		res = cody.post(form, url.Values{"mode": {"full"}, "target_partner": {e.beta.Ref}})
+		if res.status != http.StatusSeeOther {
+			t.Fatalf("ask: %d\n%s", res.status, res.body)
+		}
+		page := res.header.Get("Location")
+		if res := cody.get("/console/change-requests"); !strings.Contains(res.body, `href="`+page+`"`) || !strings.Contains(res.body, "Alpha Client") {
+			t.Fatalf("the list after asking:\n%s", res.body)
+		}
+		if res := cody.get(page); shownStatus(res.body) != "created" || strings.Contains(res.body, page+"/approve\"") || strings.Contains(res.body, "Alpha One") {
+			t.Fatalf("the Client Admin's request page:\n%s", res.body)
+		}
+		if res := cody.post(page+"/approve", url.Values{}); res.status != http.StatusForbidden {
+			t.Fatalf("a Client Admin approves: %d", res.status)
+		}
+		carla := e.signedIn("carla")
+		for _, path := range []string{"/console/change-requests", page} {
+			if res := carla.get(path); res.status != http.StatusForbidden {
+				t.Errorf("a Client User's GET %s: %d", path, res.status)
+			}
+		}
+		if res := carla.get("/console/clients/" + id(e.client.ID)); res.status != http.StatusOK || strings.Contains(res.body, "Change requests") {
+			t.Fatalf("a Client User's client page: %d", res.status)
 		}
 	})
 }

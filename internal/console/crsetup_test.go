@@ -3,6 +3,8 @@ package console_test
 import (
 	"context"
 	"fmt"
+	"sync"
+	"testing"
 	"time"
 
 	"github.com/partnerhub/partnerhub/internal/hub"
@@ -82,10 +84,10 @@ func (e *env) request(u *hub.User, c *hub.Client, target *hub.Partner, channels 
 }
 
 // startWorkers runs the job workers (migrations, webhooks) on e's
-// database, through e's service, until the test ends: quick polls and
-// millisecond backoffs, webhooks to loopback allowed.
-func (e *env) startWorkers() {
-	e.t.Helper()
+// database, through e's service, until stop is called or t ends: quick
+// polls and millisecond backoffs, webhooks to loopback allowed.
+func (e *env) startWorkers(t testing.TB) (stop func()) {
+	t.Helper()
 	r, err := jobs.New(e.db.JobDriver(), e.svc, jobs.Config{
 		PollInterval:     50 * time.Millisecond,
 		MigrationBackoff: jobs.Backoff{Base: 5 * time.Millisecond, Max: 20 * time.Millisecond},
@@ -93,26 +95,31 @@ func (e *env) startWorkers() {
 		Sender:           webhook.NewSender(true, 5*time.Second, "partnerhub-test"),
 	})
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	if err := r.Start(context.Background()); err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
-	e.t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = r.Stop(ctx)
-	})
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = r.Stop(ctx)
+		})
+	}
+	t.Cleanup(stop)
+	return stop
 }
 
-// waitFor polls cond every 20ms until it holds, failing the test after
-// 20 seconds.
-func (e *env) waitFor(what string, cond func() bool) {
-	e.t.Helper()
+// waitFor polls cond every 20ms until it holds, failing t after 20
+// seconds.
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
-			e.t.Fatalf("still waiting for %s", what)
+			t.Fatalf("still waiting for %s", what)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

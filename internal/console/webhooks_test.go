@@ -85,8 +85,8 @@ func TestWebhooks(t *testing.T) {
 		if res := alice.post("/console/change-requests/"+id(f.cr.ID)+"/approve", url.Values{}); res.status != http.StatusSeeOther {
 			t.Fatalf("approve: %d", res.status)
 		}
-		e.startWorkers()
-		e.waitFor("two deliveries", func() bool {
+		e.startWorkers(t)
+		waitFor(t, "two deliveries", func() bool {
 			page, err := e.svc.ListWebhookDeliveries(ctx, e.sys, keyOf(e.alpha.ID), hub.ListQuery{Limit: 10})
 			if err != nil {
 				t.Fatal(err)
