@@ -76,7 +76,9 @@ func (c *console) webhooksOf(w http.ResponseWriter, r *http.Request, pr hub.Prin
 }
 
 // webhooksURL is the webhooks page of partner id.
-func webhooksURL(id int64) string { return Prefix + "/partners/" + strconv.FormatInt(id, 10) + "/webhooks" }
+func webhooksURL(id int64) string {
+	return Prefix + "/partners/" + strconv.FormatInt(id, 10) + "/webhooks"
+}
 
 // writablePartner reads the path's partner for a change of its webhook:
 // NotFound when invisible, then Forbidden without partners.update (the
