@@ -4,12 +4,24 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
-// crPoll is how often a pending request's page asks for its status.
-const crPoll = "every 1s"
+// crPoll is how often a pending request's page asks for its status:
+// every second at first (a migration takes well under one), less often
+// while it is retried, so a page left open on a request whose workers do
+// not run costs little.
+func crPoll(cr *hub.ChangeRequest, now time.Time) string {
+	switch since := now.Sub(cr.ModifiedAt); {
+	case cr.ApprovedAt == nil || now.Sub(*cr.ApprovedAt) < time.Minute:
+		return "every 1s"
+	case since < 10*time.Minute:
+		return "every 5s"
+	}
+	return "every 30s"
+}
 
 // crData is a change request's page: the request, its parties as the
 // user sees them, and (on the full page) its audit entries.
@@ -68,7 +80,7 @@ func (c *console) describeChangeRequest(ctx context.Context, pr hub.Principal, c
 		CanDecide: cr.Status == hub.ChangeRequestCreated && mayDecide(pr, cr),
 	}
 	if cr.Status == hub.ChangeRequestPending {
-		d.Poll = crPoll
+		d.Poll = crPoll(cr, time.Now())
 	}
 	if full && pr.HasScope(hub.ScopeAuditRead) {
 		d.ShowAudit = true
@@ -203,7 +215,10 @@ func (c *console) decide(w http.ResponseWriter, r *http.Request, pr hub.Principa
 	cr, err := dec.decide(c.svc, ctx, pr, hub.PartnerKey{}, id, ref)
 	if err == nil {
 		msg := dec.done + " the change request " + cr.Ref + "."
-		if cr.Status == hub.ChangeRequestPending {
+		switch {
+		case dec.verb == approval.verb && cr.Status == hub.ChangeRequestCompleted:
+			msg = "The change request " + cr.Ref + " was approved already, and is completed."
+		case cr.Status == hub.ChangeRequestPending:
 			msg += " The migration runs now; this page follows it until it ends."
 		}
 		c.redirect(w, r, crURL(cr), msg)
