@@ -13,8 +13,9 @@ import (
 )
 
 // objectTypes are the kinds of object the audit log records (the
-// filter's choices; change requests add theirs when they land).
-var objectTypes = []string{"partner", "client", "channel", "user", "api_key", "token", "email_verification"}
+// filter's choices).
+var objectTypes = []string{"partner", "client", "channel", "user", "api_key", "token", "email_verification",
+	"change_request", "change_request_settings", "webhook_secret"}
 
 // auditData is the audit page: the filter and one page of rows.
 type auditData struct {
@@ -86,6 +87,12 @@ func objectLink(typ, id string) string {
 		return Prefix + "/clients/" + id
 	case "user":
 		return Prefix + "/users/" + id
+	case "change_request":
+		return Prefix + "/change-requests/" + id
+	case "change_request_settings": // its id is the partner's
+		return Prefix + "/partners/" + id + "/change-requests"
+	case "webhook_secret": // likewise
+		return Prefix + "/partners/" + id + "/webhooks"
 	}
 	return ""
 }

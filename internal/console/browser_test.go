@@ -146,7 +146,7 @@ func (b *tab) signIn(username string) {
 }
 
 // TestBrowser drives the console in headless Chromium: one browser,
-// three tabs in parallel, each with its own cookies.
+// four tabs in parallel, each with its own cookies.
 func TestBrowser(t *testing.T) {
 	chrome := chromium(t)
 	dir := screenshots(t)
@@ -163,7 +163,9 @@ func TestBrowser(t *testing.T) {
 	if err := chromedp.Do(browser); err != nil {
 		t.Fatalf("start Chromium at %s: %v", chrome, err)
 	}
+	f := e.crFixture()
 	t.Run("AdminJourney", func(t *testing.T) { t.Parallel(); adminJourney(t, newTab(t, browser, e, dir)) })
+	t.Run("ChangeRequestJourney", func(t *testing.T) { t.Parallel(); changeRequestJourney(t, newTab(t, browser, e, dir), f) })
 	t.Run("SiblingSeesNothing", func(t *testing.T) { t.Parallel(); siblingJourney(t, newTab(t, browser, e, dir)) })
 	t.Run("CrossOriginPostRefused", func(t *testing.T) { t.Parallel(); crossOriginJourney(t, newTab(t, browser, e, dir)) })
 }
@@ -312,4 +314,75 @@ func crossOriginJourney(t *testing.T, b *tab) {
 	if _, err := e.svc.AuthenticateKey(context.Background(), e.secret); err != nil {
 		t.Fatalf("the cross-origin post revoked the key: %v", err)
 	}
+}
+
+// changeRequestJourney: alice gives her partner a webhook (its secret
+// shown once), opens the incoming change request and approves it after
+// confirming; while the request is pending the workers start, and the
+// status part of the page turns completed by itself, without a reload;
+// the webhook deliveries are then listed as delivered.
+func changeRequestJourney(t *testing.T, b *tab, f *crFix) {
+	e := b.e
+	ctx := context.Background()
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	t.Cleanup(receiver.Close)
+	b.signIn("alice")
+
+	hooks := fmt.Sprintf("/console/partners/%d/webhooks", e.alpha.ID)
+	b.open("/console/webhooks")
+	b.do("set the webhook URL", chromedp.Click(chromedp.CSS(`a[href="`+hooks+`/url"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#f-webhook-url")),
+		chromedp.SendKeys(chromedp.CSS("#f-webhook-url"), receiver.URL+"/hook"),
+		chromedp.Click(chromedp.CSS("form.form button.primary")),
+		chromedp.WaitVisible(chromedp.CSS("#secret")))
+	if secret := eval[string](b, `document.querySelector("#secret").value`); !strings.HasPrefix(secret, "whsec_") {
+		t.Fatalf("the secret shown: %q", secret)
+	}
+	b.shot("webhook-secret")
+
+	b.open(fmt.Sprintf("/console/clients/%d/change-request", e.client.ID))
+	b.shot("change-request-new")
+
+	page := fmt.Sprintf("/console/change-requests/%d", f.cr.ID)
+	b.open("/console/change-requests")
+	b.shot("change-requests")
+	b.do("open the request", chromedp.Click(chromedp.CSS(`#results a[href="`+page+`"]`)), chromedp.WaitVisible(chromedp.CSS(`#cr-status[data-status="created"]`)))
+	b.shot("change-request")
+	b.do("approve", chromedp.Click(chromedp.CSS(`a[href="`+page+`/approve"]`)), chromedp.WaitVisible(chromedp.CSS("form.actions button.primary")))
+	b.shot("change-request-approve")
+	b.do("confirm", chromedp.Click(chromedp.CSS("form.actions button.primary")), chromedp.WaitVisible(chromedp.CSS(`#cr-status[data-status="pending"]`)))
+	if msg := b.text(".flash"); !strings.Contains(msg, "The migration runs now") {
+		t.Fatalf("after approving: %q", msg)
+	}
+	b.shot("change-request-pending")
+
+	// Mark this document, then let the workers run: the status must
+	// turn completed in the same document (a reload would lose the mark).
+	eval[bool](b, "window.partnerhubTestMark = true")
+	stop := e.startWorkers(t)
+	defer stop()
+	b.do("see it complete", chromedp.WaitVisible(chromedp.CSS(`#cr-status[data-status="completed"]`)))
+	if !eval[bool](b, "window.partnerhubTestMark === true") {
+		t.Fatal("the page reloaded to show the completed status")
+	}
+	if got := eval[bool](b, `document.querySelector("#cr-status").hasAttribute("hx-trigger")`); got {
+		t.Fatal("the completed status still polls")
+	}
+	if audit := b.text("#cr-audit"); !strings.Contains(audit, "complete") || !strings.Contains(audit, "job:change_request_migration") {
+		t.Fatalf("the audit entries after completion: %q", audit)
+	}
+	b.shot("change-request-completed")
+	if cl, _ := e.svc.Client(ctx, e.sys, f.client.ID, ""); cl.PartnerID != e.alpha.ID {
+		t.Fatalf("the client is at partner %d", cl.PartnerID)
+	}
+
+	waitFor(t, "the completed event to be delivered", func() bool {
+		page, err := e.svc.ListWebhookDeliveries(ctx, e.sys, keyOf(e.alpha.ID), hub.ListQuery{Limit: 10, Filter: nil})
+		return err == nil && len(page.Items) == 2 && page.Items[0].Status == hub.DeliveryDelivered && page.Items[1].Status == hub.DeliveryDelivered
+	})
+	b.open(hooks)
+	if text := b.text("#results"); !strings.Contains(text, "partner_change_request.completed") || !strings.Contains(text, "HTTP 204") {
+		t.Fatalf("the deliveries: %q", text)
+	}
+	b.shot("webhooks")
 }

@@ -1,7 +1,9 @@
 // Package console is partnerhub's web console for partner admins, served
 // at /console/: the tree of the signed-in user's branch, partner pages
-// (details, edit, sub-partners, clients, channels, users, move), API keys,
-// users and the audit log.
+// (details, edit, sub-partners, clients, channels, users, move), change
+// requests (lists, a request's live status, approve and reject, asking
+// from a client's page, auto-approve), webhooks (URL, signing secret,
+// deliveries), API keys, users and the audit log.
 //
 // It is a face like the vendor APIs, but for people: it speaks hub (the
 // same Service calls, with the signed-in user's principal, so the role and

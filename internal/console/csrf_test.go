@@ -6,6 +6,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/partnerhub/partnerhub/internal/console"
+	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
 // TestCSRF: a state-changing post without the session's token, with
@@ -59,6 +62,46 @@ func TestCSRF(t *testing.T) {
 		}
 		if res := e.newClient().post("/console/sign-in", url.Values{"username": {"alice"}, "password": {password}, "csrf": {"no-cookie"}}); res.status != http.StatusForbidden {
 			t.Errorf("sign-in without the form's cookie: %d", res.status)
+		}
+	})
+}
+
+// TestEveryPostNeedsToken: every state-changing route of the route table
+// (but the sign-in form, which has its own token) refuses a post without
+// the session's token before doing anything, so a new form cannot forget
+// it.
+func TestEveryPostNeedsToken(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		f := e.crFixture()
+		alice := e.signedIn("alice")
+		ids := map[string]string{"/console/change-requests/": id(f.cr.ID), "/console/clients/": id(f.client.ID)}
+		n := 0
+		for _, rt := range console.Routes() {
+			if rt.Method == http.MethodGet || rt.Public {
+				continue
+			}
+			path := rt.Pattern
+			if i := strings.Index(path, "{id}"); i >= 0 {
+				v, ok := ids[path[:i]]
+				if !ok {
+					v = id(e.alpha1.ID)
+				}
+				path = strings.Replace(path, "{id}", v, 1)
+			}
+			res := alice.post(path, url.Values{"csrf": {""}})
+			if res.status != http.StatusForbidden || !strings.Contains(res.body, "did not come from the console") {
+				t.Errorf("%s without the token: %d\n%.300s", rt.ID(), res.status, res.body)
+			}
+			n++
+		}
+		if n < 16 {
+			t.Fatalf("only %d state-changing routes", n)
+		}
+		if cr, _ := e.svc.ChangeRequest(context.Background(), e.sys, hub.PartnerKey{}, f.cr.ID, ""); cr.Status != hub.ChangeRequestCreated {
+			t.Fatalf("a post without the token decided the request: %s", cr.Status)
+		}
+		if res := alice.get("/console/"); res.status != http.StatusOK {
+			t.Fatalf("a post without the token signed alice out: %d", res.status)
 		}
 	})
 }

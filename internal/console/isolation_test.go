@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
 // requestID strips what differs between two answers of the same page.
@@ -18,9 +20,23 @@ var requestID = regexp.MustCompile(`[0-9a-f]{32}`)
 // and his posts against them change nothing.
 func TestSiblingSeesNothing(t *testing.T) {
 	engines(t, func(t *testing.T, e *env) {
+		f := e.crFixture()
 		bob := e.signedIn("bob")
 		const missing = 987654321
+		cr, noCR := "/console/change-requests/"+id(f.cr.ID), "/console/change-requests/"+id(missing)
 		pairs := [][2]string{
+			{cr, noCR},
+			{"/console/change-requests/" + f.cr.Ref, "/console/change-requests/" + hub.NewRef(hub.ChangeRequestRefSuffix)},
+			{"/console/change-requests/" + f.cr.Ref, "/console/change-requests/not-a-request"},
+			{cr + "/approve", noCR + "/approve"},
+			{cr + "/reject", noCR + "/reject"},
+			{"/console/partners/" + id(e.alpha1.ID) + "/change-requests", "/console/partners/" + id(missing) + "/change-requests"},
+			{"/console/partners/" + id(e.alpha.ID) + "/auto-approve", "/console/partners/" + id(missing) + "/auto-approve"},
+			{"/console/partners/" + id(e.alpha.ID) + "/webhooks", "/console/partners/" + id(missing) + "/webhooks"},
+			{"/console/partners/" + id(e.alpha.ID) + "/webhooks/url", "/console/partners/" + id(missing) + "/webhooks/url"},
+			{"/console/partners/" + id(e.alpha.ID) + "/webhooks/clear", "/console/partners/" + id(missing) + "/webhooks/clear"},
+			{"/console/partners/" + id(e.alpha.ID) + "/webhooks/rotate", "/console/partners/" + id(missing) + "/webhooks/rotate"},
+			{"/console/clients/" + id(f.client.ID) + "/change-request", "/console/clients/" + id(missing) + "/change-request"},
 			{"/console/partners/" + id(e.alpha1.ID), "/console/partners/" + id(missing)},
 			{"/console/partners/" + id(e.alpha1.ID) + "/clients", "/console/partners/" + id(missing) + "/clients"},
 			{"/console/partners/" + id(e.alpha1.ID) + "/channels", "/console/partners/" + id(missing) + "/channels"},
@@ -54,16 +70,24 @@ func TestSiblingSeesNothing(t *testing.T) {
 		}
 		// Lists and search.
 		for _, path := range []string{"/console/", "/console/search?q=Alpha", "/console/search?q=" + e.alpha1.Ref,
-			"/console/search?q=" + id(e.alpha1.ID), "/console/keys", "/console/users", "/console/users?q=ali", "/console/audit"} {
+			"/console/search?q=" + id(e.alpha1.ID), "/console/keys", "/console/users", "/console/users?q=ali", "/console/audit",
+			"/console/change-requests", "/console/change-requests?dir=all", "/console/webhooks",
+			"/console/audit?object_type=change_request", "/console/audit?object_type=change_request&object_id=" + id(f.cr.ID)} {
 			res := bob.get(path)
 			if res.status != http.StatusOK {
 				t.Errorf("GET %s: %d", path, res.status)
 			}
-			for _, name := range []string{"Alpha One", "Alpha Resellers", "Alpha Deep", "alice", "alpha key", e.key.Prefix} {
+			for _, name := range []string{"Alpha One", "Alpha Resellers", "Alpha Deep", "alice", "alpha key", e.key.Prefix, f.cr.Ref, "Moving Client"} {
 				if strings.Contains(res.body, name) {
 					t.Errorf("GET %s shows %q", path, name)
 				}
 			}
+		}
+		// Looking for the request by its ref finds nothing (the text typed
+		// is shown back, nothing else).
+		if res := bob.get("/console/change-requests?dir=all&q=" + f.cr.Ref); !strings.Contains(res.body, "No change request matches this filter") ||
+			strings.Contains(res.body, cr) || strings.Contains(res.body, "Moving Client") {
+			t.Errorf("bob looking for alice's request:\n%s", res.body)
 		}
 		// Posts against alice's objects: the same 404, nothing changed.
 		posts := []struct {
@@ -76,6 +100,13 @@ func TestSiblingSeesNothing(t *testing.T) {
 			{"/console/partners/" + id(e.alpha1.ID) + "/edit", url.Values{"name": {"Taken over"}, "status": {"active"}, "payment_type": {"prepay"}, "version": {id(e.alpha1.Version)}}},
 			{"/console/partners/" + id(e.alpha1.ID) + "/move", url.Values{"parent": {id(e.beta.ID)}, "version": {id(e.alpha1.Version)}}},
 			{"/console/partners/" + id(e.alpha1.ID) + "/new", url.Values{"name": {"Intruder"}}},
+			{cr + "/approve", url.Values{}},
+			{cr + "/reject", url.Values{}},
+			{"/console/partners/" + id(e.alpha.ID) + "/auto-approve", url.Values{"on": {"true"}}},
+			{"/console/partners/" + id(e.alpha.ID) + "/webhooks/url", url.Values{"webhook_url": {"https://example.com/hook"}}},
+			{"/console/partners/" + id(e.alpha.ID) + "/webhooks/clear", url.Values{}},
+			{"/console/partners/" + id(e.alpha.ID) + "/webhooks/rotate", url.Values{}},
+			{"/console/clients/" + id(f.client.ID) + "/change-request", url.Values{"mode": {"full"}, "target_partner": {e.beta.Ref}}},
 		}
 		for _, p := range posts {
 			if res := bob.post(p.path, p.form); res.status != http.StatusNotFound {
@@ -91,6 +122,15 @@ func TestSiblingSeesNothing(t *testing.T) {
 		}
 		if u, _ := e.svc.User(ctx, e.sys, e.alice.ID); !u.Active || u.Role != e.alice.Role {
 			t.Errorf("alice changed: %+v", u)
+		}
+		if got, _ := e.svc.ChangeRequest(ctx, e.sys, hub.PartnerKey{}, f.cr.ID, ""); got.Status != hub.ChangeRequestCreated {
+			t.Errorf("alice's change request is %s", got.Status)
+		}
+		if s, _ := e.svc.ChangeRequestSettings(ctx, e.sys, keyOf(e.alpha.ID)); s.AutoApprove {
+			t.Error("bob turned alpha's auto-approve on")
+		}
+		if secret, _ := e.db.WebhookSecret(ctx, e.alpha.ID); secret != "" {
+			t.Error("bob gave alpha a webhook secret")
 		}
 		// Moving his own partner under one of alice's: the parent is "no
 		// such partner in your branch", as for a missing one.

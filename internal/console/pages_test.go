@@ -15,8 +15,10 @@ import (
 // untested.
 func TestEveryPage(t *testing.T) {
 	engines(t, func(t *testing.T, e *env) {
+		f := e.crFixture()
 		c := e.signedIn("alice")
 		a1, cl, key := id(e.alpha1.ID), id(e.client.ID), id(e.key.ID)
+		a, cr := id(e.alpha.ID), id(f.cr.ID)
 		pages := []struct {
 			pattern, path string
 			status        int
@@ -43,8 +45,18 @@ func TestEveryPage(t *testing.T) {
 			{"/console/users/{id}", "/console/users/" + id(e.alice.ID), http.StatusOK, "alice", "this is you"},
 			{"/console/users/{id}/deactivate", "/console/users/" + id(e.alice.ID) + "/deactivate", http.StatusOK, "Deactivate alice?", "Deactivate"},
 			{"/console/audit", "/console/audit?object_type=partner&object_id=" + a1, http.StatusOK, "Audit log", "create"},
-			{"/console/change-requests", "/console/change-requests", http.StatusOK, "Change requests", "/api/v2"},
-			{"/console/webhooks", "/console/webhooks", http.StatusOK, "Webhook deliveries", "/api/v2"},
+			{"/console/partners/{id}/change-requests", "/console/partners/" + a1 + "/change-requests?dir=outgoing", http.StatusOK, "Alpha One", f.cr.Ref},
+			{"/console/partners/{id}/auto-approve", "/console/partners/" + a + "/auto-approve", http.StatusOK, "Turn auto-approve on for Alpha Resellers?", "Turn auto-approve on"},
+			{"/console/partners/{id}/webhooks", "/console/partners/" + a1 + "/webhooks", http.StatusOK, "Alpha One", "No deliveries yet"},
+			{"/console/partners/{id}/webhooks/url", "/console/partners/" + a1 + "/webhooks/url", http.StatusOK, "Webhook URL of Alpha One", `name="webhook_url"`},
+			{"/console/partners/{id}/webhooks/clear", "/console/partners/" + a1 + "/webhooks/clear", http.StatusOK, "Remove the webhook URL of Alpha One?", "has no webhook URL"},
+			{"/console/partners/{id}/webhooks/rotate", "/console/partners/" + a1 + "/webhooks/rotate", http.StatusOK, "Replace the webhook signing secret of Alpha One?", "Replace the secret"},
+			{"/console/clients/{id}/change-request", "/console/clients/" + id(f.client.ID) + "/change-request", http.StatusOK, "Move Moving Client to another partner", f.channels[1].Ref},
+			{"/console/change-requests", "/console/change-requests", http.StatusOK, "Alpha Resellers", f.cr.Ref},
+			{"/console/change-requests/{id}", "/console/change-requests/" + cr, http.StatusOK, "Change request " + f.cr.Ref, "Waiting for the target partner"},
+			{"/console/change-requests/{id}/approve", "/console/change-requests/" + cr + "/approve", http.StatusOK, "Approve change request " + f.cr.Ref + "?", "Approve the request"},
+			{"/console/change-requests/{id}/reject", "/console/change-requests/" + cr + "/reject", http.StatusOK, "Reject change request " + f.cr.Ref + "?", "Reject the request"},
+			{"/console/webhooks", "/console/webhooks", http.StatusOK, "Alpha Resellers", "none: no events are sent"},
 			{"/console/static/{file}", "/console/static/htmx.min.js", http.StatusOK, "", "htmx"},
 		}
 		tested := map[string]bool{}

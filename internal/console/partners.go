@@ -9,7 +9,7 @@ import (
 // partnerData is a partner's page: its details and one tab.
 type partnerData struct {
 	P         *hub.Partner
-	Tab       string // "overview", "clients", "channels" or "users"
+	Tab       string // "overview", "clients", "channels", "users", "changes" or "webhooks"
 	CanEdit   bool   // the user may edit it (the hub decides anyway)
 	CanMove   bool   // ... move it: not the root, not the user's home
 	CanCreate bool   // ... create sub-partners under it
@@ -33,12 +33,21 @@ func (c *console) loadPartner(r *http.Request, pr hub.Principal, tab string) (*p
 	if err != nil {
 		return nil, 0, err
 	}
+	return newPartnerData(pr, p, tab), n, nil
+}
+
+// newPartnerData describes p for pr's partner pages, on tab.
+func newPartnerData(pr hub.Principal, p *hub.Partner, tab string) *partnerData {
 	d := &partnerData{P: p, Tab: tab, IsHome: p.ID == pr.PartnerID,
 		CanEdit:   pr.HasScope(hub.ScopePartnersUpdate),
 		CanCreate: pr.HasScope(hub.ScopePartnersCreate)}
 	d.CanMove = d.CanEdit && !p.IsRoot() && !d.IsHome
-	return d, n, nil
+	return d
 }
+
+// Head is the data of the partner pages' head (the partner-head
+// template): the page itself.
+func (d *partnerData) Head() *partnerData { return d }
 
 // partnerPage shows a partner's details and its sub-partners.
 func (c *console) partnerPage(w http.ResponseWriter, r *http.Request, pr hub.Principal) {

@@ -162,6 +162,25 @@ var templateFuncs = template.FuncMap{
 		}
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	},
+	// whensec is when with seconds, for events seconds apart.
+	"whensec": func(t any) string {
+		switch t := t.(type) {
+		case time.Time:
+			return t.UTC().Format("2006-01-02 15:04:05 UTC")
+		case *time.Time:
+			if t != nil {
+				return t.UTC().Format("2006-01-02 15:04:05 UTC")
+			}
+		}
+		return "—"
+	},
+	// lastAttempt is the latest of a delivery's attempts, or nil.
+	"lastAttempt": func(a []hub.WebhookAttempt) *hub.WebhookAttempt {
+		if len(a) == 0 {
+			return nil
+		}
+		return &a[len(a)-1]
+	},
 	"money":   func(m hub.Money) string { return m.String() },
 	"join":    strings.Join,
 	"fieldID": func(name string) string { return "f-" + strings.ReplaceAll(name, "_", "-") },

@@ -23,6 +23,8 @@ func (c *console) routes() []httpapi.Route {
 		usersManage    = hub.NeedUsersManage.AnyOf()
 		keysManage     = hub.NeedKeysManage.AnyOf()
 		auditRead      = hub.NeedAuditRead.AnyOf()
+		crRead         = hub.NeedChangeRequestsRead.AnyOf()
+		crManage       = hub.NeedChangeRequestsManage.AnyOf()
 	)
 	routes := []httpapi.Route{
 		{Method: "GET", Pattern: "/console/sign-in", Public: true, Handle: c.signInForm},
@@ -44,8 +46,35 @@ func (c *console) routes() []httpapi.Route {
 		{Method: "POST", Pattern: "/console/partners/{id}/move", Scopes: partnersUpdate, Handle: c.movePartner},
 		{Method: "GET", Pattern: "/console/partners/{id}/new", Scopes: partnersCreate, Handle: c.newPartnerForm},
 		{Method: "POST", Pattern: "/console/partners/{id}/new", Scopes: partnersCreate, Handle: c.createPartner},
+		{Method: "GET", Pattern: "/console/partners/{id}/change-requests", Scopes: crRead, Handle: c.partnerChangeRequests},
+		{Method: "GET", Pattern: "/console/partners/{id}/auto-approve", Scopes: crManage, Handle: c.autoApproveForm},
+		{Method: "POST", Pattern: "/console/partners/{id}/auto-approve", Scopes: crManage, Handle: c.setAutoApprove},
+		{Method: "GET", Pattern: "/console/partners/{id}/webhooks", Scopes: partnersRead, Handle: c.partnerWebhooks},
+		{Method: "GET", Pattern: "/console/partners/{id}/webhooks/url", Scopes: partnersUpdate, Handle: c.webhookURLForm},
+		{Method: "POST", Pattern: "/console/partners/{id}/webhooks/url", Scopes: partnersUpdate, Handle: c.setWebhookURL},
+		{Method: "GET", Pattern: "/console/partners/{id}/webhooks/clear", Scopes: partnersUpdate, Handle: c.clearWebhookForm},
+		{Method: "POST", Pattern: "/console/partners/{id}/webhooks/clear", Scopes: partnersUpdate, Handle: c.clearWebhook},
+		{Method: "GET", Pattern: "/console/partners/{id}/webhooks/rotate", Scopes: partnersUpdate, Handle: c.rotateSecretForm},
+		{Method: "POST", Pattern: "/console/partners/{id}/webhooks/rotate", Scopes: partnersUpdate, Handle: c.rotateSecret},
 
 		{Method: "GET", Pattern: "/console/clients/{id}", Scopes: clientsRead, Handle: c.clientPage},
+		{Method: "GET", Pattern: "/console/clients/{id}/change-request", Scopes: crManage, Handle: c.newChangeRequestForm},
+		{Method: "POST", Pattern: "/console/clients/{id}/change-request", Scopes: crManage, Handle: c.createChangeRequest},
+
+		// Change requests: the home partner's (a client-level user's:
+		// its client's), one request with its live status (an htmx poll
+		// of the same URL while pending), and the decisions, each after a
+		// confirmation page. The hub decides who may decide.
+		{Method: "GET", Pattern: "/console/change-requests", Scopes: crRead, Handle: c.changeRequests},
+		{Method: "GET", Pattern: "/console/change-requests/{id}", Scopes: crRead, Handle: c.changeRequestPage},
+		{Method: "GET", Pattern: "/console/change-requests/{id}/approve", Scopes: crManage, Handle: c.approveForm},
+		{Method: "POST", Pattern: "/console/change-requests/{id}/approve", Scopes: crManage, Handle: c.approve},
+		{Method: "GET", Pattern: "/console/change-requests/{id}/reject", Scopes: crManage, Handle: c.rejectForm},
+		{Method: "POST", Pattern: "/console/change-requests/{id}/reject", Scopes: crManage, Handle: c.reject},
+
+		// The home partner's webhook and deliveries (the partner pages
+		// hold each partner's).
+		{Method: "GET", Pattern: "/console/webhooks", Scopes: partnersRead, Handle: c.webhooks},
 
 		{Method: "GET", Pattern: "/console/keys", Scopes: keysManage, Handle: c.keys},
 		{Method: "GET", Pattern: "/console/keys/new", Scopes: keysManage, Handle: c.newKeyForm},
@@ -64,12 +93,6 @@ func (c *console) routes() []httpapi.Route {
 		{Method: "POST", Pattern: "/console/users/{id}/deactivate", Scopes: usersManage, Handle: c.deactivateUser},
 
 		{Method: "GET", Pattern: "/console/audit", Scopes: auditRead, Handle: c.audit},
-
-		// Change requests and webhook deliveries need the change-request
-		// API of the hub, which lands with /api/v2; until then these pages
-		// say so (see later.go).
-		{Method: "GET", Pattern: "/console/change-requests", Handle: c.changeRequests},
-		{Method: "GET", Pattern: "/console/webhooks", Handle: c.webhookDeliveries},
 	}
 	for i, rt := range routes {
 		if rt.Method != http.MethodGet && !rt.Public {

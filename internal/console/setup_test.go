@@ -22,6 +22,7 @@ import (
 	"github.com/partnerhub/partnerhub/internal/server"
 	"github.com/partnerhub/partnerhub/internal/store"
 	"github.com/partnerhub/partnerhub/internal/testdb"
+	"github.com/partnerhub/partnerhub/internal/webhook"
 )
 
 // password is every fixture user's password.
@@ -86,6 +87,7 @@ func newEnv(t *testing.T, db *store.DB, o options) *env {
 	st := readcache.New(db, readcache.Options{TTL: time.Hour, Verify: true})
 	svc := hub.NewService(st, 0)
 	svc.SetPasswordHasher(auth.Argon2id{})
+	svc.SetWebhookGuard(webhook.Guard{AllowPrivate: true}) // receivers are httptest servers
 	e := &env{t: t, db: db, svc: svc}
 	var err error
 	must := func(err error) {
