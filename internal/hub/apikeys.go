@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/partnerhub/partnerhub/internal/filter"
 )
 
 // keyTouchInterval bounds how often a key's last_used_at is rewritten, so
@@ -117,16 +119,57 @@ func (s *Service) ListAPIKeys(ctx context.Context, pr Principal, within PartnerK
 	return s.store.ListAPIKeys(ctx, path, q)
 }
 
+// ListPartnerAPIKeys lists the keys of one partner (key), not those of
+// its sub-partners: the partner must be visible (else NotFound); then it
+// needs NeedKeysManage; then q must be valid.
+func (s *Service) ListPartnerAPIKeys(ctx context.Context, pr Principal, key PartnerKey, q ListQuery) (Page[APIKey], error) {
+	p, err := s.visiblePartner(ctx, s.store, pr, key, "partner")
+	if err != nil {
+		return Page[APIKey]{}, err
+	}
+	if err := pr.require(NeedKeysManage); err != nil {
+		return Page[APIKey]{}, err
+	}
+	if err := q.Validate(APIKeyListFields); err != nil {
+		return Page[APIKey]{}, err
+	}
+	own := &filter.Cond{Field: "partner_id", Op: filter.Eq, Values: []filter.Value{{Text: idString(p.ID)}}}
+	if q.Filter == nil {
+		q.Filter = own
+	} else {
+		q.Filter = &filter.And{Left: own, Right: q.Filter}
+	}
+	return s.store.ListAPIKeys(ctx, p.Path, q)
+}
+
 // RevokeAPIKey revokes a visible key (else NotFound) at once; revoking a
 // revoked key changes nothing. It needs NeedKeysManage.
 func (s *Service) RevokeAPIKey(ctx context.Context, pr Principal, id int64) (*APIKey, error) {
+	return s.RevokePartnerAPIKey(ctx, pr, PartnerKey{}, id)
+}
+
+// RevokePartnerAPIKey is RevokeAPIKey for a face whose path names the
+// key's partner: with a non-zero at, at must be visible and be the key's
+// own partner, else NotFound (the same answer as for a missing key).
+func (s *Service) RevokePartnerAPIKey(ctx context.Context, pr Principal, at PartnerKey, id int64) (*APIKey, error) {
 	var out *APIKey
 	err := s.store.Write(ctx, func(tx Tx) error {
 		if err := tx.LockTree(ctx, false); err != nil {
 			return err
 		}
+		var atID int64
+		if at != (PartnerKey{}) {
+			p, err := s.visiblePartner(ctx, tx, pr, at, "partner")
+			if err != nil {
+				return err
+			}
+			atID = p.ID
+		}
+		if id <= 0 {
+			return notFound("API key") // names nothing: no query
+		}
 		k, err := tx.APIKey(ctx, id)
-		if IsKind(err, NotFound) || (err == nil && !pr.SeesPath(k.PartnerPath)) {
+		if IsKind(err, NotFound) || (err == nil && (!pr.SeesPath(k.PartnerPath) || (atID != 0 && k.PartnerID != atID))) {
 			return notFound("API key")
 		}
 		if err != nil {

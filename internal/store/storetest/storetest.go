@@ -67,6 +67,10 @@ func Run(t *testing.T, open Opener) {
 		{"ChangeRequestLists", testChangeRequestLists},
 		{"WebhookSettings", testWebhookSettings},
 		{"WebhookDeliveriesRecorded", testWebhookDeliveriesRecorded},
+		{"PathScopedLookups", testPathScopedLookups},
+		{"PartnerAPIKeys", testPartnerAPIKeys},
+		{"CheckPartnerWebhook", testCheckPartnerWebhook},
+		{"ClientListFields", testClientListFields},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
