@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
+	"github.com/partnerhub/partnerhub/internal/api/dialog360"
 	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/auth"
 	"github.com/partnerhub/partnerhub/internal/console"
@@ -137,6 +138,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Metrics: metrics,
 		Faces: []server.Face{
 			{Prefix: carrierx.Prefix, Handler: carrierx.New(svc, authn, log, carrierx.WithBaseURL(base))},
+			{Prefix: dialog360.Prefix, Handler: dialog360.New(svc, authn, log)},
 			{Prefix: console.Prefix, Handler: consoleHandler},
 		},
 		MaxBodyBytes: int64(*maxBody),

@@ -19,9 +19,12 @@ const keyTouchInterval = time.Minute
 // must be held by the caller (else Forbidden). A client-level caller sees
 // no partner, so it gets NotFound.
 func (s *Service) CreateAPIKey(ctx context.Context, pr Principal, req NewAPIKeyRequest) (*APIKey, string, error) {
-	partnerID := req.PartnerID
-	if partnerID == 0 {
-		partnerID = pr.PartnerID
+	at := PartnerKey{ID: req.PartnerID}
+	switch {
+	case req.PartnerID == 0 && req.Partner != (PartnerKey{}):
+		at = req.Partner
+	case req.PartnerID == 0:
+		at = PartnerKey{ID: pr.PartnerID}
 	}
 	var k *APIKey
 	secret := newSecret()
@@ -31,7 +34,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, pr Principal, req NewAPIKeyR
 		if err := tx.LockTree(ctx, false); err != nil {
 			return err
 		}
-		p, err := s.visiblePartner(ctx, tx, pr, PartnerKey{ID: partnerID}, "partner")
+		p, err := s.visiblePartner(ctx, tx, pr, at, "partner")
 		if err != nil {
 			return err
 		}
