@@ -1,6 +1,7 @@
 package dialog360_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -60,8 +61,16 @@ type env struct {
 	srv  *httptest.Server
 	seq  atomic.Int64
 
-	mu   sync.Mutex
-	hits map[string]int // "METHOD pattern" -> 2xx answers
+	mu      sync.Mutex
+	hits    map[string]int // "METHOD pattern" -> 2xx answers
+	answers []answer       // every answer of the face, checked against openapi.json at the end
+}
+
+// answer is one answer of the face as its route served it.
+type answer struct {
+	pattern string // r.Pattern: "METHOD /api/v2/..." for a route, else the mux's fallback
+	status  int
+	body    []byte
 }
 
 // engines runs fn once per database engine, each as a parallel subtest:
@@ -95,25 +104,35 @@ func newEnv(t *testing.T, engine testdb.Engine) *env {
 	counted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		face.ServeHTTP(sw, r)
+		e.mu.Lock()
+		defer e.mu.Unlock()
 		if sw.status >= 200 && sw.status < 300 && r.Pattern != "" {
-			e.mu.Lock()
 			e.hits[r.Pattern]++
-			e.mu.Unlock()
 		}
+		e.answers = append(e.answers, answer{r.Pattern, sw.status, sw.body.Bytes()})
 	})
+	// Every answer of every test must be what openapi.json describes.
+	t.Cleanup(func() { e.checkOpenAPI(t) })
 	e.srv = httptest.NewServer(server.NewHandler(server.Deps{Faces: []server.Face{{Prefix: dialog360.Prefix, Handler: counted}}}))
 	t.Cleanup(e.srv.Close)
 	return e
 }
 
+// statusWriter records the status and a copy of the body it passes on.
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	body   bytes.Buffer
 }
 
 func (w *statusWriter) WriteHeader(code int) {
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.body.Write(b)
+	return w.ResponseWriter.Write(b)
 }
 
 // startWorkers runs the migration and webhook workers in this process
