@@ -31,9 +31,10 @@ type Result struct {
 // target is a scenario made ready to draw requests from.
 type target struct {
 	kinds []kind
-	total int      // sum of the shares
-	ids   []string // {sid} draws from these
-	same  string   // {same}: the last of them
+	total int       // sum of the shares
+	ids   []string  // {sid} draws from these
+	same  string    // {same}: the last of them
+	d     dialog360 // {pa} and {client}
 	mu    sync.Mutex
 	rnd   *rand.Rand
 }
@@ -77,7 +78,7 @@ func (t *target) draw() (*kind, vars) {
 		}
 		pick -= t.kinds[i].share
 	}
-	return k, vars{sid: t.ids[t.rnd.IntN(len(t.ids))], same: t.same, n: t.rnd.IntN(1_000_000)}
+	return k, vars{sid: t.ids[t.rnd.IntN(len(t.ids))], same: t.same, n: t.rnd.IntN(1_000_000), dialog360: t.d}
 }
 
 // targeter returns a vegeta targeter against base; safe for concurrent use,

@@ -34,7 +34,7 @@ func record(ctx context.Context, base string, t *target, sc *Scenario, limit int
 	readOnly := sc.deterministic()
 	for i := range t.kinds {
 		k := &t.kinds[i]
-		v := vars{same: t.same, sid: t.ids[0], n: rnd.IntN(1_000_000)}
+		v := vars{same: t.same, sid: t.ids[0], n: rnd.IntN(1_000_000), dialog360: t.d}
 		sids := []string{v.sid}
 		if readOnly && k.path.uses("sid") {
 			sids = sample(t.ids, limit, rnd)

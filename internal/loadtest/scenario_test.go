@@ -7,8 +7,9 @@ import (
 )
 
 func TestTemplateExpandsPlaceholdersAndLeavesJSONBraces(t *testing.T) {
-	v := vars{sid: "S", same: "F", n: 42}
+	v := vars{sid: "S", same: "F", n: 42, dialog360: dialog360{pa: "xPA", client: "yCL"}}
 	for _, c := range []struct{ in, want string }{
+		{"/api/v2/partners/{pa}/clients/{client}", "/api/v2/partners/xPA/clients/yCL"},
 		{"/core/v2/partners/{sid}", "/core/v2/partners/S"},
 		{"/p/{same}?x={n}&y={sid}", "/p/F?x=42&y=S"},
 		{`{"city":"Load {n}"}`, `{"city":"Load 42"}`},
@@ -33,8 +34,8 @@ func TestBuiltInScenariosAreWellFormed(t *testing.T) {
 	if err := cfg.validate(); err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg.Scenarios) != 7 {
-		t.Errorf("%d scenarios, want the 7 of issue 11", len(cfg.Scenarios))
+	if len(cfg.Scenarios) != 10 {
+		t.Errorf("%d scenarios, want the 7 of issue 11 and the 3 of /api/v2", len(cfg.Scenarios))
 	}
 	want := "/core/v2/partners?limit=100&filter=country_code%20eq%20%22USA%22&order=name"
 	if carrierxUSAPage.Path != want {
