@@ -13,7 +13,8 @@ import (
 // authentication is not a write per request.
 const keyTouchInterval = time.Minute
 
-// CreateAPIKey creates a key for a visible partner (else NotFound) and
+// CreateAPIKey creates a key for a visible partner (req.PartnerID, else
+// req.Partner, else the caller's home; an invisible one is NotFound) and
 // returns it with its plaintext, "phk_<prefix>_<secret>", which is never
 // available again. It needs NeedKeysManage (else Forbidden); every scope
 // must be held by the caller (else Forbidden). A client-level caller sees
