@@ -141,3 +141,45 @@ func TestCreateRequestRules(t *testing.T) {
 		e.do(admin, "GET", "/api/v2/partners/"+src.Ref+"/clients", "").wantMeta(t, 404, "")
 	})
 }
+
+// TestConcurrentApprovals: eight approvals of one partial migration at
+// once all answer 200, and the migration runs once: the target ends with
+// exactly one copy of the client, holding the channel.
+func TestConcurrentApprovals(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		e.startWorkers()
+		src, dst := e.partner(e.root, "Source"), e.partner(e.root, "Target")
+		ks, kd := e.key(src), e.key(dst)
+		c, chs := e.client(src, 2)
+		var r pcr
+		e.do(ks, "POST", "/api/v2/partners/"+src.Ref+"/clients/"+c.Ref+"/partner_change_request",
+			`{"target_partner_id":"`+dst.Ref+`","channels":["`+chs[1].Ref+`"]}`).want(t, 201).into(t, &r)
+		statuses := make(chan int, 8)
+		for range 8 {
+			go func() {
+				resp, err := e.send(kd, "POST", "/api/v2/partners/"+dst.Ref+"/selective_partner_change_requests/"+r.ID+"/approve", "", nil)
+				if err != nil {
+					statuses <- 0
+					return
+				}
+				statuses <- resp.status
+			}()
+		}
+		for range 8 {
+			if s := <-statuses; s != 200 {
+				t.Errorf("a concurrent approval answered %d", s)
+			}
+		}
+		e.waitRequest(kd, dst.Ref, r.ID, "completed")
+		var clients envelope
+		e.do(kd, "GET", "/api/v2/partners/"+dst.Ref+"/clients", "").want(t, 200).into(t, &clients)
+		var channels envelope
+		e.do(kd, "GET", "/api/v2/partners/"+dst.Ref+"/channels", "").want(t, 200).into(t, &channels)
+		if clients.Total != 1 || channels.Total != 1 || channels.Channels[0]["id"] != chs[1].Ref {
+			t.Fatalf("after eight approvals the target has %d clients and %d channels: %+v", clients.Total, channels.Total, channels.Channels)
+		}
+		if left := e.list(ks, "/api/v2/partners/"+src.Ref+"/channels"); left.Total != 1 || left.Channels[0]["id"] != chs[0].Ref {
+			t.Fatalf("the source kept %+v", left.Channels)
+		}
+	})
+}
