@@ -14,6 +14,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/internal/api/bluefin"
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
+	"github.com/partnerhub/partnerhub/internal/api/dialog360"
 	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/auth"
 	"github.com/partnerhub/partnerhub/internal/console"
@@ -145,6 +146,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			{Prefix: carrierx.Prefix, Handler: carrierx.New(svc, authn, log, carrierx.WithBaseURL(base))},
 			{Prefix: bluefin.Prefix, Handler: bluefin.New(svc, authn, log,
 				bluefin.WithRateLimiter(httpapi.NewRateLimiter(*rateLimit, bluefin.RateWindow)))},
+			{Prefix: dialog360.Prefix, Handler: dialog360.New(svc, authn, log)},
 			{Prefix: console.Prefix, Handler: consoleHandler},
 		},
 		MaxBodyBytes: int64(*maxBody),

@@ -58,7 +58,10 @@ type KeyCreator struct {
 
 // NewAPIKeyRequest is what CreateAPIKey needs.
 type NewAPIKeyRequest struct {
-	PartnerID int64 // 0: the caller's home partner
+	PartnerID int64 // 0: Partner, or else the caller's home partner
+	// Partner names the key's partner by any of its keys (a face's ref or
+	// SID) when PartnerID is 0.
+	Partner   PartnerKey
 	Name      string
 	Scopes    []string
 	ExpiresAt *time.Time // nil: never expires

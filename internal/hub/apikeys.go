@@ -5,21 +5,27 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/partnerhub/partnerhub/internal/filter"
 )
 
 // keyTouchInterval bounds how often a key's last_used_at is rewritten, so
 // authentication is not a write per request.
 const keyTouchInterval = time.Minute
 
-// CreateAPIKey creates a key for a visible partner (else NotFound) and
+// CreateAPIKey creates a key for a visible partner (req.PartnerID, else
+// req.Partner, else the caller's home; an invisible one is NotFound) and
 // returns it with its plaintext, "phk_<prefix>_<secret>", which is never
 // available again. It needs NeedKeysManage (else Forbidden); every scope
 // must be held by the caller (else Forbidden). A client-level caller sees
 // no partner, so it gets NotFound.
 func (s *Service) CreateAPIKey(ctx context.Context, pr Principal, req NewAPIKeyRequest) (*APIKey, string, error) {
-	partnerID := req.PartnerID
-	if partnerID == 0 {
-		partnerID = pr.PartnerID
+	at := PartnerKey{ID: req.PartnerID}
+	switch {
+	case req.PartnerID == 0 && req.Partner != (PartnerKey{}):
+		at = req.Partner
+	case req.PartnerID == 0:
+		at = PartnerKey{ID: pr.PartnerID}
 	}
 	var k *APIKey
 	secret := newSecret()
@@ -29,7 +35,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, pr Principal, req NewAPIKeyR
 		if err := tx.LockTree(ctx, false); err != nil {
 			return err
 		}
-		p, err := s.visiblePartner(ctx, tx, pr, PartnerKey{ID: partnerID}, "partner")
+		p, err := s.visiblePartner(ctx, tx, pr, at, "partner")
 		if err != nil {
 			return err
 		}
@@ -117,16 +123,57 @@ func (s *Service) ListAPIKeys(ctx context.Context, pr Principal, within PartnerK
 	return s.store.ListAPIKeys(ctx, path, q)
 }
 
+// ListPartnerAPIKeys lists the keys of one partner (key), not those of
+// its sub-partners: the partner must be visible (else NotFound); then it
+// needs NeedKeysManage; then q must be valid.
+func (s *Service) ListPartnerAPIKeys(ctx context.Context, pr Principal, key PartnerKey, q ListQuery) (Page[APIKey], error) {
+	p, err := s.visiblePartner(ctx, s.store, pr, key, "partner")
+	if err != nil {
+		return Page[APIKey]{}, err
+	}
+	if err := pr.require(NeedKeysManage); err != nil {
+		return Page[APIKey]{}, err
+	}
+	if err := q.Validate(APIKeyListFields); err != nil {
+		return Page[APIKey]{}, err
+	}
+	own := &filter.Cond{Field: "partner_id", Op: filter.Eq, Values: []filter.Value{{Text: idString(p.ID)}}}
+	if q.Filter == nil {
+		q.Filter = own
+	} else {
+		q.Filter = &filter.And{Left: own, Right: q.Filter}
+	}
+	return s.store.ListAPIKeys(ctx, p.Path, q)
+}
+
 // RevokeAPIKey revokes a visible key (else NotFound) at once; revoking a
 // revoked key changes nothing. It needs NeedKeysManage.
 func (s *Service) RevokeAPIKey(ctx context.Context, pr Principal, id int64) (*APIKey, error) {
+	return s.RevokePartnerAPIKey(ctx, pr, PartnerKey{}, id)
+}
+
+// RevokePartnerAPIKey is RevokeAPIKey for a face whose path names the
+// key's partner: with a non-zero at, at must be visible and be the key's
+// own partner, else NotFound (the same answer as for a missing key).
+func (s *Service) RevokePartnerAPIKey(ctx context.Context, pr Principal, at PartnerKey, id int64) (*APIKey, error) {
 	var out *APIKey
 	err := s.store.Write(ctx, func(tx Tx) error {
 		if err := tx.LockTree(ctx, false); err != nil {
 			return err
 		}
+		var atID int64
+		if at != (PartnerKey{}) {
+			p, err := s.visiblePartner(ctx, tx, pr, at, "partner")
+			if err != nil {
+				return err
+			}
+			atID = p.ID
+		}
+		if id <= 0 {
+			return notFound("API key") // names nothing: no query
+		}
 		k, err := tx.APIKey(ctx, id)
-		if IsKind(err, NotFound) || (err == nil && !pr.SeesPath(k.PartnerPath)) {
+		if IsKind(err, NotFound) || (err == nil && (!pr.SeesPath(k.PartnerPath) || (atID != 0 && k.PartnerID != atID))) {
 			return notFound("API key")
 		}
 		if err != nil {

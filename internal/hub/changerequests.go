@@ -106,8 +106,9 @@ func (s *Service) ListChangeRequests(ctx context.Context, pr Principal, within P
 // to the partner in.Target: the whole client when in.Channels is nil, a
 // new copy of it with the listed channels otherwise. The client must be
 // visible to the caller (its partner or an ancestor of it, or the client's
-// own user), else NotFound; with a non-zero at, at must be visible and own
-// the client directly, else NotFound. Then it needs
+// own user), else NotFound; with a non-zero at, at must own the client
+// directly (see ClientAt: a client's own user may name its partner), else
+// NotFound. Then it needs
 // NeedChangeRequestsManage (else Forbidden). Then the rules: the target
 // must be an active partner other than the client's (a target outside the
 // caller's subtree is named by Ref or SID; an unknown, inactive or
@@ -123,18 +124,9 @@ func (s *Service) CreateChangeRequest(ctx context.Context, pr Principal, at Part
 		if err := tx.LockTree(ctx, false); err != nil {
 			return err
 		}
-		client, err := s.visibleClient(ctx, tx, pr, in.ClientID, in.ClientRef)
+		client, err := s.clientAt(ctx, tx, pr, at, in.ClientID, in.ClientRef)
 		if err != nil {
 			return err
-		}
-		if at != (PartnerKey{}) {
-			p, err := s.visiblePartner(ctx, tx, pr, at, "partner")
-			if err != nil {
-				return err
-			}
-			if p.ID != client.PartnerID {
-				return notFound("client")
-			}
 		}
 		if err := pr.require(NeedChangeRequestsManage); err != nil {
 			return err

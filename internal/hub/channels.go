@@ -5,6 +5,14 @@ import "context"
 // CreateChannel creates a channel owned by in.ClientID, which the caller
 // must see (else NotFound). It needs NeedChannelsManage (else Forbidden).
 func (s *Service) CreateChannel(ctx context.Context, pr Principal, in *Channel) (*Channel, error) {
+	return s.CreateChannelAt(ctx, pr, PartnerKey{}, in.ClientID, "", in)
+}
+
+// CreateChannelAt is CreateChannel for a face that names the owning
+// client by ref (clientRef, when clientID is 0) and its partner as well
+// (at, see ClientAt): clientID or clientRef replace in.ClientID, under
+// the same rules.
+func (s *Service) CreateChannelAt(ctx context.Context, pr Principal, at PartnerKey, clientID int64, clientRef string, in *Channel) (*Channel, error) {
 	ch := *in
 	now := s.now()
 	ch.Ref, ch.Version, ch.CreatedAt, ch.ModifiedAt = NewRef(ChannelRefSuffix), 1, now, now
@@ -16,10 +24,12 @@ func (s *Service) CreateChannel(ctx context.Context, pr Principal, in *Channel) 
 		if err := tx.LockTree(ctx, false); err != nil {
 			return err
 		}
-		owner, err := s.visibleClient(ctx, tx, pr, ch.ClientID, "")
+		owner, err := s.clientAt(ctx, tx, pr, at, clientID, clientRef)
 		if err != nil {
 			return err
 		}
+		ch.ClientID = owner.ID
+		ch.ClientRef, ch.ClientName, ch.ClientPartnerPayload, ch.ClientContactInfo = owner.Ref, owner.Name, owner.PartnerPayload, owner.ContactInfo
 		if err := pr.require(NeedChannelsManage); err != nil {
 			return err
 		}

@@ -15,6 +15,13 @@ func (pr Principal) seesClient(clientID int64, partnerPath string) bool {
 // must see (else NotFound; a client-level caller sees no partner). It
 // needs NeedClientsManage (else Forbidden).
 func (s *Service) CreateClient(ctx context.Context, pr Principal, in *Client) (*Client, error) {
+	return s.CreateClientAt(ctx, pr, PartnerKey{ID: in.PartnerID}, in)
+}
+
+// CreateClientAt is CreateClient for a face that names the owning
+// partner by any of its keys (its ref or SID): at replaces in.PartnerID,
+// under the same rules.
+func (s *Service) CreateClientAt(ctx context.Context, pr Principal, at PartnerKey, in *Client) (*Client, error) {
 	c := *in
 	now := s.now()
 	c.Ref, c.Version, c.CreatedAt, c.ModifiedAt = NewRef(ClientRefSuffix), 1, now, now
@@ -27,10 +34,11 @@ func (s *Service) CreateClient(ctx context.Context, pr Principal, in *Client) (*
 		if err := tx.LockTree(ctx, false); err != nil {
 			return err
 		}
-		owner, err := s.visiblePartner(ctx, tx, pr, PartnerKey{ID: c.PartnerID}, "partner")
+		owner, err := s.visiblePartner(ctx, tx, pr, at, "partner")
 		if err != nil {
 			return err
 		}
+		c.PartnerID = owner.ID
 		if err := pr.require(NeedClientsManage); err != nil {
 			return err
 		}
@@ -52,12 +60,61 @@ func (s *Service) CreateClient(ctx context.Context, pr Principal, in *Client) (*
 // Client returns a client by id (id != 0) or ref when the caller may see it.
 // A visible client without the clients.read scope is Forbidden.
 func (s *Service) Client(ctx context.Context, pr Principal, id int64, ref string) (*Client, error) {
-	c, err := s.visibleClient(ctx, s.store, pr, id, ref)
+	return s.ClientAt(ctx, pr, PartnerKey{}, id, ref)
+}
+
+// ClientAt is Client for a face whose path names the client's partner as
+// well: with a non-zero at, the client must also be owned directly by at
+// (see clientAt), else NotFound.
+func (s *Service) ClientAt(ctx context.Context, pr Principal, at PartnerKey, id int64, ref string) (*Client, error) {
+	c, err := s.clientAt(ctx, s.store, pr, at, id, ref)
 	if err != nil {
 		return nil, err
 	}
 	if err := pr.require(NeedClientsRead); err != nil {
 		return nil, err
+	}
+	return c, nil
+}
+
+// clientAt looks a client up with the caller's visibility and, with a
+// non-zero at (the partner a face's path names), checks that at owns it
+// directly: NotFound otherwise, the same answer for a missing and an
+// invisible partner or client. A partner-level caller must see at (its
+// NotFound names the partner, checked first); a client-level caller, who
+// sees no partner, may name exactly its own client's partner (any other
+// partner is NotFound, as missing ones are).
+func (s *Service) clientAt(ctx context.Context, r Reader, pr Principal, at PartnerKey, id int64, ref string) (*Client, error) {
+	if at == (PartnerKey{}) {
+		return s.visibleClient(ctx, r, pr, id, ref)
+	}
+	if pr.ClientID != 0 {
+		c, err := s.visibleClient(ctx, r, pr, id, ref)
+		if err != nil {
+			return nil, err
+		}
+		if !at.wellFormed() {
+			return nil, notFound("partner")
+		}
+		p, err := r.Partner(ctx, at)
+		if IsKind(err, NotFound) || (err == nil && p.ID != c.PartnerID) {
+			return nil, notFound("partner")
+		}
+		if err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
+	p, err := s.visiblePartner(ctx, r, pr, at, "partner")
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.visibleClient(ctx, r, pr, id, ref)
+	if err != nil {
+		return nil, err
+	}
+	if c.PartnerID != p.ID {
+		return nil, notFound("client")
 	}
 	return c, nil
 }
@@ -120,8 +177,14 @@ func (s *Service) scope(ctx context.Context, pr Principal, within PartnerKey, di
 // user of the client that the caller can see (else Invalid naming
 // "contact").
 func (s *Service) UpdateClient(ctx context.Context, pr Principal, id int64, ref string, ifVersion int64, change func(*Client) error) (*Client, error) {
+	return s.UpdateClientAt(ctx, pr, PartnerKey{}, id, ref, ifVersion, change)
+}
+
+// UpdateClientAt is UpdateClient for a face whose path names the
+// client's partner too (see ClientAt).
+func (s *Service) UpdateClientAt(ctx context.Context, pr Principal, at PartnerKey, id int64, ref string, ifVersion int64, change func(*Client) error) (*Client, error) {
 	load := func(tx Tx) (*Client, error) {
-		obj, err := s.visibleClient(ctx, tx, pr, id, ref)
+		obj, err := s.clientAt(ctx, tx, pr, at, id, ref)
 		return authorize(pr, NeedClientsManage, obj, err)
 	}
 	version := func(c *Client) int64 { return c.Version }

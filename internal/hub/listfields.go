@@ -118,6 +118,14 @@ var ClientListFields = ListFields{
 	"modified_at":     timeField,
 	"meta_info":       objectField,
 	"contact_info":    objectField,
+	// The contact user's name ("first last"), e-mail and phone; "" for a
+	// client without one.
+	"contact_user_name":  textField,
+	"contact_user_email": textField,
+	"contact_user_phone": textField,
+	// q is free text: one string of the client's name, ref and
+	// organisation, to match with ilike.
+	"q": textField,
 }
 
 // ChannelListFields is the list vocabulary of Channel.
@@ -125,6 +133,7 @@ var ChannelListFields = ListFields{
 	"id":           intField,
 	"ref":          textField,
 	"client_id":    intField,
+	"client_ref":   textField,
 	"status":       textField,
 	"account_mode": textField,
 	"phone_number": textField,

@@ -288,7 +288,7 @@ func validateClient(cl *Client) error {
 
 func validateChannel(ch *Channel) error {
 	var c checker
-	c.oneOf("status", ch.Status, ClientActive, ClientInactive)
+	c.oneOf("status", ch.Status, ChannelStatuses...)
 	c.text("account_mode", ch.AccountMode, false, 32)
 	c.phone("phone_number", ch.PhoneNumber)
 	if ch.PhoneNumber == "" {

@@ -92,6 +92,25 @@ func (s *Service) SetPartnerWebhook(ctx context.Context, pr Principal, key Partn
 	return out, secret, nil
 }
 
+// CheckPartnerWebhook makes the checks of SetPartnerWebhook without
+// writing anything, in the same order: the partner must be visible (else
+// NotFound); then it needs NeedPartnersUpdate (else Forbidden); then a
+// non-empty rawURL must pass the URL checks (else Invalid naming
+// webhook_url). A face that changes other fields together with the URL
+// calls it first, so that a refused URL leaves everything unchanged.
+func (s *Service) CheckPartnerWebhook(ctx context.Context, pr Principal, key PartnerKey, rawURL string) error {
+	if _, err := s.visiblePartner(ctx, s.store, pr, key, "partner"); err != nil {
+		return err
+	}
+	if err := pr.require(NeedPartnersUpdate); err != nil {
+		return err
+	}
+	if rawURL == "" {
+		return nil
+	}
+	return s.checkWebhookURL(ctx, rawURL)
+}
+
 // RotateWebhookSecret replaces a partner's webhook signing secret with a
 // new one and returns it (the only time it is shown). Deliveries signed
 // from then on use it, retries of earlier events too. The partner must be

@@ -27,4 +27,12 @@
 //
 // A route whose path parameter the matrix does not know fails the test,
 // so that the matrix is extended with each new kind of route.
+//
+// The /api/v2 face (dialog360.Routes) has its own matrix
+// (TestIsolationMatrixV2, v2_*_test.go) over the same callers: its routes
+// name a partner and objects below it (a client, a change request seen
+// from either side, an API key) in one path, so each target fills every
+// parameter at once; the rules checked are the same, plus who decides a
+// change request (the target side; the source side gets 403) and that a
+// partner's lists hold that partner's objects only.
 package isolation

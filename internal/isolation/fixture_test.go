@@ -10,6 +10,7 @@ import (
 	"github.com/partnerhub/partnerhub/internal/api/bluefin"
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
 	"github.com/partnerhub/partnerhub/internal/api/httpapi"
+	"github.com/partnerhub/partnerhub/internal/api/dialog360"
 	"github.com/partnerhub/partnerhub/internal/auth"
 	"github.com/partnerhub/partnerhub/internal/hub"
 	"github.com/partnerhub/partnerhub/internal/readcache"
@@ -169,13 +170,14 @@ func (f *fixture) verifyOwnerEmail(sys hub.Principal, p *hub.Partner) *hub.Partn
 	return out
 }
 
-// handler is the server with the /core/v2 face over f's service,
-// authenticating with authn.
+// handler is the server with the /core/v2 and /api/v2 faces over f's
+// service, authenticating with authn.
 func (f *fixture) handler(authn carrierx.Authenticator) http.Handler {
 	return server.NewHandler(server.Deps{Faces: []server.Face{
 		{Prefix: carrierx.Prefix, Handler: carrierx.New(f.svc, authn, nil)},
 		// A budget the matrix cannot spend: it checks isolation, not rates.
 		{Prefix: bluefin.Prefix, Handler: bluefin.New(f.svc, authn, nil, bluefin.WithRateLimiter(httpapi.NewRateLimiter(1<<30, time.Hour)))},
+		{Prefix: dialog360.Prefix, Handler: dialog360.New(f.svc, authn, nil)},
 	}})
 }
 

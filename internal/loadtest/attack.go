@@ -31,11 +31,12 @@ type Result struct {
 // target is a scenario made ready to draw requests from.
 type target struct {
 	kinds []kind
-	total int      // sum of the shares
-	ids   []string // {sid} draws from these
-	nums  []string // {id}: the numeric id of the partner ids[i] names (nil: {id} unused)
-	same  string   // {same}: the last of them
-	top   string   // {branch}: the numeric id of the tree's top partner
+	total int       // sum of the shares
+	ids   []string  // {sid} draws from these
+	nums  []string  // {id}: the numeric id of the partner ids[i] names (nil: {id} unused)
+	same  string    // {same}: the last of them
+	top   string    // {branch}: the numeric id of the tree's top partner
+	d     dialog360 // {pa} and {client}
 	mu    sync.Mutex
 	rnd   *rand.Rand
 }
@@ -49,7 +50,7 @@ func (t *target) withIDs(nums []string, top string) *target {
 
 // vars returns the placeholder values of partner i.
 func (t *target) vars(i, n int) vars {
-	v := vars{sid: t.ids[i], same: t.same, branch: t.top, n: n}
+	v := vars{sid: t.ids[i], same: t.same, branch: t.top, n: n, dialog360: t.d}
 	if t.nums != nil {
 		v.id = t.nums[i]
 	}

@@ -16,7 +16,9 @@
 // bytes, and attack serve and baseline in turn at each connection count.
 //
 // The harness treats partnerhub as a black box: it knows the command line,
-// the /core/v2 URLs written in the scenario table, and (to read the ids
+// the /core/v2 and /api/v2 URLs written in the scenario table (the /api/v2
+// scenarios read clients and change requests it makes through /api/v2
+// before their group's attacks, see dialog360.go), and (to read the ids
 // once) the partners table's sid and path columns. Nothing in it asserts
 // timing; its test (the smoke run) asserts correctness only: no non-2xx
 // answer and sampled bodies equal to the recorded ones.

@@ -65,10 +65,11 @@ func (h *harness) logf(format string, args ...any) {
 
 // fixture is a seeded database with what the scenarios need of it.
 type fixture struct {
-	db      *database
-	tree    *tree
-	admin   admin
-	callers *callers // obtained at the first serve on it
+	db        *database
+	tree      *tree
+	admin     admin
+	callers   *callers   // obtained at the first serve on it
+	dialog360 *dialog360 // made at the first serve whose scenarios use it
 }
 
 // group is the scenarios that share one serve process.
@@ -180,6 +181,16 @@ func (h *harness) runGroup(ctx context.Context, engine string, fx *fixture, g *g
 		fx.callers = &c
 	}
 	for _, sc := range g.scenarios {
+		if sc.usesDialog360() && fx.dialog360 == nil {
+			h.logf("%s: /api/v2 fixture: %d clients of the branch's partner, %d change requests into it", engine, dialog360Clients, dialog360Requests)
+			d, err := setupDialog360(ctx, srv.base, *fx.callers, fx.tree)
+			if err != nil {
+				return err
+			}
+			fx.dialog360 = d
+		}
+	}
+	for _, sc := range g.scenarios {
 		if err := h.runScenario(ctx, engine, fx, srv, sc); err != nil {
 			return err
 		}
@@ -198,7 +209,13 @@ func (h *harness) runScenario(ctx context.Context, engine string, fx *fixture, s
 		auth = fx.admin.basic()
 	}
 	seed := h.cfg.Seed
-	mkTarget := func() *target { return newTarget(sc, ids, auth, seed).withIDs(nums, nums[0]) }
+	mkTarget := func() *target {
+		t := newTarget(sc, ids, auth, seed).withIDs(nums, nums[0])
+		if fx.dialog360 != nil {
+			t.d = *fx.dialog360
+		}
+		return t
+	}
 	rec, err := record(ctx, srv.base, mkTarget(), sc, h.cfg.RecordIDs, seed)
 	if err != nil {
 		return err

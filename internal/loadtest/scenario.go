@@ -43,8 +43,11 @@ type Scenario struct {
 // scenario's tree (the same value everywhere in one request) and {id} that
 // partner's numeric id, {same} is one fixed sid of that tree, {branch} the
 // numeric id of the tree's top partner (the branch's own partner, or the
-// root), {n} a random number below 1,000,000. The
-// harness adds the caller's Authorization header.
+// root), {n} a random number below 1,000,000; {pa} is the ref (the /api/v2
+// id) of the branch's partner and {client} one of its clients, which the
+// harness creates with its change requests (see dialog360.go) for the
+// scenarios that use them. The harness adds the caller's Authorization
+// header.
 type Request struct {
 	Share   int    // relative weight among the scenario's requests; 0 counts as 1
 	Method  string // GET, PATCH, ...
@@ -88,7 +91,24 @@ func (s *Scenario) check() error {
 			}
 		}
 	}
+	if s.usesDialog360() && s.Tree != Branch {
+		return fmt.Errorf("scenario %s: {pa} and {client} name the branch's partner: the tree must be %q", s.Name, Branch)
+	}
 	return nil
+}
+
+// usesDialog360 reports whether the scenario needs the /api/v2 fixture
+// ({pa} or {client} in a template).
+func (s *Scenario) usesDialog360() bool {
+	for _, r := range s.Requests {
+		for _, text := range []string{r.Path, r.Body} {
+			t, _ := parseTemplate(text)
+			if t.uses("pa") || t.uses("client") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // vars are the values of one request's placeholders.
@@ -98,6 +118,7 @@ type vars struct {
 	same   string // {same}
 	branch string // {branch}: the numeric id of the tree's top partner
 	n      int    // {n}
+	dialog360
 }
 
 // template is a parsed Path or Body: literal text and placeholders.
@@ -105,7 +126,7 @@ type template []segment
 
 type segment struct {
 	lit string
-	ph  string // "sid", "same", "n" or "" for literal text
+	ph  string // "sid", "same", "n", "pa", "client" or "" for literal text
 }
 
 // parseTemplate splits s at its placeholders: a '{' followed by lower-case
@@ -127,9 +148,9 @@ func parseTemplate(s string) (template, error) {
 		}
 		name := s[i+1 : j]
 		switch name {
-		case "sid", "id", "same", "branch", "n":
+		case "sid", "id", "same", "branch", "n", "pa", "client":
 		default:
-			return nil, fmt.Errorf("unknown placeholder {%s} (known: {sid}, {id}, {same}, {branch}, {n})", name)
+			return nil, fmt.Errorf("unknown placeholder {%s} (known: {sid}, {id}, {same}, {branch}, {n}, {pa}, {client})", name)
 		}
 		if i > lit {
 			t = append(t, segment{lit: s[lit:i]})
@@ -169,6 +190,10 @@ func (t template) expand(dst []byte, v vars) []byte {
 			dst = append(dst, v.same...)
 		case "n":
 			dst = strconv.AppendInt(dst, int64(v.n), 10)
+		case "pa":
+			dst = append(dst, v.pa...)
+		case "client":
+			dst = append(dst, v.client...)
 		}
 	}
 	return dst

@@ -7,8 +7,9 @@ import (
 )
 
 func TestTemplateExpandsPlaceholdersAndLeavesJSONBraces(t *testing.T) {
-	v := vars{sid: "S", id: "7", same: "F", branch: "3", n: 42}
+	v := vars{sid: "S", id: "7", same: "F", branch: "3", n: 42, dialog360: dialog360{pa: "xPA", client: "yCL"}}
 	for _, c := range []struct{ in, want string }{
+		{"/api/v2/partners/{pa}/clients/{client}", "/api/v2/partners/xPA/clients/yCL"},
 		{"/core/v2/partners/{sid}", "/core/v2/partners/S"},
 		{"/api/v1/partners/{id}?partner={branch}", "/api/v1/partners/7?partner=3"},
 		{"/p/{same}?x={n}&y={sid}", "/p/F?x=42&y=S"},
@@ -34,8 +35,8 @@ func TestBuiltInScenariosAreWellFormed(t *testing.T) {
 	if err := cfg.validate(); err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg.Scenarios) != 9 {
-		t.Errorf("%d scenarios, want the 7 of issue 11 and the 2 of issue 9", len(cfg.Scenarios))
+	if len(cfg.Scenarios) != 12 {
+		t.Errorf("%d scenarios, want the 7 of issue 11, the 2 of /api/v1 and the 3 of /api/v2", len(cfg.Scenarios))
 	}
 	if bluefinBranchPage.Path != "/api/v1/partners?partner={branch}&take=100" {
 		t.Errorf("the /api/v1 page URL is %s", bluefinBranchPage.Path)

@@ -29,9 +29,22 @@ var (
 		Path: "/api/v1/partners?partner={branch}&take=100"}
 )
 
+// The /api/v2 (360dialog) requests: the branch partner's 120 incoming
+// change requests in one 100-item page, one of its clients, and the page
+// of its 20 clients (see dialog360.go).
+var (
+	dialog360RequestPage = Request{Method: "GET", Pattern: "GET /api/v2/partners/{partner_id}/selective_partner_change_requests",
+		Path: "/api/v2/partners/{pa}/selective_partner_change_requests?limit=100"}
+	dialog360GetClient = Request{Method: "GET", Pattern: "GET /api/v2/partners/{partner_id}/clients/{client_id}",
+		Path: "/api/v2/partners/{pa}/clients/{client}"}
+	dialog360ClientPage = Request{Method: "GET", Pattern: "GET /api/v2/partners/{partner_id}/clients",
+		Path: "/api/v2/partners/{pa}/clients?limit=100"}
+)
+
 // Scenarios returns the built-in scenarios, in the order they run (grouped
 // by tree and cache mode, so each serve process starts once per group).
-// The names match the rows of issue 11's table.
+// The names match the rows of issue 11's table; the v2- scenarios are
+// the /api/v2 face's (issue 10).
 func Scenarios() []Scenario {
 	return []Scenario{
 		{Name: "get-same", About: "GET one partner, the same id again (cache hit)",
@@ -47,6 +60,12 @@ func Scenarios() []Scenario {
 			Tree: Branch, Cache: true, Basic: true, Requests: []Request{bluefinGetPartner}},
 		{Name: "api-v1-page-branch", About: "/api/v1: GET /partners?partner=<branch>&take=100, the branch's first 100 with its total, Basic, cache on",
 			Tree: Branch, Cache: true, Basic: true, Requests: []Request{bluefinBranchPage}},
+		{Name: "v2-requests-100", About: "/api/v2: the branch partner's incoming change requests, a 100-item page of 120, newest first",
+			Tree: Branch, Cache: true, Requests: []Request{dialog360RequestPage}},
+		{Name: "v2-get-client", About: "/api/v2: GET one client of the branch partner",
+			Tree: Branch, Cache: true, Requests: []Request{dialog360GetClient}},
+		{Name: "v2-clients-page", About: "/api/v2: the branch partner's clients, all 20 in one page",
+			Tree: Branch, Cache: true, Requests: []Request{dialog360ClientPage}},
 		{Name: "get-random-uncached", About: "GET one partner, random ids of the branch, cache off",
 			Tree: Branch, Cache: false, Requests: []Request{carrierxGetPartner("{sid}")}},
 		{Name: "page-usa-uncached", About: `100-row page of the branch, country_code eq "USA", order=name, exact total, cache off`,

@@ -10,17 +10,19 @@ import (
 const channelFrom = `channels ch JOIN clients c ON c.id = ch.client_id JOIN partners p ON p.id = c.partner_id`
 
 const channelColumns = `ch.id, ch.ref, ch.client_id, c.partner_id, p.path, ch.status, ch.account_mode, ch.phone_number,
-	ch.setup_info, ch.version, coalesce(ch.created_at, NULL), coalesce(ch.modified_at, NULL)`
+	ch.setup_info, ch.version, coalesce(ch.created_at, NULL), coalesce(ch.modified_at, NULL),
+	c.ref, c.name, c.partner_payload, c.contact_info`
 
 func scanChannel(row rowScanner) (hub.Channel, error) {
 	var ch hub.Channel
 	err := row.Scan(&ch.ID, &ch.Ref, &ch.ClientID, &ch.PartnerID, &ch.PartnerPath, &ch.Status, &ch.AccountMode, &ch.PhoneNumber,
-		jsonScan[map[string]any]{&ch.SetupInfo}, &ch.Version, timeScan{&ch.CreatedAt}, timeScan{&ch.ModifiedAt})
+		jsonScan[map[string]any]{&ch.SetupInfo}, &ch.Version, timeScan{&ch.CreatedAt}, timeScan{&ch.ModifiedAt},
+		&ch.ClientRef, &ch.ClientName, &ch.ClientPartnerPayload, jsonScan[map[string]any]{&ch.ClientContactInfo})
 	return ch, err
 }
 
 var channelSchema = whitelist(hub.ChannelListFields, map[string]string{
-	"id": "ch.id", "ref": "ch.ref", "client_id": "ch.client_id", "status": "ch.status",
+	"id": "ch.id", "ref": "ch.ref", "client_id": "ch.client_id", "client_ref": "c.ref", "status": "ch.status",
 	"account_mode": "ch.account_mode", "phone_number": "ch.phone_number",
 	"created_at": "ch.created_at", "modified_at": "ch.modified_at", "setup_info": "ch.setup_info",
 })

@@ -7,17 +7,25 @@ import (
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
-const clientFrom = `clients c JOIN partners p ON p.id = c.partner_id`
+// clientFrom joins the owning partner (for its path) and the contact user
+// (for its name, e-mail and phone; a primary-key lookup that both engines
+// drop from plans that read none of its columns, such as counts).
+const clientFrom = `clients c JOIN partners p ON p.id = c.partner_id LEFT JOIN users cu ON cu.id = c.contact_user_id`
 
 const clientColumns = `c.id, c.ref, c.partner_id, p.path, c.name, c.status, c.version, c.organisation, c.billing_id, c.mid,
 	c.contact_user_id, c.partner_payload, c.max_channels, c.meta_info, c.contact_info,
-	coalesce(c.created_at, NULL), coalesce(c.modified_at, NULL), c.created_by, c.modified_by`
+	coalesce(c.created_at, NULL), coalesce(c.modified_at, NULL), c.created_by, c.modified_by,
+	` + contactUserName + `, coalesce(cu.email, ''), coalesce(cu.phone, '')`
+
+// contactUserName is the contact user's "first last" ("" without one).
+const contactUserName = `trim(coalesce(cu.first_name, '') || ' ' || coalesce(cu.last_name, ''))`
 
 func scanClient(row rowScanner) (hub.Client, error) {
 	var c hub.Client
 	err := row.Scan(&c.ID, &c.Ref, &c.PartnerID, &c.PartnerPath, &c.Name, &c.Status, &c.Version, &c.Organisation, &c.BillingID, &c.MID,
 		&c.ContactUserID, &c.PartnerPayload, &c.MaxChannels, jsonScan[map[string]any]{&c.MetaInfo}, jsonScan[map[string]any]{&c.ContactInfo},
-		timeScan{&c.CreatedAt}, timeScan{&c.ModifiedAt}, &c.CreatedBy, &c.ModifiedBy)
+		timeScan{&c.CreatedAt}, timeScan{&c.ModifiedAt}, &c.CreatedBy, &c.ModifiedBy,
+		&c.ContactUserName, &c.ContactUserEmail, &c.ContactUserPhone)
 	return c, err
 }
 
@@ -27,6 +35,9 @@ var clientSchema = whitelist(hub.ClientListFields, map[string]string{
 	"max_channels": "c.max_channels", "partner_payload": "c.partner_payload",
 	"created_at": "c.created_at", "modified_at": "c.modified_at",
 	"meta_info": "c.meta_info", "contact_info": "c.contact_info",
+	"contact_user_name": contactUserName, "contact_user_email": "coalesce(cu.email, '')", "contact_user_phone": "coalesce(cu.phone, '')",
+	// Free text: one string of the name, the ref and the organisation.
+	"q": `(c.name || ' ' || c.ref || ' ' || c.organisation)`,
 })
 
 var clientList = listSpec{from: clientFrom, columns: clientColumns, id: "c.id", schema: clientSchema}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -43,21 +44,25 @@ func TestSnake(t *testing.T) {
 // snake_case name of a field of the resource's hub type, and each maps to
 // the column of that very name. A face's spelling (CarrierX's
 // company_name, partner_sid, date_created, or its "name" for the contact
-// person) can therefore never reach the store.
+// person) can therefore never reach the store. The exceptions are named:
+// derived fields, which the store fills from a joined table (a client's
+// contact user, a channel's client ref) and so read an expression of
+// their own, and q, the free text some resources match.
 func TestWhitelistsSpeakTheDomain(t *testing.T) {
 	for _, c := range []struct {
-		name   string
-		schema filter.Schema
-		fields hub.ListFields
-		typ    any
+		name    string
+		schema  filter.Schema
+		fields  hub.ListFields
+		typ     any
+		derived []string
 	}{
-		{"partners", partnerSchema, hub.PartnerListFields, hub.Partner{}},
-		{"clients", clientSchema, hub.ClientListFields, hub.Client{}},
-		{"channels", channelSchema, hub.ChannelListFields, hub.Channel{}},
-		{"users", userSchema, hub.UserListFields, hub.User{}},
-		{"api keys", apiKeySchema, hub.APIKeyListFields, hub.APIKey{}},
-		{"tokens", tokenSchema, hub.TokenListFields, hub.Token{}},
-		{"audit", auditSchema, hub.AuditListFields, hub.AuditEntry{}},
+		{"partners", partnerSchema, hub.PartnerListFields, hub.Partner{}, nil},
+		{"clients", clientSchema, hub.ClientListFields, hub.Client{}, []string{"contact_user_name", "contact_user_email", "contact_user_phone", "q"}},
+		{"channels", channelSchema, hub.ChannelListFields, hub.Channel{}, []string{"client_ref"}},
+		{"users", userSchema, hub.UserListFields, hub.User{}, nil},
+		{"api keys", apiKeySchema, hub.APIKeyListFields, hub.APIKey{}, nil},
+		{"tokens", tokenSchema, hub.TokenListFields, hub.Token{}, nil},
+		{"audit", auditSchema, hub.AuditListFields, hub.AuditEntry{}, nil},
 	} {
 		goFields := map[string]bool{}
 		rt := reflect.TypeOf(c.typ)
@@ -71,8 +76,11 @@ func TestWhitelistsSpeakTheDomain(t *testing.T) {
 			if _, ok := c.fields[name]; !ok {
 				t.Errorf("%s: %q is whitelisted but not a list field of the domain", c.name, name)
 			}
-			if !goFields[name] {
+			if !goFields[name] && name != "q" {
 				t.Errorf("%s: %q is not the name of a field of %s", c.name, name, rt)
+			}
+			if slices.Contains(c.derived, name) {
+				continue
 			}
 			col := f.Column[strings.LastIndexByte(f.Column, '.')+1:]
 			if col != name {

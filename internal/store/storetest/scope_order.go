@@ -368,6 +368,68 @@ func testScopeOrder(t *testing.T, f *fixture) {
 				_, err := f.svc.ListWebhookDeliveries(f.ctx, none, hub.PartnerKey{ID: b1.ID}, hub.ListQuery{})
 				return err
 			}},
+		// The variants for faces whose paths name the partner by ref.
+		{name: "ClientAt",
+			visible: func() error {
+				_, err := f.svc.ClientAt(f.ctx, none, hub.PartnerKey{Ref: a1.Ref}, 0, ca.Ref)
+				return err
+			},
+			invisible: func() error {
+				_, err := f.svc.ClientAt(f.ctx, none, hub.PartnerKey{Ref: b1.Ref}, 0, cb.Ref)
+				return err
+			}},
+		{name: "UpdateClientAt",
+			visible: func() error {
+				_, err := f.svc.UpdateClientAt(f.ctx, none, hub.PartnerKey{Ref: a1.Ref}, 0, ca.Ref, 0, func(c *hub.Client) error { c.Name = "y"; return nil })
+				return err
+			},
+			invisible: func() error {
+				_, err := f.svc.UpdateClientAt(f.ctx, none, hub.PartnerKey{Ref: b1.Ref}, 0, cb.Ref, 0, func(c *hub.Client) error { c.Name = "y"; return nil })
+				return err
+			}},
+		{name: "CreateClientAt",
+			visible: func() error {
+				_, err := f.svc.CreateClientAt(f.ctx, none, hub.PartnerKey{Ref: a1.Ref}, &hub.Client{Name: "x"})
+				return err
+			},
+			invisible: func() error {
+				_, err := f.svc.CreateClientAt(f.ctx, none, hub.PartnerKey{Ref: b1.Ref}, &hub.Client{Name: "x"})
+				return err
+			}},
+		{name: "CreateChannelAt",
+			visible: func() error {
+				_, err := f.svc.CreateChannelAt(f.ctx, none, hub.PartnerKey{Ref: a1.Ref}, 0, ca.Ref, &hub.Channel{PhoneNumber: "+14155550185"})
+				return err
+			},
+			invisible: func() error {
+				_, err := f.svc.CreateChannelAt(f.ctx, none, hub.PartnerKey{Ref: b1.Ref}, 0, cb.Ref, &hub.Channel{PhoneNumber: "+14155550186"})
+				return err
+			}},
+		{name: "ListPartnerAPIKeys",
+			visible: func() error {
+				_, err := f.svc.ListPartnerAPIKeys(f.ctx, none, hub.PartnerKey{Ref: a1.Ref}, hub.ListQuery{})
+				return err
+			},
+			invisible: func() error {
+				_, err := f.svc.ListPartnerAPIKeys(f.ctx, none, hub.PartnerKey{Ref: b1.Ref}, hub.ListQuery{})
+				return err
+			}},
+		{name: "RevokePartnerAPIKey",
+			visible: func() error {
+				_, err := f.svc.RevokePartnerAPIKey(f.ctx, none, hub.PartnerKey{Ref: a1.Ref}, ka)
+				return err
+			},
+			invisible: func() error {
+				_, err := f.svc.RevokePartnerAPIKey(f.ctx, none, hub.PartnerKey{Ref: b1.Ref}, kb)
+				return err
+			}},
+		{name: "CheckPartnerWebhook",
+			visible: func() error {
+				return f.svc.CheckPartnerWebhook(f.ctx, none, hub.PartnerKey{Ref: a1.Ref}, "not a URL")
+			},
+			invisible: func() error {
+				return f.svc.CheckPartnerWebhook(f.ctx, none, hub.PartnerKey{Ref: b1.Ref}, "not a URL")
+			}},
 	}
 	before := fmt.Sprint(f.get(t, a1.ID).Version, f.get(t, b1.ID).Version)
 	for _, op := range ops {

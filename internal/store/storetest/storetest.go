@@ -72,6 +72,10 @@ func Run(t *testing.T, open Opener) {
 		{"OwnHomeStatus", testOwnHomeStatus},
 		{"ClientContactAndDelete", testClientContactAndDelete},
 		{"UserRoleBeforeInput", testUserRoleBeforeInput},
+		{"PathScopedLookups", testPathScopedLookups},
+		{"PartnerAPIKeys", testPartnerAPIKeys},
+		{"CheckPartnerWebhook", testCheckPartnerWebhook},
+		{"ClientListFields", testClientListFields},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
