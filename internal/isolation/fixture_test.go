@@ -9,8 +9,8 @@ import (
 
 	"github.com/partnerhub/partnerhub/internal/api/bluefin"
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
-	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/api/dialog360"
+	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/auth"
 	"github.com/partnerhub/partnerhub/internal/hub"
 	"github.com/partnerhub/partnerhub/internal/readcache"

@@ -68,6 +68,35 @@ func TestByteBound(t *testing.T) {
 	if _, after := c.Size(); after != before {
 		t.Fatalf("a 20-partner page of ~50 KB changed the cached list items from %d to %d", before, after)
 	}
+	// An object above a quarter of the objects' half is not kept, and
+	// reading it evicts nothing: making room for it would empty the cache.
+	huge := bulkyPartner(99, sys.PartnerID)
+	for j := range 20 {
+		huge.Attributes[fmt.Sprintf("key%02d", j)] = strings.Repeat("h", 2000)
+	}
+	hp, err := svc.CreatePartner(ctx, sys, huge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids[len(ids)-3:] {
+		if _, err := svc.Partner(ctx, sys, hub.PartnerKey{ID: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	kept, _ := c.Size()
+	keptBytes, _ := c.Bytes()
+	if kept != 3 {
+		t.Fatalf("%d objects cached before the huge read, want the 3 just read", kept)
+	}
+	if _, err := svc.Partner(ctx, sys, hub.PartnerKey{ID: hp.ID}); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := c.Size()
+	afterBytes, _ := c.Bytes()
+	if after != kept || afterBytes != keptBytes {
+		t.Fatalf("reading a ~40 KB partner under a %d-byte budget changed the cache from %d objects (%d bytes) to %d (%d bytes)",
+			maxBytes, kept, keptBytes, after, afterBytes)
+	}
 	// Emptying the cache returns its bytes.
 	c.Invalidate()
 	if objects, lists := c.Bytes(); objects != 0 || lists != 0 {

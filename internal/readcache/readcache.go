@@ -229,11 +229,14 @@ func (c *Store) store(k objectKey, v any, st stamp) {
 	gen := st.gen
 	size := sizeOf(v) + entryOverhead
 	c.dropObject(k) // a racing read may have stored k already
+	if size > c.opt.MaxBytes/8 {
+		// Above a quarter of the objects' half, as for list pages: making
+		// room for it would empty the cache (credentials included) on
+		// every read of this one object.
+		return
+	}
 	for len(c.objects) > 0 && (len(c.objects) >= c.opt.MaxEntries || c.objectBytes+size > c.opt.MaxBytes/2) {
 		c.shrinkObjects()
-	}
-	if size > c.opt.MaxBytes/2 {
-		return
 	}
 	c.objects[k] = entry{v: v, gen: gen, expires: c.opt.Now().Add(c.opt.TTL), size: size}
 	c.objectBytes += size
