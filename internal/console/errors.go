@@ -11,25 +11,10 @@ import (
 // statusOf maps a hub error to the console's status, in one place. An
 // Unauthenticated error is a redirect to the sign-in page.
 func statusOf(e *hub.Error) int {
-	switch e.Kind {
-	case hub.NotFound:
-		return http.StatusNotFound
-	case hub.Invalid:
-		return http.StatusBadRequest
-	case hub.Conflict:
-		return http.StatusConflict
-	case hub.PreconditionFailed:
-		return http.StatusPreconditionFailed
-	case hub.Forbidden:
-		return http.StatusForbidden
-	case hub.Unauthenticated:
+	if e.Kind == hub.Unauthenticated {
 		return http.StatusSeeOther
-	case hub.RateLimited:
-		return http.StatusTooManyRequests
-	case hub.Unavailable:
-		return http.StatusServiceUnavailable
 	}
-	return http.StatusInternalServerError
+	return httpapi.StatusOf(e.Kind)
 }
 
 // errorTitles head the error page of each status.

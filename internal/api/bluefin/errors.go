@@ -24,20 +24,10 @@ const codeBase = 7000
 // Bluefin answers every validation problem with 409.
 func statusOf(k hub.Kind) int {
 	switch k {
-	case hub.NotFound:
-		return http.StatusNotFound
 	case hub.Invalid, hub.Conflict, hub.PreconditionFailed:
 		return http.StatusConflict
-	case hub.Forbidden:
-		return http.StatusForbidden
-	case hub.Unauthenticated:
-		return http.StatusUnauthorized
-	case hub.RateLimited:
-		return http.StatusTooManyRequests
-	case hub.Unavailable:
-		return http.StatusServiceUnavailable
 	}
-	return http.StatusInternalServerError
+	return httpapi.StatusOf(k)
 }
 
 // newErrors returns the face's error writer.

@@ -1,12 +1,6 @@
 package bluefin
 
-import (
-	_ "embed"
-	"net/http"
-	"strconv"
-
-	"github.com/partnerhub/partnerhub/internal/hub"
-)
+import _ "embed"
 
 // openAPIDoc is the OpenAPI 3.0 description of this face: the vendor's,
 // restricted to partners, users and clients, with partnerhub's additions
@@ -14,14 +8,4 @@ import (
 // superset of the vendor's schemas.
 //
 //go:embed openapi.json
-var openAPIDoc []byte
-
-// openAPI serves GET /api/v1/openapi.json, the embedded document, without
-// authentication.
-func (a *api) openAPI(w http.ResponseWriter, _ *http.Request, _ hub.Principal) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(len(openAPIDoc)))
-	h.Set("Cache-Control", "public, max-age=300")
-	_, _ = w.Write(openAPIDoc)
-}
+var openAPIDoc []byte // served at /api/v1/openapi.json (httpapi.ServeDocument), without authentication

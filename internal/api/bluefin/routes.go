@@ -37,7 +37,7 @@ func (a *api) routes() []httpapi.Route {
 		clientsManage  = hub.NeedClientsManage.AnyOf()
 	)
 	return []httpapi.Route{
-		{Method: "GET", Pattern: "/api/v1/openapi.json", Public: true, Handle: a.openAPI},
+		{Method: "GET", Pattern: "/api/v1/openapi.json", Public: true, Handle: httpapi.ServeDocument(openAPIDoc)},
 
 		{Method: "GET", Pattern: "/api/v1/partners", Scopes: partnersRead, Handle: a.listPartners},
 		{Method: "POST", Pattern: "/api/v1/partners", Scopes: partnersCreate, Handle: a.createPartner},

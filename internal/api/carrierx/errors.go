@@ -37,28 +37,10 @@ const (
 
 // statusOf maps a hub Kind to the face's status code, in one place.
 func statusOf(k hub.Kind, o origin) int {
-	switch k {
-	case hub.NotFound:
-		return http.StatusNotFound
-	case hub.Invalid:
-		if o == fromQuery {
-			return http.StatusBadRequest
-		}
+	if k == hub.Invalid && o == fromBody {
 		return http.StatusUnprocessableEntity
-	case hub.Conflict:
-		return http.StatusConflict
-	case hub.PreconditionFailed:
-		return http.StatusPreconditionFailed
-	case hub.Forbidden:
-		return http.StatusForbidden
-	case hub.Unauthenticated:
-		return http.StatusUnauthorized
-	case hub.RateLimited:
-		return http.StatusTooManyRequests
-	case hub.Unavailable:
-		return http.StatusServiceUnavailable
 	}
-	return http.StatusInternalServerError
+	return httpapi.StatusOf(k)
 }
 
 // newErrors returns the face's error writers, one per origin; they differ

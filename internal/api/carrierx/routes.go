@@ -33,7 +33,7 @@ func (a *api) routes() []httpapi.Route {
 		tokensManage   = hub.NeedTokensManage.AnyOf()
 	)
 	return []httpapi.Route{
-		{Method: "GET", Pattern: "/core/v2/openapi.json", Public: true, Handle: a.openAPI},
+		{Method: "GET", Pattern: "/core/v2/openapi.json", Public: true, Handle: httpapi.ServeDocument(openAPIDoc)},
 
 		{Method: "POST", Pattern: "/core/v2/oauth/token", Public: true, Handle: a.issueToken},
 		{Method: "POST", Pattern: "/core/v2/oauth/token/{partner_sid}", Scopes: tokensManage, Handle: a.issueTokenForPartner},

@@ -43,39 +43,16 @@ type errorData struct {
 // does not encode.
 const internalErrorBody = `{"meta":{"success":false,"http_code":500,"developer_message":"internal error","360dialog_trace_id":""}}` + "\n"
 
-// statusOf maps a hub Kind to the face's status code, in one place. A
-// wrong payload (Invalid) is 400, whether it is a body or a query
-// parameter: the vendor has no 422.
-func statusOf(k hub.Kind) int {
-	switch k {
-	case hub.NotFound:
-		return http.StatusNotFound
-	case hub.Invalid:
-		return http.StatusBadRequest
-	case hub.Conflict:
-		return http.StatusConflict
-	case hub.PreconditionFailed:
-		return http.StatusPreconditionFailed
-	case hub.Forbidden:
-		return http.StatusForbidden
-	case hub.Unauthenticated:
-		return http.StatusUnauthorized
-	case hub.RateLimited:
-		return http.StatusTooManyRequests
-	case hub.Unavailable:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
-}
-
 // newErrors returns the face's error writer.
 func newErrors(log *slog.Logger) *httpapi.Errors {
 	return &httpapi.Errors{
 		Face:      "dialog360",
 		Log:       log,
 		Challenge: `Bearer realm="api/v2"`,
-		Status:    func(e *hub.Error) int { return statusOf(e.Kind) },
-		Body:      writeProblem,
+		// A wrong payload (Invalid) is 400, whether it is a body or a
+		// query parameter: the vendor has no 422.
+		Status: func(e *hub.Error) int { return httpapi.StatusOf(e.Kind) },
+		Body:   writeProblem,
 	}
 }
 

@@ -43,7 +43,7 @@ func (a *api) routes() []httpapi.Route {
 		keysManage     = hub.NeedKeysManage.AnyOf()
 	)
 	return []httpapi.Route{
-		{Method: "GET", Pattern: Prefix + "/openapi.json", Public: true, Handle: a.openAPI},
+		{Method: "GET", Pattern: Prefix + "/openapi.json", Public: true, Handle: httpapi.ServeDocument(openAPIDoc)},
 		{Method: "POST", Pattern: Prefix + "/token", Public: true, Handle: a.issueToken},
 
 		{Method: "GET", Pattern: partnerPath, Scopes: partnersRead, Handle: a.getPartner},

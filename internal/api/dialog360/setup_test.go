@@ -3,10 +3,7 @@ package dialog360_test
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -25,26 +22,10 @@ import (
 	"github.com/partnerhub/partnerhub/internal/readcache"
 	"github.com/partnerhub/partnerhub/internal/server"
 	"github.com/partnerhub/partnerhub/internal/store"
+	"github.com/partnerhub/partnerhub/internal/store/storetest"
 	"github.com/partnerhub/partnerhub/internal/testdb"
 	"github.com/partnerhub/partnerhub/internal/webhook"
 )
-
-// fastHasher is a cheap stand-in for argon2id: these tests are about the
-// face, not the hash's cost.
-type fastHasher struct{}
-
-func (fastHasher) Hash(password string) (string, error) {
-	sum := sha256.Sum256([]byte(password))
-	return "$test$" + hex.EncodeToString(sum[:]), nil
-}
-
-func (fastHasher) Verify(encoded, password string) (bool, error) {
-	if !strings.HasPrefix(encoded, "$test$") {
-		return false, errors.New("malformed hash")
-	}
-	want, _ := fastHasher{}.Hash(password)
-	return want == encoded, nil
-}
 
 // env is one test's server over its own database: the service as `serve`
 // runs it (behind the read cache, with the real authenticator and the
@@ -90,7 +71,7 @@ func newEnv(t *testing.T, engine testdb.Engine) *env {
 	ctx := context.Background()
 	db := engine.Open(t)
 	svc := hub.NewService(readcache.New(db, readcache.Options{TTL: time.Hour, Verify: true}), 16)
-	svc.SetPasswordHasher(fastHasher{})
+	svc.SetPasswordHasher(storetest.FastHasher{})
 	svc.SetWebhookGuard(webhook.Guard{AllowPrivate: true})
 	root, err := svc.CreateRoot(ctx, &hub.Partner{Name: "Root", Status: hub.StatusActive})
 	if err != nil {

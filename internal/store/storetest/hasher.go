@@ -7,20 +7,27 @@ import (
 	"strings"
 )
 
-// fastHasher is a cheap stand-in for argon2id, so the suite tests the
-// store and the rules rather than the hash's cost. It is not for
-// production: internal/auth provides the real hasher.
-type fastHasher struct{}
+// FastHasher is a cheap stand-in for argon2id (an unsalted SHA-256), so
+// tests exercise the store, the rules and the faces rather than the
+// hash's cost. It is for tests only: internal/auth provides the real
+// hasher.
+type FastHasher struct{}
 
-func (fastHasher) Hash(password string) (string, error) {
+// fastHasher is the package's own short name for FastHasher.
+type fastHasher = FastHasher
+
+// Hash returns "$test$" and the hex SHA-256 of password.
+func (FastHasher) Hash(password string) (string, error) {
 	sum := sha256.Sum256([]byte(password))
 	return "$test$" + hex.EncodeToString(sum[:]), nil
 }
 
-func (fastHasher) Verify(encoded, password string) (bool, error) {
+// Verify reports whether encoded is Hash(password); anything else is a
+// malformed hash.
+func (FastHasher) Verify(encoded, password string) (bool, error) {
 	if !strings.HasPrefix(encoded, "$test$") {
 		return false, errors.New("malformed hash")
 	}
-	want, _ := fastHasher{}.Hash(password)
+	want, _ := FastHasher{}.Hash(password)
 	return want == encoded, nil
 }
