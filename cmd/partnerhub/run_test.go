@@ -190,6 +190,7 @@ func testRunServe(t *testing.T, chosenPassword string) {
 // checkFailuresStored checks that the wrong Basic password of checkCoreV2
 // was counted in the database, where replicas share it (one row per
 // subject: the username from the IP, the username, the IP).
+// The key of those subjects was created in the database at start.
 func checkFailuresStored(t *testing.T, url string) {
 	t.Helper()
 	db, err := store.Open(context.Background(), url, store.Options{})
@@ -197,14 +198,17 @@ func checkFailuresStored(t *testing.T, url string) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	var rows, failures int
+	var rows, failures, keys int
 	if err := db.WriteSQL(context.Background(), func(tx *sql.Tx) error {
+		if err := tx.QueryRow(`SELECT count(*) FROM login_subject_key`).Scan(&keys); err != nil {
+			return err
+		}
 		return tx.QueryRow(`SELECT count(*), coalesce(sum(failures), 0) FROM login_failures`).Scan(&rows, &failures)
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if rows != 3 || failures != 3 {
-		t.Fatalf("login_failures holds %d rows, %d failures; want 3 and 3", rows, failures)
+	if rows != 3 || failures != 3 || keys != 1 {
+		t.Fatalf("login_failures holds %d rows, %d failures; login_subject_key %d rows; want 3, 3 and 1", rows, failures, keys)
 	}
 }
 

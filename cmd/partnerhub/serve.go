@@ -116,8 +116,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		printCredentials(stderr, creds)
 		log.Info("bootstrapped", "root_partner", creds.PartnerID, "username", creds.Username)
 	}
-	// Failed logins are counted in the database, so replicas share them.
+	// Failed logins are counted in the database, so replicas share them;
+	// the key of what is stored there is read (or created) now, so a
+	// database that cannot provide it fails the start, not a login.
 	authn := auth.NewAuthenticator(svc, auth.Config{Failures: db, Log: log})
+	if err := authn.Prepare(ctx); err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -33,8 +34,17 @@ type Config struct {
 	// FailureWindow after which that pair is refused; default 10.
 	MaxFailures int
 	// MaxUserFailures is the ceiling for one username over all client
-	// networks (distributed guessing); default 100.
+	// networks (distributed guessing); default 100. It refuses uncached
+	// checks from networks the username has not recently succeeded from
+	// (see TrustedNetworkTTL); it never refuses a check from one that has,
+	// nor a cached verification.
 	MaxUserFailures int
+	// TrustedNetworkTTL is how long a successful password check of a
+	// username from a client network exempts that pair from
+	// MaxUserFailures; default 30 days. Successes are kept in the
+	// FailureStore, so replicas share them, and written only when none
+	// from the last thirtieth of the TTL (a day) is stored.
+	TrustedNetworkTTL time.Duration
 	// MaxIPFailures is the ceiling for one client network over all
 	// usernames (password spraying); default 100. Only recorded failures
 	// count: many users behind one NAT may log in at once.
@@ -70,21 +80,25 @@ type Config struct {
 // refusal, so a valid one is never answered RateLimited, however many
 // requests share its client IP. Only uncached password checks (Basic and
 // the OAuth password grant, both through Basic) are limited before they
-// run: per username and client network, per username, and per client
-// network, with counts in the FailureStore; and they are admitted at most
-// MaxPasswordChecks at a time.
+// run: per username and client network, per client network, and per
+// username unless the network is one the username recently succeeded
+// from, with counts in the FailureStore; and they are admitted at most
+// MaxPasswordChecks at a time. A cached Basic credential is refused only
+// while its (username, network) pair is blocked.
 type Authenticator struct {
 	svc      Service
 	cfg      Config
 	cacheKey [32]byte // random per process: cache keys reveal nothing
 	cache    verifiedCache
 
-	failures  FailureStore
-	attempts  *attempts // password attempts in flight, this process's failures
-	keyFails  *attempts // failed key and token checks per client network
-	checks    slots     // admission of uncached password checks
-	flights   flights   // identical concurrent password checks share one
-	nextPrune atomic.Int64
+	failures      FailureStore
+	subjectSecret atomic.Pointer[[]byte] // the FailureStore's subject key, once read
+	subjectMu     sync.Mutex             // serializes the first read of it
+	attempts      *attempts              // password attempts in flight, this process's failures
+	keyFails      *attempts              // failed key and token checks per client network
+	checks        slots                  // admission of uncached password checks
+	flights       flights                // identical concurrent password checks share one
+	nextPrune     atomic.Int64
 }
 
 // NewAuthenticator returns an Authenticator over svc.
@@ -106,6 +120,9 @@ func NewAuthenticator(svc Service, cfg Config) *Authenticator {
 	}
 	if cfg.FailureWindow <= 0 {
 		cfg.FailureWindow = 5 * time.Minute
+	}
+	if cfg.TrustedNetworkTTL <= 0 {
+		cfg.TrustedNetworkTTL = 30 * 24 * time.Hour
 	}
 	if cfg.Failures == nil {
 		cfg.Failures = NewMemoryFailures()
@@ -183,7 +200,8 @@ func (a *Authenticator) secret(ip string, check func() (hub.Principal, error)) (
 		return pr, err
 	}
 	now := a.cfg.Now()
-	if n, first := a.keyFails.fail(subject(subjectIP, clientNetwork(ip)), now); n > a.cfg.MaxKeyFailures {
+	// These counts stay in memory, so the network itself is their subject.
+	if n, first := a.keyFails.fail(clientNetwork(ip), now); n > a.cfg.MaxKeyFailures {
 		return hub.Principal{}, rateLimited(max(first.Add(a.cfg.FailureWindow).Sub(now), time.Second))
 	}
 	return hub.Principal{}, err

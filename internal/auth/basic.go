@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"github.com/partnerhub/partnerhub/internal/hub"
@@ -18,65 +19,96 @@ const storeTimeout = 2 * time.Second
 // Basic authenticates a username and password from ip; the OAuth password
 // grant calls it too.
 //
-// A verification is cached for CacheTTL, and a cache hit is answered
-// without touching the failure store: it reserves nothing and is never
-// refused because of other requests or other usernames' failures. It is
-// refused only while this username is blocked from ip's network or
-// everywhere (as far as this process knows), because otherwise a blocked
-// guesser would learn the right password from a 200 among 429s. Every
-// reuse checks that the user's version is unchanged, so a new password, a
-// role change or a deactivation takes effect at once (within the service's
-// read cache TTL, when another process made the change).
+// Failures are limited per client network (an IPv4 address, an IPv6
+// /64), with counts in the FailureStore (replicas share them) over
+// FailureWindow:
 //
-// An uncached check is refused (RateLimited) when MaxFailures failures of
-// the username from ip's network, MaxUserFailures of the username, or
-// MaxIPFailures from the network fall in the current window (counts from
-// the FailureStore, so replicas share them); attempts in flight count
-// against the first two, so parallel guesses cannot all reach the hash
-// before the first failure is counted. A refused attempt counts, in this
-// process, as a failure of the username from that network, so probing
-// the cache while blocked ends in a block too. Identical concurrent checks
-// (same credentials, same IP) share one. Checks are admitted
-// MaxPasswordChecks at a time (else Unavailable, after PasswordCheckWait).
-// A failure is recorded even if the caller has gone; a success clears the
-// username's failures from ip's network only. A username with a NUL byte
-// or invalid UTF-8 is Unauthenticated before any query.
+//   - MaxFailures of the username from the network block that pair: its
+//     uncached checks, and its cached verifications too, since otherwise
+//     a blocked guesser would learn the right password from a 200 among
+//     429s.
+//   - MaxIPFailures from the network, over all usernames, refuse the
+//     network's uncached checks (password spraying).
+//   - MaxUserFailures of the username from anywhere refuse its uncached
+//     checks from every network it has not succeeded from within
+//     TrustedNetworkTTL (distributed guessing). A network it has
+//     succeeded from is exempt, so an attack from elsewhere cannot lock
+//     the user out of where they log in; a new network is refused, even
+//     with the right password, until the window ends, because answering
+//     it would tell a guesser which guess was right.
+//
+// Attempts in flight count against the pair's limit and the username's
+// ceiling, so parallel guesses cannot all reach the hash before the first
+// failure is counted. A refused attempt counts, in this process, as a
+// failure of the pair, so probing while blocked prolongs the block.
+//
+// A verification is cached for CacheTTL per username, password and client
+// network; a cache hit is answered without touching the FailureStore: it
+// reserves nothing and is refused only while its pair is blocked (as far
+// as this process knows). Keying the cache by network keeps it from
+// answering a guess from a network the ceiling refuses: an entry exists
+// only where the password succeeded. Every reuse checks that the user's
+// version is unchanged, so a new password, a role change or a
+// deactivation takes effect at once (within the service's read cache TTL,
+// when another process made the change).
+//
+// Identical concurrent checks (same credentials, same IP) share one.
+// Checks are admitted MaxPasswordChecks at a time (else Unavailable,
+// after PasswordCheckWait). A failure is recorded even if the caller has
+// gone; a success clears the pair's failures and remembers the pair's
+// success (written only when the stored one is older than a thirtieth of
+// TrustedNetworkTTL, so a success costs no write most of the time). A
+// username with a NUL byte or invalid UTF-8 is Unauthenticated before any
+// query.
 func (a *Authenticator) Basic(ctx context.Context, username, password, ip string) (hub.Principal, error) {
 	if !validUsername(username) {
 		return hub.Principal{}, hub.Errorf(hub.Unauthenticated, "invalid username or password")
 	}
-	limits := a.passwordLimits(username, ip)
-	key := a.credentialKey(username, password)
-	if pr, ok, err := a.cachedBasic(ctx, key, limits); ok || err != nil {
+	skey, err := a.subjectKey(ctx)
+	if err != nil {
+		return hub.Principal{}, err
+	}
+	network := clientNetwork(ip)
+	key := a.credentialKey(username, password, network)
+	if pr, ok, err := a.cachedBasic(ctx, key, subject(skey, subjectUserAtIP, hub.UsernameKey(username), network)); ok || err != nil {
 		return pr, err
 	}
 	return a.flights.do(ctx, flightKey{cred: key, ip: ip}, func(ctx context.Context) (hub.Principal, error) {
-		return a.checkPassword(ctx, key, username, password, limits)
+		return a.checkPassword(ctx, key, username, password, newPasswordSubjects(skey, username, network))
 	})
 }
 
-// passwordLimits returns the limits of a password check of username from
-// ip: the pair (username, network) first, then the username, then the
-// network.
-func (a *Authenticator) passwordLimits(username, ip string) []limit {
-	userKey, network := hub.UsernameKey(username), clientNetwork(ip)
+// unlimited is the max of a limit that never refuses: its subject is
+// counted, not checked.
+const unlimited = math.MaxInt
+
+// passwordLimits returns the limits of a password check: the pair
+// (username, network) first, then the username, then the network. A
+// trusted check (from a network the username recently succeeded from) is
+// not held to the username's ceiling, and reserves nothing against it.
+func (a *Authenticator) passwordLimits(s passwordSubjects, trusted bool) []limit {
+	user := limit{subject: s.user, max: a.cfg.MaxUserFailures, reserve: true}
+	if trusted {
+		user = limit{subject: s.user, max: unlimited}
+	}
 	return []limit{
-		{subject: subject(subjectUserAtIP, userKey, network), max: a.cfg.MaxFailures, reserve: true},
-		{subject: subject(subjectUser, userKey), max: a.cfg.MaxUserFailures, reserve: true},
-		{subject: subject(subjectIP, network), max: a.cfg.MaxIPFailures},
+		{subject: s.pair, max: a.cfg.MaxFailures, reserve: true},
+		user,
+		{subject: s.network, max: a.cfg.MaxIPFailures},
 	}
 }
 
 // cachedBasic answers from the verification cache: ok reports an answer
 // (the principal, or err when refused); !ok with a nil err means a miss.
-func (a *Authenticator) cachedBasic(ctx context.Context, key [32]byte, limits []limit) (hub.Principal, bool, error) {
+// pair is the subject of the username from the client's network.
+func (a *Authenticator) cachedBasic(ctx context.Context, key [32]byte, pair string) (hub.Principal, bool, error) {
 	now := a.cfg.Now()
 	e, ok := a.cache.lookup(key, now)
 	if !ok {
 		return hub.Principal{}, false, nil
 	}
-	if err := a.attempts.over(limits[:2], now); err != nil {
-		a.attempts.fail(limits[0].subject, now)
+	if err := a.attempts.over([]limit{{subject: pair, max: a.cfg.MaxFailures}}, now); err != nil {
+		a.attempts.fail(pair, now)
 		return hub.Principal{}, true, err
 	}
 	pr, version, err := a.svc.UserPrincipal(ctx, e.userID)
@@ -92,10 +124,11 @@ func (a *Authenticator) cachedBasic(ctx context.Context, key [32]byte, limits []
 
 // checkPassword is one uncached password check under the failure limits
 // and the admission bound.
-func (a *Authenticator) checkPassword(ctx context.Context, key [32]byte, username, password string, limits []limit) (hub.Principal, error) {
-	subjects := []string{limits[0].subject, limits[1].subject, limits[2].subject}
+func (a *Authenticator) checkPassword(ctx context.Context, key [32]byte, username, password string, s passwordSubjects) (hub.Principal, error) {
+	subjects := []string{s.pair, s.user, s.network}
 	now := a.cfg.Now()
-	counts, starts, err := a.failures.LoginFailures(ctx, subjects, now.Add(-a.cfg.FailureWindow))
+	counts, starts, lastSuccess, err := a.failures.LoginHistory(ctx, subjects, now.Add(-a.cfg.FailureWindow),
+		s.success, now.Add(-a.cfg.TrustedNetworkTTL))
 	if err != nil {
 		return hub.Principal{}, err
 	}
@@ -103,6 +136,7 @@ func (a *Authenticator) checkPassword(ctx context.Context, key [32]byte, usernam
 	for i := range counts {
 		stored[i] = window{count: counts[i], start: starts[i]}
 	}
+	limits := a.passwordLimits(s, !lastSuccess.IsZero())
 	if err := a.attempts.reserve(limits, stored, now); err != nil {
 		a.attempts.fail(subjects[0], now)
 		return hub.Principal{}, err
@@ -131,17 +165,36 @@ func (a *Authenticator) checkPassword(ctx context.Context, key [32]byte, usernam
 		a.attempts.settle(limits, false, now)
 		return hub.Principal{}, err
 	}
-	if stored[0].count > 0 {
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
-		if err := a.failures.ClearLoginFailures(sctx, subjects[:1]); err != nil {
-			a.cfg.Log.WarnContext(ctx, "auth: could not clear failed logins", "err", err)
-		}
-		cancel()
-	}
-	a.attempts.clear(subjects[0])
+	a.recordSuccess(ctx, s, stored[0].count > 0, now.Sub(lastSuccess) >= a.cfg.TrustedNetworkTTL/30, now)
+	a.attempts.clear(s.pair)
 	a.attempts.settle(limits, false, now)
 	a.cache.store(key, cacheEntry{userID: u.ID, version: u.Version, expires: now.Add(a.cfg.CacheTTL)}, now)
 	return pr, nil
+}
+
+// recordSuccess clears the pair's stored failures (when there are some)
+// and remembers the pair's success at now (when the stored one is stale),
+// also when the caller has gone. A store error is logged: the success
+// stands, and this process's own counts were cleared.
+func (a *Authenticator) recordSuccess(ctx context.Context, s passwordSubjects, clear, remember bool, now time.Time) {
+	if !clear && !remember {
+		return
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
+	defer cancel()
+	if clear {
+		if err := a.failures.ClearLoginFailures(sctx, []string{s.pair}); err != nil {
+			a.cfg.Log.WarnContext(ctx, "auth: could not clear failed logins", "err", err)
+		}
+	}
+	if remember {
+		if err := a.failures.RecordLoginSuccess(sctx, s.success, now); err != nil {
+			a.cfg.Log.WarnContext(ctx, "auth: could not record a successful login", "err", err)
+		}
+		// Successes are pruned here too: a deployment where nobody ever
+		// mistypes still forgets old ones.
+		a.prune(sctx, now)
+	}
 }
 
 // recordFailure counts a failed check in the FailureStore, also when the
@@ -151,15 +204,21 @@ func (a *Authenticator) checkPassword(ctx context.Context, key [32]byte, usernam
 func (a *Authenticator) recordFailure(ctx context.Context, subjects []string, now time.Time) {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
 	defer cancel()
-	since := now.Add(-a.cfg.FailureWindow)
-	if err := a.failures.RecordLoginFailure(sctx, subjects, now, since); err != nil {
+	if err := a.failures.RecordLoginFailure(sctx, subjects, now, now.Add(-a.cfg.FailureWindow)); err != nil {
 		a.cfg.Log.WarnContext(ctx, "auth: could not record a failed login", "err", err)
 	}
+	a.prune(sctx, now)
+}
+
+// prune removes ended failure windows and successes older than
+// TrustedNetworkTTL from the FailureStore, at most once per pruneInterval
+// in this process.
+func (a *Authenticator) prune(ctx context.Context, now time.Time) {
 	next := a.nextPrune.Load()
 	if now.UnixNano() < next || !a.nextPrune.CompareAndSwap(next, now.Add(pruneInterval).UnixNano()) {
 		return
 	}
-	if err := a.failures.PruneLoginFailures(sctx, since); err != nil {
+	if err := a.failures.PruneLoginFailures(ctx, now.Add(-a.cfg.FailureWindow), now.Add(-a.cfg.TrustedNetworkTTL)); err != nil {
 		a.cfg.Log.WarnContext(ctx, "auth: could not prune failed logins", "err", err)
 	}
 }

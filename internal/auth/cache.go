@@ -3,6 +3,7 @@ package auth
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/binary"
 	"sync"
 	"time"
 )
@@ -11,7 +12,7 @@ import (
 const maxCacheEntries = 100_000
 
 // verifiedCache remembers recent successful password checks by credential
-// key. It is safe for concurrent use.
+// key (username, password and client network). It is safe for concurrent use.
 type verifiedCache struct {
 	mu sync.Mutex
 	m  map[[32]byte]cacheEntry
@@ -25,10 +26,16 @@ type cacheEntry struct {
 	expires time.Time
 }
 
-// credentialKey is HMAC-SHA256 under the process key of username and
-// password: the cache never holds a password or an offline-guessable hash.
-func (a *Authenticator) credentialKey(username, password string) [32]byte {
+// credentialKey is HMAC-SHA256 under the process key of username,
+// password and client network: the cache never holds a password or an
+// offline-guessable hash, and a verification is reused only from the
+// network it succeeded from (see Basic).
+func (a *Authenticator) credentialKey(username, password, network string) [32]byte {
+	// The network goes first with its length; a username holds no NUL
+	// (validUsername), so the three never run into each other.
 	m := hmac.New(sha256.New, a.cacheKey[:])
+	m.Write(binary.AppendUvarint(nil, uint64(len(network))))
+	m.Write([]byte(network))
 	m.Write([]byte(username))
 	m.Write([]byte{0})
 	m.Write([]byte(password))

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 
@@ -9,9 +10,23 @@ import (
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
-// PairSubject is the FailureStore subject of username from ip.
-func PairSubject(username, ip string) string {
-	return subject(subjectUserAtIP, hub.UsernameKey(username), clientNetwork(ip))
+// PairSubject is a's FailureStore subject of username from ip.
+func PairSubject(a *Authenticator, username, ip string) string {
+	key, err := a.subjectKey(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	return subject(key, subjectUserAtIP, hub.UsernameKey(username), clientNetwork(ip))
+}
+
+// SuccessSubject is a's FailureStore subject of username's successes from
+// ip.
+func SuccessSubject(a *Authenticator, username, ip string) string {
+	key, err := a.subjectKey(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	return newPasswordSubjects(key, username, clientNetwork(ip)).success
 }
 
 // encodeForTest builds a PHC string with explicit parameters.

@@ -2,41 +2,55 @@ package auth
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
-// FailureStore keeps the counts of failed password checks where every
-// replica of the service sees them; internal/store implements it on the
-// database (*store.DB). Counts are kept per subject in fixed windows: a
+// FailureStore keeps the password throttle's state where every replica
+// of the service sees it; internal/store implements it on the database
+// (*store.DB). Failures are counted per subject in fixed windows: a
 // subject's window starts at its first failure and ends `window` later
 // (the Authenticator's FailureWindow), after which the next failure
-// starts a new one.
+// starts a new one. Successes are remembered per subject by their last
+// time. A secret shared by all replicas keys the subjects.
 //
 // Subjects are opaque ASCII strings of at most 80 bytes built by this
-// package from digests: no username or address a client sent reaches the
-// store. Implementations must be safe for concurrent use, count
-// concurrent failures from any number of processes exactly, and keep
-// user input out of query texts.
+// package from HMACs under that secret: no username or address a client
+// sent reaches the store, nor an unkeyed digest of one. Implementations
+// must be safe for concurrent use, count concurrent failures from any
+// number of processes exactly, and keep user input out of query texts.
 type FailureStore interface {
-	// LoginFailures returns, for each subjects[i], the failures counted in
-	// its current window (counts[i]) and the window's start (starts[i]).
-	// A subject with no window started after since has count 0.
-	LoginFailures(ctx context.Context, subjects []string, since time.Time) (counts []int, starts []time.Time, err error)
+	// LoginHistory returns, for each failures[i], the failures counted in
+	// its current window (counts[i]) and the window's start (starts[i]),
+	// a subject with no window started after since counting 0; and,
+	// unless success is "", when success last succeeded if that was after
+	// successSince (else zero). It is the one read of a password check.
+	LoginHistory(ctx context.Context, failures []string, since time.Time, success string, successSince time.Time) (counts []int, starts []time.Time, lastSuccess time.Time, err error)
 	// RecordLoginFailure counts one failure at now for each subject; a
 	// subject whose window started at or before since, or that has none,
 	// starts a new window at now with a count of 1.
 	RecordLoginFailure(ctx context.Context, subjects []string, now, since time.Time) error
 	// ClearLoginFailures forgets the failures of subjects.
 	ClearLoginFailures(ctx context.Context, subjects []string) error
-	// PruneLoginFailures deletes every window that started at or before
-	// since, so the store holds only windows still running.
-	PruneLoginFailures(ctx context.Context, since time.Time) error
+	// RecordLoginSuccess remembers a success of subject at at, keeping a
+	// later one already stored.
+	RecordLoginSuccess(ctx context.Context, subject string, at time.Time) error
+	// PruneLoginFailures deletes every failure window that started at or
+	// before since and every success at or before successSince.
+	PruneLoginFailures(ctx context.Context, since, successSince time.Time) error
+	// LoginSubjectKey returns the secret that keys subjects: the one
+	// stored first, storing fresh if there is none, so that every process
+	// sharing the store, also several starting at once, gets the same.
+	LoginSubjectKey(ctx context.Context, fresh []byte) ([]byte, error)
 }
 
 // window is one subject's failure count as read from a FailureStore.
@@ -45,24 +59,49 @@ type window struct {
 	start time.Time
 }
 
-// Subject kinds: the prefix of a subject names what it counts.
+// Subject kinds: the prefix of a subject names what it counts. The kind is
+// also part of the HMAC's input, so two kinds of one username never share
+// a digest.
 const (
-	subjectUserAtIP = "p:" // one username from one client network
-	subjectUser     = "u:" // one username from anywhere
-	subjectIP       = "i:" // one client network, over all usernames
+	subjectUserAtIP = "p:" // failures of one username from one client network
+	subjectUser     = "u:" // failures of one username from anywhere
+	subjectIP       = "i:" // failures from one client network, over all usernames
+	subjectSuccess  = "s:" // successes of one username from one client network
 )
 
-// subject returns kind followed by the hex SHA-256 of parts: fixed
-// length, whatever the client sent, and never the raw username (a
-// password typed into the username field must not be stored).
-func subject(kind string, parts ...string) string {
-	h := sha256.New()
-	h.Write([]byte("partnerhub login failure"))
+// subjectKeySize is the size of the secret that keys subjects.
+const subjectKeySize = 32
+
+// subject returns kind followed by the hex HMAC-SHA256 under key of kind
+// and parts: fixed length, whatever the client sent, and neither the raw
+// username nor a digest anyone without the key can test guesses against
+// (a password typed into the username field must not be recoverable from
+// a dump of the store).
+func subject(key []byte, kind string, parts ...string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(kind))
 	for _, p := range parts {
-		h.Write([]byte{0})
-		h.Write([]byte(p))
+		m.Write([]byte{0})
+		m.Write([]byte(p))
 	}
-	return kind + hex.EncodeToString(h.Sum(nil))
+	return kind + hex.EncodeToString(m.Sum(nil))
+}
+
+// passwordSubjects are the FailureStore subjects of one password check:
+// the username from the client's network, the username, the network, and
+// the username's successes from the network.
+type passwordSubjects struct {
+	pair, user, network, success string
+}
+
+func newPasswordSubjects(key []byte, username, network string) passwordSubjects {
+	userKey := hub.UsernameKey(username)
+	return passwordSubjects{
+		pair:    subject(key, subjectUserAtIP, userKey, network),
+		user:    subject(key, subjectUser, userKey),
+		network: subject(key, subjectIP, network),
+		success: subject(key, subjectSuccess, userKey, network),
+	}
 }
 
 // clientNetwork is the unit per-IP limits count: the address itself for
@@ -83,29 +122,38 @@ func clientNetwork(ip string) string {
 }
 
 // MemoryFailures is a FailureStore in this process's memory, for a single
-// process (and tests): replicas do not share it. Windows that have ended
-// are removed by PruneLoginFailures, which the Authenticator calls.
+// process (and tests): replicas do not share it. Ended windows and old
+// successes are removed by PruneLoginFailures, which the Authenticator
+// calls.
 type MemoryFailures struct {
-	mu   sync.Mutex
-	rows map[string]window
+	mu        sync.Mutex
+	rows      map[string]window
+	successes map[string]time.Time
+	key       []byte
 }
 
 // NewMemoryFailures returns an empty MemoryFailures.
-func NewMemoryFailures() *MemoryFailures { return &MemoryFailures{rows: map[string]window{}} }
+func NewMemoryFailures() *MemoryFailures {
+	return &MemoryFailures{rows: map[string]window{}, successes: map[string]time.Time{}}
+}
 
 var _ FailureStore = (*MemoryFailures)(nil)
 
-// LoginFailures implements FailureStore.
-func (m *MemoryFailures) LoginFailures(_ context.Context, subjects []string, since time.Time) ([]int, []time.Time, error) {
+// LoginHistory implements FailureStore.
+func (m *MemoryFailures) LoginHistory(_ context.Context, failures []string, since time.Time, success string, successSince time.Time) ([]int, []time.Time, time.Time, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	counts, starts := make([]int, len(subjects)), make([]time.Time, len(subjects))
-	for i, s := range subjects {
+	counts, starts := make([]int, len(failures)), make([]time.Time, len(failures))
+	for i, s := range failures {
 		if w, ok := m.rows[s]; ok && w.start.After(since) {
 			counts[i], starts[i] = w.count, w.start
 		}
 	}
-	return counts, starts, nil
+	var last time.Time
+	if at, ok := m.successes[success]; ok && success != "" && at.After(successSince) {
+		last = at
+	}
+	return counts, starts, last, nil
 }
 
 // RecordLoginFailure implements FailureStore.
@@ -133,8 +181,18 @@ func (m *MemoryFailures) ClearLoginFailures(_ context.Context, subjects []string
 	return nil
 }
 
+// RecordLoginSuccess implements FailureStore.
+func (m *MemoryFailures) RecordLoginSuccess(_ context.Context, subject string, at time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if at.After(m.successes[subject]) {
+		m.successes[subject] = at
+	}
+	return nil
+}
+
 // PruneLoginFailures implements FailureStore.
-func (m *MemoryFailures) PruneLoginFailures(_ context.Context, since time.Time) error {
+func (m *MemoryFailures) PruneLoginFailures(_ context.Context, since, successSince time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for s, w := range m.rows {
@@ -142,7 +200,22 @@ func (m *MemoryFailures) PruneLoginFailures(_ context.Context, since time.Time) 
 			delete(m.rows, s)
 		}
 	}
+	for s, at := range m.successes {
+		if !at.After(successSince) {
+			delete(m.successes, s)
+		}
+	}
 	return nil
+}
+
+// LoginSubjectKey implements FailureStore.
+func (m *MemoryFailures) LoginSubjectKey(_ context.Context, fresh []byte) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.key == nil {
+		m.key = slices.Clone(fresh)
+	}
+	return m.key, nil
 }
 
 // validUsername reports whether username can be looked up at all: text

@@ -96,24 +96,6 @@ func TestSuccessClearsOnlyItsPair(t *testing.T) {
 	wantKind(t, err, hub.RateLimited, "eleventh guess from the second IP")
 }
 
-// TestUsernameCeiling: failures from many networks add up to a ceiling
-// for the username, which then refuses even the right password anywhere.
-func TestUsernameCeiling(t *testing.T) {
-	t.Parallel()
-	e := setup(t)
-	e.auth = e.newAuth(auth.Config{MaxUserFailures: 12})
-	for i := range 12 {
-		e.fail(t, 1, fmt.Sprintf("198.51.100.%d", i+1), "alice")
-	}
-	_, err := e.basic("203.0.113.1", "alice", password)
-	wantKind(t, err, hub.RateLimited, "right password once the username's ceiling is reached")
-	wantRetryAfter(t, err, time.Second, 5*time.Minute)
-	e.clk.advance(5 * time.Minute)
-	if _, err := e.basic("203.0.113.1", "alice", password); err != nil {
-		t.Fatalf("after the window: %v", err)
-	}
-}
-
 // TestNetworkCeiling: failures over many usernames from one IP add up to a
 // ceiling for that IP's uncached password checks; other IPs, API keys
 // from the IP, and credentials cached before stay valid.
@@ -182,25 +164,33 @@ func TestBadKeysNeverBlockAValidKey(t *testing.T) {
 
 // TestConcurrentGuessesAreThrottled: parallel wrong guesses cannot all
 // pass the throttle while the slow hash runs; attempts in flight count
-// against the limit of the username from one IP, and against the
+// against the limit of the username from one IP, also from an IP the
+// username succeeded from (exempt from the ceiling only), and against the
 // username's ceiling across IPs.
 func TestConcurrentGuessesAreThrottled(t *testing.T) {
 	t.Parallel()
 	const n = 50
 	for _, tc := range []struct {
-		name  string
-		cfg   auth.Config
-		ip    func(i int) string
-		limit int64
+		name    string
+		cfg     auth.Config
+		ip      func(i int) string
+		trusted bool // alice succeeded from ip(0) before
+		limit   int64
 	}{
-		{"one IP", auth.Config{}, func(int) string { return "198.51.100.1" }, 10},
-		{"many IPs", auth.Config{MaxUserFailures: 10}, func(i int) string { return fmt.Sprintf("198.51.100.%d", i+1) }, 10},
+		{"one IP", auth.Config{}, func(int) string { return "198.51.100.1" }, false, 10},
+		{"the user's usual IP", auth.Config{MaxUserFailures: 5}, func(int) string { return "198.51.100.1" }, true, 10},
+		{"many IPs", auth.Config{MaxUserFailures: 10}, func(i int) string { return fmt.Sprintf("198.51.100.%d", i+1) }, false, 10},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			e := setup(t)
 			tc.cfg.PasswordCheckWait = time.Minute // admission is tested elsewhere
 			e.auth = e.newAuth(tc.cfg)
+			if tc.trusted {
+				if _, err := e.basic(tc.ip(0), "alice", password); err != nil {
+					t.Fatal(err)
+				}
+			}
 			before := e.hasher.verifies.Load()
 			var unauth, limited, other atomic.Int64
 			var wg sync.WaitGroup
@@ -399,11 +389,11 @@ type pruneCounter struct {
 	prunes []time.Time
 }
 
-func (p *pruneCounter) PruneLoginFailures(ctx context.Context, since time.Time) error {
+func (p *pruneCounter) PruneLoginFailures(ctx context.Context, since, successSince time.Time) error {
 	p.mu.Lock()
 	p.prunes = append(p.prunes, since)
 	p.mu.Unlock()
-	return p.FailureStore.PruneLoginFailures(ctx, since)
+	return p.FailureStore.PruneLoginFailures(ctx, since, successSince)
 }
 
 // TestEndedWindowsArePruned: recording failures removes ended windows
@@ -418,8 +408,8 @@ func TestEndedWindowsArePruned(t *testing.T) {
 	if len(pc.prunes) != 1 || !pc.prunes[0].Equal(e.clk.now().Add(-5*time.Minute)) {
 		t.Fatalf("prunes after two failures: %v", pc.prunes)
 	}
-	old := auth.PairSubject("alice", "192.0.2.1")
-	if counts, _, err := e.db.LoginFailures(e.ctx, []string{old}, time.Time{}); err != nil || counts[0] != 2 {
+	old := auth.PairSubject(e.auth, "alice", "192.0.2.1")
+	if counts, _, _, err := e.db.LoginHistory(e.ctx, []string{old}, time.Time{}, "", time.Time{}); err != nil || counts[0] != 2 {
 		t.Fatalf("stored failures of the pair: %v %v", counts, err)
 	}
 	e.clk.advance(6 * time.Minute)
@@ -429,7 +419,7 @@ func TestEndedWindowsArePruned(t *testing.T) {
 	}
 	// Read with no lower bound: the ended window's row is gone, not just
 	// outside the window.
-	if counts, _, err := e.db.LoginFailures(e.ctx, []string{old, auth.PairSubject("alice", "192.0.2.2")}, time.Time{}); err != nil || counts[0] != 0 || counts[1] != 1 {
+	if counts, _, _, err := e.db.LoginHistory(e.ctx, []string{old, auth.PairSubject(e.auth, "alice", "192.0.2.2")}, time.Time{}, "", time.Time{}); err != nil || counts[0] != 0 || counts[1] != 1 {
 		t.Fatalf("after the prune: %v %v", counts, err)
 	}
 }
@@ -471,9 +461,9 @@ func (s *noService) UserPrincipal(context.Context, int64) (hub.Principal, int64,
 // failingStore fails the test when the Authenticator uses it.
 type failingStore struct{ t *testing.T }
 
-func (f failingStore) LoginFailures(context.Context, []string, time.Time) ([]int, []time.Time, error) {
-	f.t.Error("LoginFailures called")
-	return nil, nil, errors.New("unexpected")
+func (f failingStore) LoginHistory(context.Context, []string, time.Time, string, time.Time) ([]int, []time.Time, time.Time, error) {
+	f.t.Error("LoginHistory called")
+	return nil, nil, time.Time{}, errors.New("unexpected")
 }
 func (f failingStore) RecordLoginFailure(context.Context, []string, time.Time, time.Time) error {
 	f.t.Error("RecordLoginFailure called")
@@ -483,7 +473,15 @@ func (f failingStore) ClearLoginFailures(context.Context, []string) error {
 	f.t.Error("ClearLoginFailures called")
 	return errors.New("unexpected")
 }
-func (f failingStore) PruneLoginFailures(context.Context, time.Time) error {
+func (f failingStore) RecordLoginSuccess(context.Context, string, time.Time) error {
+	f.t.Error("RecordLoginSuccess called")
+	return errors.New("unexpected")
+}
+func (f failingStore) PruneLoginFailures(context.Context, time.Time, time.Time) error {
 	f.t.Error("PruneLoginFailures called")
 	return errors.New("unexpected")
+}
+func (f failingStore) LoginSubjectKey(context.Context, []byte) ([]byte, error) {
+	f.t.Error("LoginSubjectKey called")
+	return nil, errors.New("unexpected")
 }

@@ -1,8 +1,10 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -25,8 +27,8 @@ func TestLoginFailures(t *testing.T) {
 			t0 := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 			read := func(at time.Time, subjects ...string) ([]int, []time.Time) {
 				t.Helper()
-				counts, starts, err := db.LoginFailures(ctx, subjects, at.Add(-window))
-				if err != nil {
+				counts, starts, last, err := db.LoginHistory(ctx, subjects, at.Add(-window), "", time.Time{})
+				if err != nil || !last.IsZero() {
 					t.Fatal(err)
 				}
 				return counts, starts
@@ -57,7 +59,7 @@ func TestLoginFailures(t *testing.T) {
 				t.Fatalf("new window: %v %v", counts, starts)
 			}
 			// Prune removes ended windows only; clear removes the named ones.
-			if err := db.PruneLoginFailures(ctx, t1.Add(-window)); err != nil {
+			if err := db.PruneLoginFailures(ctx, t1.Add(-window), t1); err != nil {
 				t.Fatal(err)
 			}
 			if counts, _ := read(time.Time{}.Add(window), "a", "b", odd); fmt.Sprint(counts) != "[1 0 0]" {
@@ -71,7 +73,7 @@ func TestLoginFailures(t *testing.T) {
 				t.Fatalf("after clearing a: %v", counts)
 			}
 			// Nothing to do is no error.
-			if _, _, err := db.LoginFailures(ctx, nil, t1); err != nil {
+			if _, _, _, err := db.LoginHistory(ctx, nil, t1, "", t1); err != nil {
 				t.Fatal(err)
 			}
 			if err := db.RecordLoginFailure(ctx, nil, t1, t1); err != nil {
@@ -124,10 +126,137 @@ func TestLoginFailuresConcurrentReplicas(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			counts, _, err := db1.LoginFailures(ctx, []string{"u:1", "i:1", "p:1", "p:x3"}, now.Add(-time.Minute))
+			counts, _, _, err := db1.LoginHistory(ctx, []string{"u:1", "i:1", "p:1", "p:x3"}, now.Add(-time.Minute), "", time.Time{})
 			if err != nil || fmt.Sprint(counts) != fmt.Sprint([]int{n, n, n / 2, 1}) {
 				t.Fatalf("counts %v, %v", counts, err)
 			}
 		})
 	}
+}
+
+// TestLoginSuccesses covers the remembered successes on both engines: read
+// in the same statement as failures, newer kept over older (replicas may
+// write out of order), forgotten after successSince, pruned; a success
+// subject is not a failure subject and the other way round.
+func TestLoginSuccesses(t *testing.T) {
+	t.Parallel()
+	for _, eng := range testdb.Engines {
+		t.Run(eng.Name, func(t *testing.T) {
+			t.Parallel()
+			db := eng.Open(t)
+			ctx := context.Background()
+			t0 := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+			history := func(since time.Time, success string) ([]int, time.Time) {
+				t.Helper()
+				counts, _, last, err := db.LoginHistory(ctx, []string{"p:a", "s:a"}, t0.Add(-time.Hour), success, since)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return counts, last
+			}
+			if counts, last := history(time.Time{}, "s:a"); fmt.Sprint(counts) != "[0 0]" || !last.IsZero() {
+				t.Fatalf("nothing stored: %v %v", counts, last)
+			}
+			if err := db.RecordLoginFailure(ctx, []string{"p:a"}, t0, t0.Add(-time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			for _, at := range []time.Time{t0.Add(time.Hour), t0} { // the older second
+				if err := db.RecordLoginSuccess(ctx, "s:a", at); err != nil {
+					t.Fatal(err)
+				}
+			}
+			counts, last := history(time.Time{}, "s:a")
+			if fmt.Sprint(counts) != "[1 0]" || !last.Equal(t0.Add(time.Hour)) {
+				t.Fatalf("a failure and two successes: %v %v", counts, last)
+			}
+			if _, last := history(time.Time{}, "s:other"); !last.IsZero() {
+				t.Fatalf("another success subject: %v", last)
+			}
+			if _, last := history(t0.Add(time.Hour), "s:a"); !last.IsZero() {
+				t.Fatalf("a success at successSince is forgotten: %v", last)
+			}
+			// Successes alone, without failure subjects.
+			if _, _, last, err := db.LoginHistory(ctx, nil, t0, "s:a", t0); err != nil || !last.Equal(t0.Add(time.Hour)) {
+				t.Fatalf("success only: %v %v", last, err)
+			}
+			// Prune drops old successes only, and failures by their own bound.
+			if err := db.RecordLoginSuccess(ctx, "s:b", t0.Add(2*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.PruneLoginFailures(ctx, t0.Add(-time.Hour), t0.Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if counts, last := history(time.Time{}, "s:a"); fmt.Sprint(counts) != "[1 0]" || !last.IsZero() {
+				t.Fatalf("after pruning successes up to s:a's: %v %v", counts, last)
+			}
+			if _, last := history(time.Time{}, "s:b"); !last.Equal(t0.Add(2 * time.Hour)) {
+				t.Fatalf("a newer success pruned: %v", last)
+			}
+		})
+	}
+}
+
+// TestLoginSubjectKeyIsShared: the subject key is created once per
+// database; concurrent first calls from two handles (two replicas
+// starting together), each offering its own fresh key, all get the same
+// one, and later calls keep it.
+func TestLoginSubjectKeyIsShared(t *testing.T) {
+	t.Parallel()
+	for _, eng := range []struct {
+		name string
+		open func(t *testing.T) (*store.DB, *store.DB)
+	}{
+		{"SQLite", func(t *testing.T) (*store.DB, *store.DB) {
+			url := "sqlite:" + filepath.Join(t.TempDir(), "key.db")
+			return openSQLiteURL(t, url), openSQLiteURL(t, url)
+		}},
+		{"Postgres", func(t *testing.T) (*store.DB, *store.DB) {
+			url := testdb.PostgresSchemaURL(t)
+			return testdb.OpenPostgres(t, url), testdb.OpenPostgres(t, url)
+		}},
+	} {
+		t.Run(eng.name, func(t *testing.T) {
+			t.Parallel()
+			db1, db2 := eng.open(t)
+			ctx := context.Background()
+			const n = 16
+			keys := make([][]byte, n)
+			errs := make([]error, n)
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for i := range n {
+				db := db1
+				if i%2 == 1 {
+					db = db2
+				}
+				wg.Go(func() {
+					<-start
+					keys[i], errs[i] = db.LoginSubjectKey(ctx, []byte(fmt.Sprintf("fresh key %02d%20s", i, "")))
+				})
+			}
+			close(start)
+			wg.Wait()
+			for i := range n {
+				if errs[i] != nil || !bytes.Equal(keys[i], keys[0]) || len(keys[i]) != 32 {
+					t.Fatalf("call %d: %q %v; first call got %q", i, keys[i], errs[i], keys[0])
+				}
+			}
+			if k, err := db2.LoginSubjectKey(ctx, []byte("yet another fresh key")); err != nil || !bytes.Equal(k, keys[0]) {
+				t.Fatalf("a later call: %q %v", k, err)
+			}
+			if _, err := db1.LoginSubjectKey(ctx, nil); err == nil {
+				t.Fatal("an empty fresh key was accepted")
+			}
+		})
+	}
+}
+
+func openSQLiteURL(t *testing.T, url string) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), url, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
