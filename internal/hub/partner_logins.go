@@ -133,7 +133,7 @@ func (s *Service) UpdatePartnerWithLogin(ctx context.Context, pr Principal, key 
 		change = func(*Partner) error { return nil }
 	}
 	if login == nil {
-		return s.updatePartner(ctx, pr, key, ifVersion, change, nil)
+		return s.updatePartner(ctx, pr, key, ifVersion, change, nil, nil)
 	}
 	// The Service's one order before the slow hash: the partner's
 	// visibility, then the scopes (updatePartner checks both again in its
@@ -162,7 +162,7 @@ func (s *Service) UpdatePartnerWithLogin(ctx context.Context, pr Principal, key 
 	if err != nil {
 		return nil, err
 	}
-	return s.updatePartner(ctx, pr, key, ifVersion, change, &preparedLogin{login: *login, hash: hash})
+	return s.updatePartner(ctx, pr, key, ifVersion, change, &preparedLogin{login: *login, hash: hash}, nil)
 }
 
 // SetPartnerLogin gives a partner its login, or changes its login and/or

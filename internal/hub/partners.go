@@ -257,9 +257,60 @@ func (s *Service) UpdatePartner(ctx context.Context, pr Principal, key PartnerKe
 	return s.UpdatePartnerWithLogin(ctx, pr, key, ifVersion, change, nil)
 }
 
+// UpdatePartnerUnder is UpdatePartner that also moves the partner (with
+// its subtree) under parent, named by id or by name among the partners
+// the caller can see, in the same transaction and version bump. The
+// parent is resolved inside that transaction after change ran (so after
+// the partner's visibility and scope, and after the errors change
+// reports), and again under the tree lock the move holds, so a concurrent
+// move, rename or deletion cannot slip between the lookup and the move.
+// A parent that names no visible partner is NotFound wrapping
+// ErrNoSuchParent (the moved partner's own NotFound wraps nothing); a
+// name that more than one visible partner carries is a Conflict wrapping
+// ErrAmbiguous; the rules of MovePartner apply to the move.
+func (s *Service) UpdatePartnerUnder(ctx context.Context, pr Principal, key PartnerKey, ifVersion int64, parent PartnerRef, change func(*Partner) error) (*Partner, error) {
+	if change == nil {
+		change = func(*Partner) error { return nil }
+	}
+	return s.updatePartner(ctx, pr, key, ifVersion, change, nil, &parent)
+}
+
+// newParentID resolves the new parent of a move through r (the move's
+// transaction), with the caller's visibility; see UpdatePartnerUnder.
+func (s *Service) newParentID(ctx context.Context, r Reader, pr Principal, ref PartnerRef) (int64, error) {
+	p, err := s.resolvePartner(ctx, r, pr, ref, "parent partner")
+	if IsKind(err, NotFound) {
+		return 0, noSuchParent()
+	}
+	if err != nil {
+		return 0, err
+	}
+	return p.ID, nil
+}
+
+// noSuchParent is the NotFound of a move's new parent.
+func noSuchParent() *Error {
+	return &Error{Kind: NotFound, Message: "parent partner not found", Err: ErrNoSuchParent}
+}
+
 // updatePartner is UpdatePartner with an optional login change, prepared
-// (validated and hashed) by UpdatePartnerWithLogin.
-func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKey, ifVersion int64, change func(*Partner) error, pl *preparedLogin) (*Partner, error) {
+// (validated and hashed) by UpdatePartnerWithLogin, and an optional new
+// parent, resolved in the transaction (see UpdatePartnerUnder).
+func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKey, ifVersion int64, change func(*Partner) error, pl *preparedLogin, parent *PartnerRef) (*Partner, error) {
+	// changeTo applies change, then the new parent, to p, reading through tx.
+	changeTo := func(tx Tx, p *Partner) error {
+		if err := change(p); err != nil {
+			return err
+		}
+		if parent != nil {
+			id, err := s.newParentID(ctx, tx, pr, *parent)
+			if err != nil {
+				return err
+			}
+			p.ParentID = id
+		}
+		return nil
+	}
 	var out *Partner
 	err := s.retryStale(ifVersion, func() error {
 		return s.store.Write(ctx, func(tx Tx) error {
@@ -280,7 +331,7 @@ func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKe
 				return err
 			}
 			trial := *probe
-			if err := change(&trial); err != nil {
+			if err := changeTo(tx, &trial); err != nil {
 				return err
 			}
 			exclusive := rewritesSubtree(probe, &trial)
@@ -295,7 +346,7 @@ func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKe
 				return err
 			}
 			next := *cur
-			if err := change(&next); err != nil {
+			if err := changeTo(tx, &next); err != nil {
 				return err
 			}
 			if rewritesSubtree(cur, &next) && !exclusive {
@@ -351,7 +402,8 @@ func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKe
 }
 
 // MovePartner moves a partner and its whole subtree under newParentID. The
-// caller must see both (an invisible new parent is NotFound), may not move
+// caller must see both (an invisible new parent is NotFound wrapping
+// ErrNoSuchParent, checked in the move's transaction), may not move
 // its own home partner, and the move may not create a cycle or exceed the
 // depth bound (Invalid naming "parent"). It needs NeedPartnersUpdate.
 func (s *Service) MovePartner(ctx context.Context, pr Principal, key PartnerKey, newParentID int64, ifVersion int64) (*Partner, error) {
@@ -386,6 +438,9 @@ func (s *Service) move(ctx context.Context, tx Tx, pr Principal, id, newParentID
 		return node, nil
 	}
 	parent, err := s.visiblePartner(ctx, tx, pr, PartnerKey{ID: newParentID}, "parent partner")
+	if IsKind(err, NotFound) {
+		return nil, noSuchParent()
+	}
 	if err != nil {
 		return nil, err
 	}
