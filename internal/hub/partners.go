@@ -272,7 +272,8 @@ func (s *Service) UpdatePartnerUnder(ctx context.Context, pr Principal, key Part
 	if change == nil {
 		change = func(*Partner) error { return nil }
 	}
-	return s.updatePartner(ctx, pr, key, ifVersion, change, nil, &parent)
+	p, _, err := s.updatePartner(ctx, pr, key, ifVersion, change, partnerExtras{parent: &parent})
+	return p, err
 }
 
 // newParentID resolves the new parent of a move through r (the move's
@@ -293,10 +294,36 @@ func noSuchParent() *Error {
 	return &Error{Kind: NotFound, Message: "parent partner not found", Err: ErrNoSuchParent}
 }
 
-// updatePartner is UpdatePartner with an optional login change, prepared
-// (validated and hashed) by UpdatePartnerWithLogin, and an optional new
-// parent, resolved in the transaction (see UpdatePartnerUnder).
-func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKey, ifVersion int64, change func(*Partner) error, pl *preparedLogin, parent *PartnerRef) (*Partner, error) {
+// partnerExtras are the changes an update makes besides change's, each
+// optional: a login change, prepared (validated and hashed) by
+// UpdatePartnerWithLogin; a new parent, resolved in the transaction (see
+// UpdatePartnerUnder); a new webhook URL, checked before the transaction
+// (see UpdatePartnerWebhook).
+type partnerExtras struct {
+	login   *preparedLogin
+	parent  *PartnerRef
+	webhook *string
+}
+
+// updatePartner is UpdatePartner with the extras x. It returns the
+// updated partner and, when x.webhook gave the partner its first signing
+// secret, that secret.
+func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKey, ifVersion int64, change func(*Partner) error, x partnerExtras) (*Partner, string, error) {
+	pl, parent := x.login, x.parent
+	if x.webhook != nil && *x.webhook != "" {
+		// The URL check resolves the host, so it runs before the
+		// transaction, after the partner's visibility and the scope
+		// (checked again inside), and before anything is written.
+		if _, err := s.visiblePartner(ctx, s.store, pr, key, "partner"); err != nil {
+			return nil, "", err
+		}
+		if err := pr.require(NeedPartnersUpdate); err != nil {
+			return nil, "", err
+		}
+		if err := s.checkWebhookURL(ctx, *x.webhook); err != nil {
+			return nil, "", err
+		}
+	}
 	// changeTo applies change, then the new parent, to p, reading through tx.
 	changeTo := func(tx Tx, p *Partner) error {
 		if err := change(p); err != nil {
@@ -312,7 +339,9 @@ func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKe
 		return nil
 	}
 	var out *Partner
+	var secret string
 	err := s.retryStale(ifVersion, func() error {
+		secret = ""
 		return s.store.Write(ctx, func(tx Tx) error {
 			// Authorization is by tree position, so the tree must hold still
 			// from the visibility check to the write: the exclusive tree lock
@@ -362,6 +391,9 @@ func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKe
 			if err := partnerChangeRules(pr, cur, &next); err != nil {
 				return err
 			}
+			if x.webhook != nil {
+				next.WebhookURL = *x.webhook
+			}
 			if err := validatePartner(&next); err != nil {
 				return err
 			}
@@ -377,6 +409,11 @@ func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKe
 			}
 			if next.ContactUserID != cur.ContactUserID && next.ContactUserID != 0 {
 				if err := s.checkPartnerContact(ctx, tx, pr, next.ContactUserID, next.Path); err != nil {
+					return err
+				}
+			}
+			if x.webhook != nil && next.WebhookURL != "" {
+				if secret, err = s.ensureWebhookSecret(ctx, tx, pr, cur); err != nil {
 					return err
 				}
 			}
@@ -398,7 +435,10 @@ func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKe
 			return s.audit(ctx, tx, pr, "update", "partner", idString(next.ID), next.ID, next.Path, cur, &next)
 		})
 	})
-	return out, err
+	if err != nil {
+		return nil, "", err
+	}
+	return out, secret, nil
 }
 
 // MovePartner moves a partner and its whole subtree under newParentID. The
