@@ -47,12 +47,20 @@ var changeRequestSchema = whitelist(hub.ChangeRequestListFields, map[string]stri
 	"source_client_ref": "sc.ref", "target_client_ref": "coalesce(tc.ref, '')",
 	"source_partner_ref": "sp.ref", "target_partner_ref": "tp.ref",
 	"attempts": "cr.attempts", "created_at": "cr.created_at", "modified_at": "cr.modified_at",
-	// Free text: one string of the request's ref, its client refs and the
-	// source client's name.
-	"q": `(cr.ref || ' ' || sc.ref || ' ' || coalesce(tc.ref, '') || ' ' || sc.name)`,
+	// Free text: one string of the request's ref, its client refs and,
+	// where the viewer may see the source client (scv joined), its name.
+	"q": `(cr.ref || ' ' || sc.ref || ' ' || coalesce(tc.ref, '') || CASE WHEN scv.id IS NULL THEN '' ELSE ' ' || sc.name END)`,
 })
 
-var changeRequestList = listSpec{from: changeRequestFrom, columns: changeRequestColumns, id: "cr.id", schema: changeRequestSchema}
+// changeRequestListFrom is changeRequestFrom with scv, the source
+// client's partner when the viewer may see that client: it lies in the
+// viewer's subtree [$2, $3), or the client is the viewer's own ($4). Every
+// list statement reads FROM it, so $2..$4 are always bound (see
+// ListChangeRequests).
+const changeRequestListFrom = changeRequestFrom + `
+	LEFT JOIN partners scv ON scv.id = sc.partner_id AND ((scv.path >= $2 AND scv.path < $3) OR sc.id = $4)`
+
+var changeRequestList = listSpec{from: changeRequestListFrom, columns: changeRequestColumns, id: "cr.id", schema: changeRequestSchema}
 
 func (r reader) ChangeRequest(ctx context.Context, id int64, ref string) (*hub.ChangeRequest, error) {
 	where, arg := `cr.id = $1`, any(id)
@@ -90,6 +98,13 @@ func (r reader) ListChangeRequests(ctx context.Context, s hub.ChangeRequestScope
 	default:
 		where, args = `(cr.source_partner_id = $1 OR cr.target_partner_id = $1)`, []any{s.PartnerID}
 	}
+	// $2..$4 of changeRequestListFrom: the viewer's subtree (empty for a
+	// client-level viewer) and client.
+	upper := ""
+	if s.ViewerPath != "" {
+		upper = hub.PathUpperBound(s.ViewerPath)
+	}
+	args = append(args, s.ViewerPath, upper, s.ViewerClientID)
 	return runList(ctx, r, changeRequestList, where, args, q, into(scanChangeRequest))
 }
 

@@ -65,6 +65,7 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentApproves", testConcurrentApproves},
 		{"ChangeRequestAutoApprove", testChangeRequestAutoApprove},
 		{"ChangeRequestLists", testChangeRequestLists},
+		{"ChangeRequestSearch", testChangeRequestSearch},
 		{"WebhookSettings", testWebhookSettings},
 		{"UpdatePartnerWebhook", testUpdatePartnerWebhook},
 		{"WebhookDeliveriesRecorded", testWebhookDeliveriesRecorded},
