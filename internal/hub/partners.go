@@ -515,8 +515,10 @@ func (s *Service) DeactivatePartner(ctx context.Context, pr Principal, key Partn
 // DeletePartner deletes a leaf partner that has no clients. The root and
 // the caller's own home partner cannot be deleted. Its login user (see
 // PartnerLogin) and that user's tokens go with it; any other user or an
-// API key still homed there is a Conflict. The partner must be visible
-// (else NotFound); then it needs NeedPartnersDelete.
+// API key still homed there is a Conflict, and so is an open (created or
+// pending) change request from or to it; its closed requests stay
+// readable, with its ref. The partner must be visible (else NotFound);
+// then it needs NeedPartnersDelete.
 func (s *Service) DeletePartner(ctx context.Context, pr Principal, key PartnerKey) error {
 	return s.store.Write(ctx, func(tx Tx) error {
 		if err := tx.LockTree(ctx, false); err != nil {
@@ -541,6 +543,9 @@ func (s *Service) DeletePartner(ctx context.Context, pr Principal, key PartnerKe
 		}
 		if children > 0 || clients > 0 {
 			return Errorf(Conflict, "partner %d still has %d sub-partners and %d clients; only a leaf without clients can be deleted", p.ID, children, clients)
+		}
+		if err := checkNoOpenRequest(ctx, tx, ChangeRequestScope{PartnerID: p.ID, Direction: Both}, "partner "+idString(p.ID)); err != nil {
+			return err
 		}
 		login, err := s.loginUser(ctx, tx, p)
 		if err != nil {

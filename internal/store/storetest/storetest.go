@@ -66,6 +66,7 @@ func Run(t *testing.T, open Opener) {
 		{"ChangeRequestAutoApprove", testChangeRequestAutoApprove},
 		{"ChangeRequestLists", testChangeRequestLists},
 		{"ChangeRequestSearch", testChangeRequestSearch},
+		{"ChangeRequestsVsDeletion", testChangeRequestsVsDeletion},
 		{"WebhookSettings", testWebhookSettings},
 		{"UpdatePartnerWebhook", testUpdatePartnerWebhook},
 		{"WebhookDeliveriesRecorded", testWebhookDeliveriesRecorded},
