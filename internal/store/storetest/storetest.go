@@ -67,6 +67,7 @@ func Run(t *testing.T, open Opener) {
 		{"ChangeRequestLists", testChangeRequestLists},
 		{"ChangeRequestSearch", testChangeRequestSearch},
 		{"ChangeRequestsVsDeletion", testChangeRequestsVsDeletion},
+		{"ClientAddsPhone", testClientAddsPhone},
 		{"WebhookSettings", testWebhookSettings},
 		{"UpdatePartnerWebhook", testUpdatePartnerWebhook},
 		{"WebhookDeliveriesRecorded", testWebhookDeliveriesRecorded},
