@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -145,7 +146,17 @@ func TestWebhooks(t *testing.T) {
 			Sort       []string         `json:"sort"`
 			Deliveries []map[string]any `json:"webhook_deliveries"`
 		}
-		e.do(kd, "GET", base+"/webhook_deliveries", "").want(t, 200).into(t, &deliveries)
+		// The worker records a delivery once the receiver has answered,
+		// so the receiver holding every POST does not mean the rows say
+		// delivered yet: wait for the rows.
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			e.do(kd, "GET", base+"/webhook_deliveries", "").want(t, 200).into(t, &deliveries)
+			if !slices.ContainsFunc(deliveries.Deliveries, func(d map[string]any) bool { return d["status"] == "pending" }) || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
 		if deliveries.Total != 3 || len(deliveries.Deliveries) != 3 {
 			t.Fatalf("deliveries: %+v", deliveries)
 		}
