@@ -72,6 +72,7 @@ func Run(t *testing.T, open Opener) {
 		{"UpdatePartnerWebhook", testUpdatePartnerWebhook},
 		{"WebhookDeliveriesRecorded", testWebhookDeliveriesRecorded},
 		{"ResolveByName", testResolveByName},
+		{"UpdatePartnerUnder", testUpdatePartnerUnder},
 		{"Contacts", testContacts},
 		{"OwnHomeStatus", testOwnHomeStatus},
 		{"ClientContactAndDelete", testClientContactAndDelete},
