@@ -119,10 +119,19 @@ const (
 // ChangeRequestScope selects the requests a list shows: those of one
 // partner (PartnerID, in Direction) or those of one client (ClientID, as
 // the source client or the target client).
+//
+// ViewerPath and ViewerClientID say who lists (the caller's subtree, or
+// the client of a client-level caller): the q field matches the source
+// client's name only on the rows where that client is the viewer's own
+// or is owned inside the viewer's subtree, the rows on which the caller
+// may see the client.
 type ChangeRequestScope struct {
 	PartnerID int64
 	Direction ChangeRequestDirection
 	ClientID  int64
+
+	ViewerPath     string
+	ViewerClientID int64
 }
 
 // ChangeRequestSettings are a partner's settings for incoming change
@@ -136,8 +145,9 @@ type ChangeRequestSettings struct {
 // ChangeRequestListFields is the list vocabulary of ChangeRequest. The id
 // fields are the numeric ids; the ref fields the public ones (a face
 // showing refs as ids maps its id names onto them). q is free text: the
-// request's ref, its client refs and the source client's name, one
-// string to match with ilike.
+// request's ref, its client refs and, where the viewer may see the source
+// client (see ChangeRequestScope), that client's name, one string to
+// match with ilike; a name the caller cannot see never matches.
 var ChangeRequestListFields = ListFields{
 	"id":                 intField,
 	"ref":                textField,

@@ -83,6 +83,10 @@ func (s *Service) ListChangeRequests(ctx context.Context, pr Principal, within P
 		}
 		scope = ChangeRequestScope{PartnerID: id, Direction: dir}
 	}
+	scope.ViewerPath, scope.ViewerClientID = pr.PartnerPath, pr.ClientID
+	if pr.ClientID != 0 {
+		scope.ViewerPath = ""
+	}
 	if err := pr.require(NeedChangeRequestsRead); err != nil {
 		return Page[ChangeRequest]{}, err
 	}

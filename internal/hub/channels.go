@@ -3,7 +3,11 @@ package hub
 import "context"
 
 // CreateChannel creates a channel owned by in.ClientID, which the caller
-// must see (else NotFound). It needs NeedChannelsManage (else Forbidden).
+// must see (else NotFound). It needs NeedChannelsManage (else Forbidden);
+// a client-level caller (the client's own user) also needs the client's
+// partner to allow its clients to add phone numbers
+// (Partner.AllowClientAddPhone, else Forbidden). Partner-level callers
+// are not bound by that setting.
 func (s *Service) CreateChannel(ctx context.Context, pr Principal, in *Channel) (*Channel, error) {
 	return s.CreateChannelAt(ctx, pr, PartnerKey{}, in.ClientID, "", in)
 }
@@ -31,6 +35,9 @@ func (s *Service) CreateChannelAt(ctx context.Context, pr Principal, at PartnerK
 		ch.ClientID = owner.ID
 		ch.ClientRef, ch.ClientName, ch.ClientPartnerPayload, ch.ClientContactInfo = owner.Ref, owner.Name, owner.PartnerPayload, owner.ContactInfo
 		if err := pr.require(NeedChannelsManage); err != nil {
+			return err
+		}
+		if err := s.checkClientMayAddPhone(ctx, tx, pr, owner); err != nil {
 			return err
 		}
 		if err := validateChannel(&ch); err != nil {
@@ -113,4 +120,22 @@ func (s *Service) UpdateChannel(ctx context.Context, pr Principal, id int64, ref
 		}
 		return s.audit(ctx, tx, pr, "update", "channel", idString(next.ID), next.PartnerID, next.PartnerPath, cur, next)
 	})
+}
+
+// checkClientMayAddPhone refuses a client-level caller adding a channel
+// (a phone number) to its client when the client's partner does not
+// allow its clients to (AllowClientAddPhone): Forbidden, the answer for
+// a right the caller lacks. A partner-level caller passes.
+func (s *Service) checkClientMayAddPhone(ctx context.Context, r Reader, pr Principal, owner *Client) error {
+	if pr.ClientID == 0 {
+		return nil
+	}
+	p, err := r.Partner(ctx, PartnerKey{ID: owner.PartnerID})
+	if err != nil {
+		return err
+	}
+	if !p.AllowClientAddPhone {
+		return Errorf(Forbidden, "the client's partner does not allow its clients to add phone numbers (allow_client_to_add_phone_no)")
+	}
+	return nil
 }

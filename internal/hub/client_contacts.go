@@ -124,7 +124,8 @@ func (s *Service) CreateClientWithContact(ctx context.Context, pr Principal, in 
 // instead. The client must be visible (else NotFound); then it needs
 // NeedClientsManage (else Forbidden). A user of the client that something
 // else still refers to (an API key it created) makes it a Conflict and
-// nothing is deleted.
+// nothing is deleted; so does an open (created or pending) change request
+// of the client. Its closed requests stay readable, with its ref.
 func (s *Service) DeleteClient(ctx context.Context, pr Principal, id int64) error {
 	return s.store.Write(ctx, func(tx Tx) error {
 		if err := tx.LockTree(ctx, false); err != nil {
@@ -143,6 +144,9 @@ func (s *Service) DeleteClient(ctx context.Context, pr Principal, id int64) erro
 		}
 		if channels.Total > 0 {
 			return Errorf(Conflict, "client %d still has %d channels; deactivate it instead", c.ID, channels.Total)
+		}
+		if err := checkNoOpenRequest(ctx, tx, ChangeRequestScope{ClientID: c.ID}, "client "+idString(c.ID)); err != nil {
+			return err
 		}
 		for {
 			users, err := tx.ListUsers(ctx, Scope{ClientID: c.ID}, ListQuery{Limit: MaxLimit})

@@ -133,7 +133,8 @@ func (s *Service) UpdatePartnerWithLogin(ctx context.Context, pr Principal, key 
 		change = func(*Partner) error { return nil }
 	}
 	if login == nil {
-		return s.updatePartner(ctx, pr, key, ifVersion, change, nil)
+		p, _, err := s.updatePartner(ctx, pr, key, ifVersion, change, partnerExtras{})
+		return p, err
 	}
 	// The Service's one order before the slow hash: the partner's
 	// visibility, then the scopes (updatePartner checks both again in its
@@ -162,7 +163,8 @@ func (s *Service) UpdatePartnerWithLogin(ctx context.Context, pr Principal, key 
 	if err != nil {
 		return nil, err
 	}
-	return s.updatePartner(ctx, pr, key, ifVersion, change, &preparedLogin{login: *login, hash: hash})
+	p, _, err := s.updatePartner(ctx, pr, key, ifVersion, change, partnerExtras{login: &preparedLogin{login: *login, hash: hash}})
+	return p, err
 }
 
 // SetPartnerLogin gives a partner its login, or changes its login and/or

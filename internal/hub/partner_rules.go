@@ -11,7 +11,7 @@ import "reflect"
 //   - a caller cannot make its own home partner's status block
 //     authentication (suspend or deactivate it): that would lock the
 //     caller out; an ancestor does it.
-//   - webhook_url is set only through SetPartnerWebhook.
+//   - webhook_url is set only through SetPartnerWebhook or UpdatePartnerWebhook.
 func partnerChangeRules(pr Principal, cur, next *Partner) error {
 	if pr.PartnerID == cur.ID && StatusBlocks(next.Status) && !StatusBlocks(cur.Status) {
 		return InvalidField("status", "a partner cannot deactivate or suspend its own home partner; an ancestor partner does")

@@ -257,11 +257,91 @@ func (s *Service) UpdatePartner(ctx context.Context, pr Principal, key PartnerKe
 	return s.UpdatePartnerWithLogin(ctx, pr, key, ifVersion, change, nil)
 }
 
-// updatePartner is UpdatePartner with an optional login change, prepared
-// (validated and hashed) by UpdatePartnerWithLogin.
-func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKey, ifVersion int64, change func(*Partner) error, pl *preparedLogin) (*Partner, error) {
+// UpdatePartnerUnder is UpdatePartner that also moves the partner (with
+// its subtree) under parent, named by id or by name among the partners
+// the caller can see, in the same transaction and version bump. The
+// parent is resolved inside that transaction after change ran (so after
+// the partner's visibility and scope, and after the errors change
+// reports), and again under the tree lock the move holds, so a concurrent
+// move, rename or deletion cannot slip between the lookup and the move.
+// A parent that names no visible partner is NotFound wrapping
+// ErrNoSuchParent (the moved partner's own NotFound wraps nothing); a
+// name that more than one visible partner carries is a Conflict wrapping
+// ErrAmbiguous; the rules of MovePartner apply to the move.
+func (s *Service) UpdatePartnerUnder(ctx context.Context, pr Principal, key PartnerKey, ifVersion int64, parent PartnerRef, change func(*Partner) error) (*Partner, error) {
+	if change == nil {
+		change = func(*Partner) error { return nil }
+	}
+	p, _, err := s.updatePartner(ctx, pr, key, ifVersion, change, partnerExtras{parent: &parent})
+	return p, err
+}
+
+// newParentID resolves the new parent of a move through r (the move's
+// transaction), with the caller's visibility; see UpdatePartnerUnder.
+func (s *Service) newParentID(ctx context.Context, r Reader, pr Principal, ref PartnerRef) (int64, error) {
+	p, err := s.resolvePartner(ctx, r, pr, ref, "parent partner")
+	if IsKind(err, NotFound) {
+		return 0, noSuchParent()
+	}
+	if err != nil {
+		return 0, err
+	}
+	return p.ID, nil
+}
+
+// noSuchParent is the NotFound of a move's new parent.
+func noSuchParent() *Error {
+	return &Error{Kind: NotFound, Message: "parent partner not found", Err: ErrNoSuchParent}
+}
+
+// partnerExtras are the changes an update makes besides change's, each
+// optional: a login change, prepared (validated and hashed) by
+// UpdatePartnerWithLogin; a new parent, resolved in the transaction (see
+// UpdatePartnerUnder); a new webhook URL, checked before the transaction
+// (see UpdatePartnerWebhook).
+type partnerExtras struct {
+	login   *preparedLogin
+	parent  *PartnerRef
+	webhook *string
+}
+
+// updatePartner is UpdatePartner with the extras x. It returns the
+// updated partner and, when x.webhook gave the partner its first signing
+// secret, that secret.
+func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKey, ifVersion int64, change func(*Partner) error, x partnerExtras) (*Partner, string, error) {
+	pl, parent := x.login, x.parent
+	if x.webhook != nil && *x.webhook != "" {
+		// The URL check resolves the host, so it runs before the
+		// transaction, after the partner's visibility and the scope
+		// (checked again inside), and before anything is written.
+		if _, err := s.visiblePartner(ctx, s.store, pr, key, "partner"); err != nil {
+			return nil, "", err
+		}
+		if err := pr.require(NeedPartnersUpdate); err != nil {
+			return nil, "", err
+		}
+		if err := s.checkWebhookURL(ctx, *x.webhook); err != nil {
+			return nil, "", err
+		}
+	}
+	// changeTo applies change, then the new parent, to p, reading through tx.
+	changeTo := func(tx Tx, p *Partner) error {
+		if err := change(p); err != nil {
+			return err
+		}
+		if parent != nil {
+			id, err := s.newParentID(ctx, tx, pr, *parent)
+			if err != nil {
+				return err
+			}
+			p.ParentID = id
+		}
+		return nil
+	}
 	var out *Partner
+	var secret string
 	err := s.retryStale(ifVersion, func() error {
+		secret = ""
 		return s.store.Write(ctx, func(tx Tx) error {
 			// Authorization is by tree position, so the tree must hold still
 			// from the visibility check to the write: the exclusive tree lock
@@ -280,7 +360,7 @@ func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKe
 				return err
 			}
 			trial := *probe
-			if err := change(&trial); err != nil {
+			if err := changeTo(tx, &trial); err != nil {
 				return err
 			}
 			exclusive := rewritesSubtree(probe, &trial)
@@ -295,7 +375,7 @@ func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKe
 				return err
 			}
 			next := *cur
-			if err := change(&next); err != nil {
+			if err := changeTo(tx, &next); err != nil {
 				return err
 			}
 			if rewritesSubtree(cur, &next) && !exclusive {
@@ -310,6 +390,9 @@ func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKe
 			next.normalize()
 			if err := partnerChangeRules(pr, cur, &next); err != nil {
 				return err
+			}
+			if x.webhook != nil {
+				next.WebhookURL = *x.webhook
 			}
 			if err := validatePartner(&next); err != nil {
 				return err
@@ -326,6 +409,11 @@ func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKe
 			}
 			if next.ContactUserID != cur.ContactUserID && next.ContactUserID != 0 {
 				if err := s.checkPartnerContact(ctx, tx, pr, next.ContactUserID, next.Path); err != nil {
+					return err
+				}
+			}
+			if x.webhook != nil && next.WebhookURL != "" {
+				if secret, err = s.ensureWebhookSecret(ctx, tx, pr, cur); err != nil {
 					return err
 				}
 			}
@@ -347,11 +435,15 @@ func (s *Service) updatePartner(ctx context.Context, pr Principal, key PartnerKe
 			return s.audit(ctx, tx, pr, "update", "partner", idString(next.ID), next.ID, next.Path, cur, &next)
 		})
 	})
-	return out, err
+	if err != nil {
+		return nil, "", err
+	}
+	return out, secret, nil
 }
 
 // MovePartner moves a partner and its whole subtree under newParentID. The
-// caller must see both (an invisible new parent is NotFound), may not move
+// caller must see both (an invisible new parent is NotFound wrapping
+// ErrNoSuchParent, checked in the move's transaction), may not move
 // its own home partner, and the move may not create a cycle or exceed the
 // depth bound (Invalid naming "parent"). It needs NeedPartnersUpdate.
 func (s *Service) MovePartner(ctx context.Context, pr Principal, key PartnerKey, newParentID int64, ifVersion int64) (*Partner, error) {
@@ -386,6 +478,9 @@ func (s *Service) move(ctx context.Context, tx Tx, pr Principal, id, newParentID
 		return node, nil
 	}
 	parent, err := s.visiblePartner(ctx, tx, pr, PartnerKey{ID: newParentID}, "parent partner")
+	if IsKind(err, NotFound) {
+		return nil, noSuchParent()
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -420,8 +515,10 @@ func (s *Service) DeactivatePartner(ctx context.Context, pr Principal, key Partn
 // DeletePartner deletes a leaf partner that has no clients. The root and
 // the caller's own home partner cannot be deleted. Its login user (see
 // PartnerLogin) and that user's tokens go with it; any other user or an
-// API key still homed there is a Conflict. The partner must be visible
-// (else NotFound); then it needs NeedPartnersDelete.
+// API key still homed there is a Conflict, and so is an open (created or
+// pending) change request from or to it; its closed requests stay
+// readable, with its ref. The partner must be visible (else NotFound);
+// then it needs NeedPartnersDelete.
 func (s *Service) DeletePartner(ctx context.Context, pr Principal, key PartnerKey) error {
 	return s.store.Write(ctx, func(tx Tx) error {
 		if err := tx.LockTree(ctx, false); err != nil {
@@ -446,6 +543,9 @@ func (s *Service) DeletePartner(ctx context.Context, pr Principal, key PartnerKe
 		}
 		if children > 0 || clients > 0 {
 			return Errorf(Conflict, "partner %d still has %d sub-partners and %d clients; only a leaf without clients can be deleted", p.ID, children, clients)
+		}
+		if err := checkNoOpenRequest(ctx, tx, ChangeRequestScope{PartnerID: p.ID, Direction: Both}, "partner "+idString(p.ID)); err != nil {
+			return err
 		}
 		login, err := s.loginUser(ctx, tx, p)
 		if err != nil {

@@ -11,6 +11,11 @@ import (
 // than one visible object carries the name (names are not unique).
 var ErrAmbiguous = errors.New("the name matches more than one object")
 
+// ErrNoSuchParent is the cause of the NotFound a move returns when the new
+// parent names no partner the caller can see, so that a face can tell it
+// from the moved partner's own NotFound.
+var ErrNoSuchParent = errors.New("the new parent names no partner the caller can see")
+
 // PartnerRef names a partner by its id or, when ID is 0, by its name, as
 // a request body's {"id": n} or {"name": "..."} and a list's partner=
 // parameter do.
@@ -32,26 +37,30 @@ type ClientRef struct {
 // visible partner of that name is NotFound, more than one is a Conflict
 // wrapping ErrAmbiguous. A visible partner without need is Forbidden.
 func (s *Service) ResolvePartner(ctx context.Context, pr Principal, ref PartnerRef, need Requirement) (*Partner, error) {
-	var p *Partner
-	var err error
-	if ref.ID != 0 || ref.Name == "" {
-		p, err = s.visiblePartner(ctx, s.store, pr, PartnerKey{ID: ref.ID}, "partner")
-	} else {
-		p, err = s.partnerByName(ctx, pr, ref.Name)
-	}
+	p, err := s.resolvePartner(ctx, s.store, pr, ref, "partner")
 	return authorize(pr, need, p, err)
 }
 
-// partnerByName finds the one partner named name in the caller's subtree.
-func (s *Service) partnerByName(ctx context.Context, pr Principal, name string) (*Partner, error) {
-	if pr.ClientID != 0 || pr.PartnerPath == "" || badText(name) != "" || len(name) > 4*maxNameLen {
-		return nil, notFound("partner")
+// resolvePartner finds the partner ref names among those the caller can
+// see, reading through r (the store, or the transaction the reference is
+// used in), without checking any scope.
+func (s *Service) resolvePartner(ctx context.Context, r Reader, pr Principal, ref PartnerRef, what string) (*Partner, error) {
+	if ref.ID != 0 || ref.Name == "" {
+		return s.visiblePartner(ctx, r, pr, PartnerKey{ID: ref.ID}, what)
 	}
-	page, err := s.store.ListPartners(ctx, pr.PartnerPath, ListQuery{Filter: nameIs(name), Limit: 2})
+	return s.partnerByName(ctx, r, pr, ref.Name, what)
+}
+
+// partnerByName finds the one partner named name in the caller's subtree.
+func (s *Service) partnerByName(ctx context.Context, r Reader, pr Principal, name, what string) (*Partner, error) {
+	if pr.ClientID != 0 || pr.PartnerPath == "" || badText(name) != "" || len(name) > 4*maxNameLen {
+		return nil, notFound(what)
+	}
+	page, err := r.ListPartners(ctx, pr.PartnerPath, ListQuery{Filter: nameIs(name), Limit: 2})
 	if err != nil {
 		return nil, err
 	}
-	return only(page.Items, "partner")
+	return only(page.Items, what)
 }
 
 // ResolveClient returns the client ref names among those the caller can

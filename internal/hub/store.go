@@ -145,7 +145,8 @@ type Writer interface {
 	// of partners moved.
 	MoveSubtree(ctx context.Context, node, newParent *Partner) (int64, error)
 	// DeletePartner removes a partner; it is a Conflict when anything still
-	// refers to it.
+	// refers to it (an open change request included). Closed change
+	// requests that name it keep their refs and lose the id (read as 0).
 	DeletePartner(ctx context.Context, id int64) error
 	// SetPartnerContact sets a partner's contact user without changing
 	// its version or modified_at: it completes a partner inserted in the
@@ -161,7 +162,9 @@ type Writer interface {
 	// transaction, whose contact user needed the client row first.
 	SetClientContact(ctx context.Context, id, userID int64) error
 	// DeleteClient removes a client; it is a Conflict when anything still
-	// refers to it (a channel, a user).
+	// refers to it (a channel, a user, an open change request). Closed
+	// change requests that name it keep their refs and lose the id (read
+	// as 0).
 	DeleteClient(ctx context.Context, id int64) error
 	// InsertChannel stores a new channel and sets its ID.
 	InsertChannel(ctx context.Context, ch *Channel) error

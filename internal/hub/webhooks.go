@@ -59,18 +59,8 @@ func (s *Service) SetPartnerWebhook(ctx context.Context, pr Principal, key Partn
 				return err
 			}
 			if rawURL != "" {
-				have, err := tx.WebhookSecret(ctx, cur.ID)
-				if err != nil {
+				if secret, err = s.ensureWebhookSecret(ctx, tx, pr, cur); err != nil {
 					return err
-				}
-				if have == "" {
-					secret = webhookSecretPrefix + newSecret()
-					if err := tx.SetWebhookSecret(ctx, cur.ID, secret, s.now()); err != nil {
-						return err
-					}
-					if err := s.audit(ctx, tx, pr, "create", "webhook_secret", idString(cur.ID), cur.ID, cur.Path, nil, nil); err != nil {
-						return err
-					}
 				}
 			}
 			out = cur
@@ -92,12 +82,44 @@ func (s *Service) SetPartnerWebhook(ctx context.Context, pr Principal, key Partn
 	return out, secret, nil
 }
 
+// UpdatePartnerWebhook is UpdatePartner that also sets the partner's
+// webhook_url (or clears it with ""), all or nothing: one transaction, one
+// version bump, one audit row for the partner (and one for a signing
+// secret it creates). The URL is checked as SetPartnerWebhook checks it,
+// after the partner's visibility (else NotFound) and NeedPartnersUpdate
+// (else Forbidden) and before anything is written, so a refused URL is an
+// Invalid naming webhook_url that changes nothing; then change runs under
+// UpdatePartner's rules. Setting a URL on a partner without a signing
+// secret creates one, which this call returns (the only time it is
+// shown; "" otherwise).
+func (s *Service) UpdatePartnerWebhook(ctx context.Context, pr Principal, key PartnerKey, ifVersion int64, rawURL string, change func(*Partner) error) (*Partner, string, error) {
+	if change == nil {
+		change = func(*Partner) error { return nil }
+	}
+	return s.updatePartner(ctx, pr, key, ifVersion, change, partnerExtras{webhook: &rawURL})
+}
+
+// ensureWebhookSecret creates cur's signing secret in tx when it has none
+// and returns it; "" when cur already had one.
+func (s *Service) ensureWebhookSecret(ctx context.Context, tx Tx, pr Principal, cur *Partner) (string, error) {
+	have, err := tx.WebhookSecret(ctx, cur.ID)
+	if err != nil || have != "" {
+		return "", err
+	}
+	secret := webhookSecretPrefix + newSecret()
+	if err := tx.SetWebhookSecret(ctx, cur.ID, secret, s.now()); err != nil {
+		return "", err
+	}
+	return secret, s.audit(ctx, tx, pr, "create", "webhook_secret", idString(cur.ID), cur.ID, cur.Path, nil, nil)
+}
+
 // CheckPartnerWebhook makes the checks of SetPartnerWebhook without
 // writing anything, in the same order: the partner must be visible (else
 // NotFound); then it needs NeedPartnersUpdate (else Forbidden); then a
 // non-empty rawURL must pass the URL checks (else Invalid naming
 // webhook_url). A face that changes other fields together with the URL
-// calls it first, so that a refused URL leaves everything unchanged.
+// calls UpdatePartnerWebhook instead, which makes these checks and the
+// whole change in one operation.
 func (s *Service) CheckPartnerWebhook(ctx context.Context, pr Principal, key PartnerKey, rawURL string) error {
 	if _, err := s.visiblePartner(ctx, s.store, pr, key, "partner"); err != nil {
 		return err

@@ -90,14 +90,17 @@ func newFixture(t *testing.T, engine testdb.Engine) *fixture {
 	f := &fixture{t: t, ctx: ctx, svc: svc, authn: authn, missing: map[string]int{}}
 	f.h = f.handler(authn)
 
-	root, err := svc.CreateRoot(ctx, &hub.Partner{Name: "Root"})
+	// Every partner lets its clients add phone numbers, so that a client
+	// admin adding a channel measures who may reach which client, not the
+	// setting (dialog360's TestAllowClientToAddPhoneNo covers that).
+	root, err := svc.CreateRoot(ctx, &hub.Partner{Name: "Root", AllowClientAddPhone: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	sys := hub.SystemPrincipal(root, "test")
 	f.nodes = []*node{{name: "root", p: root}}
 	add := func(name string, parent *node) *node {
-		in := &hub.Partner{Name: "Partner " + name, ParentID: parent.p.ID}
+		in := &hub.Partner{Name: "Partner " + name, ParentID: parent.p.ID, AllowClientAddPhone: true}
 		if ownerEmailAt[name] {
 			in.OwnerEmail = "owner-" + name + "@example.com"
 		}

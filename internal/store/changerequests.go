@@ -8,17 +8,18 @@ import (
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
-// changeRequestFrom joins each request to its clients (for refs and the
-// source client's name) and partners (for refs and current paths).
+// changeRequestFrom joins each request to its source client (for its
+// name) and partners (for their current paths). The refs are the row's
+// own copies: a closed request outlives a deleted client or partner,
+// whose id it then holds as NULL (read as 0) and whose path as "".
 const changeRequestFrom = `change_requests cr
-	JOIN clients sc ON sc.id = cr.source_client_id
-	LEFT JOIN clients tc ON tc.id = cr.target_client_id
-	JOIN partners sp ON sp.id = cr.source_partner_id
-	JOIN partners tp ON tp.id = cr.target_partner_id`
+	LEFT JOIN clients sc ON sc.id = cr.source_client_id
+	LEFT JOIN partners sp ON sp.id = cr.source_partner_id
+	LEFT JOIN partners tp ON tp.id = cr.target_partner_id`
 
 const changeRequestColumns = `cr.id, cr.ref, cr.status, cr.is_full_migration,
-	cr.source_client_id, coalesce(cr.target_client_id, 0), cr.source_partner_id, cr.target_partner_id,
-	sc.ref, coalesce(tc.ref, ''), sp.ref, tp.ref, sp.path, tp.path,
+	coalesce(cr.source_client_id, 0), coalesce(cr.target_client_id, 0), coalesce(cr.source_partner_id, 0), coalesce(cr.target_partner_id, 0),
+	cr.source_client_ref, cr.target_client_ref, cr.source_partner_ref, cr.target_partner_ref, coalesce(sp.path, ''), coalesce(tp.path, ''),
 	cr.requested_channels, cr.migrated_channels, cr.failure_reason, cr.last_error, cr.attempts, cr.version,
 	cr.created_by, cr.modified_by, coalesce(cr.created_at, NULL), coalesce(cr.modified_at, NULL),
 	coalesce(cr.approved_at, NULL), coalesce(cr.finished_at, NULL)`
@@ -42,17 +43,25 @@ func scanChangeRequest(row rowScanner) (hub.ChangeRequest, error) {
 
 var changeRequestSchema = whitelist(hub.ChangeRequestListFields, map[string]string{
 	"id": "cr.id", "ref": "cr.ref", "status": "cr.status", "is_full_migration": "cr.is_full_migration",
-	"source_client_id": "cr.source_client_id", "target_client_id": "coalesce(cr.target_client_id, 0)",
-	"source_partner_id": "cr.source_partner_id", "target_partner_id": "cr.target_partner_id",
-	"source_client_ref": "sc.ref", "target_client_ref": "coalesce(tc.ref, '')",
-	"source_partner_ref": "sp.ref", "target_partner_ref": "tp.ref",
+	"source_client_id": "coalesce(cr.source_client_id, 0)", "target_client_id": "coalesce(cr.target_client_id, 0)",
+	"source_partner_id": "coalesce(cr.source_partner_id, 0)", "target_partner_id": "coalesce(cr.target_partner_id, 0)",
+	"source_client_ref": "cr.source_client_ref", "target_client_ref": "cr.target_client_ref",
+	"source_partner_ref": "cr.source_partner_ref", "target_partner_ref": "cr.target_partner_ref",
 	"attempts": "cr.attempts", "created_at": "cr.created_at", "modified_at": "cr.modified_at",
-	// Free text: one string of the request's ref, its client refs and the
-	// source client's name.
-	"q": `(cr.ref || ' ' || sc.ref || ' ' || coalesce(tc.ref, '') || ' ' || sc.name)`,
+	// Free text: one string of the request's ref, its client refs and,
+	// where the viewer may see the source client (scv joined), its name.
+	"q": `(cr.ref || ' ' || cr.source_client_ref || ' ' || cr.target_client_ref || CASE WHEN scv.id IS NULL THEN '' ELSE ' ' || sc.name END)`,
 })
 
-var changeRequestList = listSpec{from: changeRequestFrom, columns: changeRequestColumns, id: "cr.id", schema: changeRequestSchema}
+// changeRequestListFrom is changeRequestFrom with scv, the source
+// client's partner when the viewer may see that client: it lies in the
+// viewer's subtree [$2, $3), or the client is the viewer's own ($4). Every
+// list statement reads FROM it, so $2..$4 are always bound (see
+// ListChangeRequests).
+const changeRequestListFrom = changeRequestFrom + `
+	LEFT JOIN partners scv ON scv.id = sc.partner_id AND ((scv.path >= $2 AND scv.path < $3) OR sc.id = $4)`
+
+var changeRequestList = listSpec{from: changeRequestListFrom, columns: changeRequestColumns, id: "cr.id", schema: changeRequestSchema}
 
 func (r reader) ChangeRequest(ctx context.Context, id int64, ref string) (*hub.ChangeRequest, error) {
 	where, arg := `cr.id = $1`, any(id)
@@ -90,6 +99,13 @@ func (r reader) ListChangeRequests(ctx context.Context, s hub.ChangeRequestScope
 	default:
 		where, args = `(cr.source_partner_id = $1 OR cr.target_partner_id = $1)`, []any{s.PartnerID}
 	}
+	// $2..$4 of changeRequestListFrom: the viewer's subtree (empty for a
+	// client-level viewer) and client.
+	upper := ""
+	if s.ViewerPath != "" {
+		upper = hub.PathUpperBound(s.ViewerPath)
+	}
+	args = append(args, s.ViewerPath, upper, s.ViewerClientID)
 	return runList(ctx, r, changeRequestList, where, args, q, into(scanChangeRequest))
 }
 
@@ -111,10 +127,15 @@ func (t *tx) InsertChangeRequest(ctx context.Context, cr *hub.ChangeRequest) err
 	if err != nil {
 		return hub.InvalidField("migrated_channels", "cannot be encoded: %v", err)
 	}
+	// The refs are copied from the rows the ids name, so that the request
+	// still shows them once a client or partner is deleted.
 	err = t.q.QueryRowContext(ctx, `INSERT INTO change_requests (ref, status, is_full_migration, source_client_id, target_client_id,
 		source_partner_id, target_partner_id, requested_channels, migrated_channels, failure_reason, last_error, attempts, version,
-		created_by, modified_by, created_at, modified_at, approved_at, finished_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`,
+		created_by, modified_by, created_at, modified_at, approved_at, finished_at,
+		source_client_ref, target_client_ref, source_partner_ref, target_partner_ref)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+			(SELECT ref FROM clients WHERE id = $4), coalesce((SELECT ref FROM clients WHERE id = $5), ''),
+			(SELECT ref FROM partners WHERE id = $6), (SELECT ref FROM partners WHERE id = $7)) RETURNING id`,
 		cr.Ref, cr.Status, cr.IsFullMigration, cr.SourceClientID, nullID(cr.TargetClientID), cr.SourcePartnerID, cr.TargetPartnerID,
 		requested, migrated, cr.FailureReason, cr.LastError, cr.Attempts, cr.Version, cr.CreatedBy, cr.ModifiedBy,
 		cr.CreatedAt.UTC(), cr.ModifiedAt.UTC(), nullTime(cr.ApprovedAt), nullTime(cr.FinishedAt)).Scan(&cr.ID)
@@ -133,7 +154,8 @@ func (t *tx) UpdateChangeRequest(ctx context.Context, cr *hub.ChangeRequest) err
 	}
 	res, err := t.q.ExecContext(ctx, `UPDATE change_requests SET version = version + 1,
 		status = $1, target_client_id = $2, migrated_channels = $3, failure_reason = $4, last_error = $5, attempts = $6,
-		modified_by = $7, modified_at = $8, approved_at = $9, finished_at = $10
+		modified_by = $7, modified_at = $8, approved_at = $9, finished_at = $10,
+		target_client_ref = coalesce((SELECT ref FROM clients WHERE id = $2), target_client_ref)
 		WHERE id = $11 AND version = $12`,
 		cr.Status, nullID(cr.TargetClientID), migrated, cr.FailureReason, cr.LastError, cr.Attempts,
 		cr.ModifiedBy, cr.ModifiedAt.UTC(), nullTime(cr.ApprovedAt), nullTime(cr.FinishedAt), cr.ID, cr.Version)
@@ -177,5 +199,22 @@ func (t *tx) MoveChannel(ctx context.Context, ch *hub.Channel) error {
 		return t.staleOrMissing(ctx, "channels", ch.ID)
 	}
 	ch.Version++
+	return nil
+}
+
+// detachClosedChangeRequests sets the id column col (one of the four
+// client and partner references of change_requests, named by trusted
+// code) to NULL where it is id in closed requests, so that the client or
+// partner can be deleted while those requests stay readable through the
+// refs they copied. Open requests keep the reference, and the DELETE
+// that follows fails on it.
+func (t *tx) detachClosedChangeRequests(ctx context.Context, id int64, cols ...string) error {
+	for _, col := range cols {
+		_, err := t.q.ExecContext(ctx, `UPDATE change_requests SET `+col+` = NULL
+			WHERE `+col+` = $1 AND status NOT IN ('created', 'pending')`, id)
+		if err != nil {
+			return classify(t.d, err)
+		}
+	}
 	return nil
 }

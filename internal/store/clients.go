@@ -132,6 +132,9 @@ func (t *tx) SetClientContact(ctx context.Context, id, userID int64) error {
 }
 
 func (t *tx) DeleteClient(ctx context.Context, id int64) error {
+	if err := t.detachClosedChangeRequests(ctx, id, "source_client_id", "target_client_id"); err != nil {
+		return err
+	}
 	res, err := t.q.ExecContext(ctx, `DELETE FROM clients WHERE id = $1`, id)
 	if err != nil {
 		return classify(t.d, err)

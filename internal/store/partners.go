@@ -316,6 +316,9 @@ func (t *tx) SetPartnerContact(ctx context.Context, id, userID int64) error {
 }
 
 func (t *tx) DeletePartner(ctx context.Context, id int64) error {
+	if err := t.detachClosedChangeRequests(ctx, id, "source_partner_id", "target_partner_id"); err != nil {
+		return err
+	}
 	res, err := t.q.ExecContext(ctx, `DELETE FROM partners WHERE id = $1`, id)
 	if err != nil {
 		return classify(t.d, err)

@@ -32,10 +32,29 @@ type Engine struct {
 // Engines lists SQLite and PostgreSQL, for tests that run on both.
 var Engines = []Engine{{"SQLite", SQLite}, {"Postgres", Postgres}}
 
+// SmallPools lists SQLite and PostgreSQL opened with at most conns pooled
+// connections (SQLite's read pool; PostgreSQL's whole pool), for tests
+// that prove an operation never needs a second connection while its
+// transaction holds one.
+func SmallPools(conns int) []Engine {
+	return []Engine{
+		{"SQLite", func(t testing.TB) *store.DB { return openSQLite(t, store.Options{ReadConns: conns}) }},
+		{"Postgres", func(t testing.TB) *store.DB {
+			t.Helper()
+			return openPostgres(t, PostgresSchemaURL(t), store.Options{ReadConns: conns})
+		}},
+	}
+}
+
 // SQLite opens a new SQLite database in t's temp dir.
 func SQLite(t testing.TB) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "test.db"), store.Options{})
+	return openSQLite(t, store.Options{})
+}
+
+func openSQLite(t testing.TB, opt store.Options) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "test.db"), opt)
 	if err != nil {
 		t.Fatalf("open SQLite: %v", err)
 	}
@@ -92,7 +111,12 @@ func PostgresSchemaURL(t testing.TB) string {
 // OpenPostgres opens (and migrates) the database at url, closed at cleanup.
 func OpenPostgres(t testing.TB, url string) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), url, store.Options{ReadConns: 8})
+	return openPostgres(t, url, store.Options{ReadConns: 8})
+}
+
+func openPostgres(t testing.TB, url string, opt store.Options) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), url, opt)
 	if err != nil {
 		t.Fatalf("open PostgreSQL: %v", err)
 	}

@@ -2,6 +2,7 @@ package bluefin
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/partnerhub/partnerhub/internal/api/httpapi"
@@ -226,9 +227,6 @@ func (a *api) patchPartner(w http.ResponseWriter, r *http.Request, pr hub.Princi
 	}
 	b := newBody(obj, "")
 	ifVersion := b.version()
-	// The parent is resolved inside change, which the hub calls only
-	// once the partner proved visible and the scope held: an invisible
-	// partner then answers 404 whatever parent the body names.
 	pref, moving := b.reference("parent")
 	contact, hasContact := b.contact()
 	if hasContact && contact.inline != nil {
@@ -237,9 +235,12 @@ func (a *api) patchPartner(w http.ResponseWriter, r *http.Request, pr hub.Princi
 	pp := readPartner(b)
 	b.ignore(partnerReadOnly...)
 	b.rejectUnknown()
-	changeRan := false
-	updated, err := a.svc.UpdatePartner(ctx, pr, hub.PartnerKey{ID: id}, ifVersion, func(p *hub.Partner) error {
-		changeRan = true
+	// The body's errors are reported from change, which the hub calls
+	// only once the partner proved visible and the scope held: an
+	// invisible partner then answers 404 whatever the body holds. The new
+	// parent is resolved by the hub inside the same transaction, after
+	// change.
+	change := func(p *hub.Partner) error {
 		if err := b.err(); err != nil {
 			return err
 		}
@@ -247,18 +248,16 @@ func (a *api) patchPartner(w http.ResponseWriter, r *http.Request, pr hub.Princi
 		if hasContact {
 			p.ContactUserID = contact.id
 		}
-		if moving {
-			parent, err := a.svc.ResolvePartner(ctx, pr, hub.PartnerRef{ID: pref.ID, Name: pref.Name}, hub.NeedPartnersUpdate)
-			if err != nil {
-				return refError(err, "parent")
-			}
-			p.ParentID = parent.ID
-		}
 		return nil
-	})
-	if changeRan && hub.IsKind(err, hub.NotFound) {
-		// The partner was found; what vanished is the new parent (moved
-		// out of the caller's view since it was resolved).
+	}
+	key := hub.PartnerKey{ID: id}
+	var updated *hub.Partner
+	if moving {
+		updated, err = a.svc.UpdatePartnerUnder(ctx, pr, key, ifVersion, hub.PartnerRef{ID: pref.ID, Name: pref.Name}, change)
+	} else {
+		updated, err = a.svc.UpdatePartner(ctx, pr, key, ifVersion, change)
+	}
+	if errors.Is(err, hub.ErrNoSuchParent) || errors.Is(err, hub.ErrAmbiguous) {
 		err = refError(err, "parent")
 	}
 	if err != nil {

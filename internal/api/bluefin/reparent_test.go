@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
@@ -193,6 +194,72 @@ func TestTakeSkipWalk(t *testing.T) {
 		e.get(t, admin, "/api/v1/partners?take=ten").wantInvalid(t, "take")
 		if got := ids(t, e.get(t, admin, "/api/v1/partners?take=1000&skip=100000")); len(got) != 0 {
 			t.Fatalf("a skip past the end lists %v", got)
+		}
+	})
+}
+
+// TestOpposingReparentsSmallPool: X under Y (by id) and Y under X (by
+// name), sent at once over a pool of two connections: the new parent is
+// resolved inside the move's transaction, so neither move waits for a
+// second connection while its transaction holds one (which, with the
+// other move holding the other connection, would never come). Exactly one
+// move wins each round and the tree stays acyclic.
+func TestOpposingReparentsSmallPool(t *testing.T) {
+	smallPools(t, 2, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		// A stuck request fails the test instead of hanging it.
+		e.srv.Client().Timeout = 30 * time.Second
+		admin := e.admin().auth
+		for round := range 8 {
+			x := e.partner(e.root, fmt.Sprintf("X%d", round))
+			y := e.partner(e.root, fmt.Sprintf("Y%d", round))
+			bodies := [2]struct {
+				id   int64
+				body string
+			}{
+				{x.ID, fmt.Sprintf(`{"parent":{"id":%d}}`, y.ID)},
+				{y.ID, fmt.Sprintf(`{"parent":{"name":%q}}`, x.Name)},
+			}
+			var wg sync.WaitGroup
+			status := make([]int, 2)
+			for i, b := range bodies {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					r, err := e.send(req{method: "PATCH", path: path("/api/v1/partners/%d", b.id), auth: admin, body: b.body})
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					status[i] = r.status
+				}()
+			}
+			wg.Wait()
+			if t.Failed() {
+				t.FailNow()
+			}
+			wins := 0
+			for _, s := range status {
+				if s == http.StatusOK {
+					wins++
+				} else if s != http.StatusConflict {
+					t.Fatalf("round %d: a move answered %d", round, s)
+				}
+			}
+			if wins != 1 {
+				t.Fatalf("round %d: %d moves won (%v); exactly one can", round, wins, status)
+			}
+			px, _ := e.svc.Store().Partner(ctx, hub.PartnerKey{ID: x.ID})
+			py, _ := e.svc.Store().Partner(ctx, hub.PartnerKey{ID: y.ID})
+			if px.ParentID == y.ID && py.ParentID == x.ID {
+				t.Fatalf("round %d: a cycle: %d under %d under %d", round, x.ID, y.ID, x.ID)
+			}
+			for _, p := range []*hub.Partner{px, py} {
+				parent, _ := e.svc.Store().Partner(ctx, hub.PartnerKey{ID: p.ParentID})
+				if p.Path != hub.ChildPath(parent.Path, p.ID) {
+					t.Fatalf("round %d: partner %d path %s under %s", round, p.ID, p.Path, parent.Path)
+				}
+			}
 		}
 	})
 }

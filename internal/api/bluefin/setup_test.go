@@ -46,6 +46,18 @@ func engines(t *testing.T, fn func(t *testing.T, e *env)) {
 	}
 }
 
+// smallPools is engines over databases opened with a pool of conns
+// connections.
+func smallPools(t *testing.T, conns int, fn func(t *testing.T, e *env)) {
+	t.Helper()
+	for _, engine := range testdb.SmallPools(conns) {
+		t.Run(engine.Name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, newEnv(t, engine, bluefin.DefaultRateLimit))
+		})
+	}
+}
+
 func newEnv(t *testing.T, engine testdb.Engine, rateLimit int) *env {
 	t.Helper()
 	ctx := context.Background()

@@ -20,9 +20,24 @@
 //     client's partner in the path for its own client (get, create
 //     channels, ask for a migration); every other partner route answers it
 //     404, as the hub's visibility says.
-//   - Order of checks: authentication (401), the query string (400), the
-//     body's form (415, 400, 413), then the hub: visibility (404), the
-//     scope (403), the rules (400, 409).
+//   - Order of checks: authentication (401); the query string (400); the
+//     body's form (415, 413, and 400 for anything but a JSON object) and
+//     its members as this face reads them (400: an unknown member, a
+//     wrong type, a required member missing, a value outside the vendor's
+//     vocabulary such as account_mode). None of these looks anything up,
+//     so a missing and an invisible object get the same answer whatever
+//     the request holds. Then the hub, in the one order of every
+//     operation (see hub.Requirement): the visibility of what the path
+//     names (404, the same body as for a missing object); then the scope
+//     the operation needs (403); then the operation's rules and the
+//     values of its input: 400 for a value it refuses (an object the body
+//     names, such as target_partner_id, that is unknown or not visible is
+//     such a value, never a 404), 403 for a rule that refuses this caller
+//     (the source side approving or rejecting a request, a client's user
+//     adding a number while its partner's allow_client_to_add_phone_no is
+//     off, scopes above the caller's own), 409 for a clash with the
+//     current state (an open request, a number in use), 503 when a
+//     dependency is down.
 //   - Errors: the meta envelope everywhere but POST /token; http_code
 //     repeats the status; 360dialog_trace_id is the request's id (the
 //     X-Request-Id answered, the caller's when it sent a valid one); a
@@ -39,8 +54,10 @@
 //     matches an unset value where the field can be unset (else 400); a
 //     date (2006-01-02) given for created_at matches that UTC day; q
 //     matches case-insensitively anywhere in the name, ref and
-//     organisation of a client, or the ref, client refs and client name of
-//     a change request. The clients and channels lists show the partner's
+//     organisation of a client, or the ref and client refs of a change
+//     request, and its source client's name only where the caller may see
+//     that client (a target partner cannot probe the names of another
+//     partner's clients). The clients and channels lists show the partner's
 //     own (its sub-partners' are listed under their own ids); the change
 //     request list shows the requests addressed to the partner.
 //   - POST .../clients, GET and the channels of a client, the
@@ -52,10 +69,15 @@
 //     country (ISO 3166-1 alpha-3), allow_client_to_add_phone_no, settings
 //     (replaced whole) and webhook_url; null leaves a member unchanged, ""
 //     clears a text; id may be sent back unchanged; any other member is a
-//     400. webhook_url is checked (https, public address, unless serve
-//     runs with --allow-private-webhooks) before anything is written, so a
-//     refused URL changes nothing; the answer that sets a partner's first
-//     webhook_url carries the signing secret once, in webhook_secret.
+//     400. The whole PATCH is one hub operation, all or nothing (one
+//     transaction, one version bump). webhook_url is checked (https,
+//     public address, unless serve runs with --allow-private-webhooks)
+//     after the partner's visibility and scope and before anything is
+//     written, so a refused URL changes no other member either; the answer
+//     that sets a partner's first webhook_url carries the signing secret
+//     once, in webhook_secret. allow_client_to_add_phone_no decides
+//     whether the partner's clients' own users may add channels (off: 403);
+//     the partner's own keys and users add them either way.
 //     POST .../webhook_secret rotates it; GET .../webhook_deliveries lists
 //     the deliveries with their attempts and exact payload.
 //   - Partner API keys (ours): GET and POST /partners/{partner_id}/api_keys,

@@ -302,7 +302,10 @@ func TestChannelAndRequestLists(t *testing.T) {
 			{`{"source_partner_id":"` + p.Ref + `"}`, []string{made[1].ID, made[0].ID}},
 			{`{"target_partner_id":"` + q.Ref + `"}`, []string{made[1].ID, made[0].ID}},
 			{`{"target_partner_id":"` + other.Ref + `"}`, []string{}},
-			{`{"q":"` + strings.ToLower(c2.Name) + `"}`, []string{made[1].ID}},
+			// q matches what q's answer shows (refs), never the name of
+			// p's client, which q cannot see.
+			{`{"q":"` + c2.Ref + `"}`, []string{made[1].ID}},
+			{`{"q":"` + strings.ToLower(c2.Name) + `"}`, []string{}},
 			{`{"created_at":"` + day + `"}`, []string{made[1].ID, made[0].ID}},
 		} {
 			if got := e.list(kq, rbase, "filters", c.filters); !slices.Equal(ids(got.Requests), c.want) {

@@ -39,10 +39,11 @@ func (a *api) getPartner(w http.ResponseWriter, r *http.Request, pr hub.Principa
 
 // patchPartner serves PATCH /partners/{partner_id}: the members sent
 // change, the others stay; null leaves a member unchanged ("" clears a
-// text). webhook_url goes through the hub's webhook check and, the first
-// time a URL is set, answers the new signing secret once, in
-// webhook_secret (ours). The URL is checked before anything is written,
-// so a refused URL changes nothing.
+// text). All of it is one hub operation, all or nothing (one transaction,
+// one version bump): webhook_url goes through the hub's webhook check,
+// which runs before anything is written, so a refused URL changes no
+// other member either; the first time a URL is set the answer shows the
+// new signing secret once, in webhook_secret (ours).
 func (a *api) patchPartner(w http.ResponseWriter, r *http.Request, pr hub.Principal) {
 	obj, err := httpapi.ReadObject(r)
 	if err != nil {
@@ -61,28 +62,19 @@ func (a *api) patchPartner(w http.ResponseWriter, r *http.Request, pr hub.Princi
 		a.writeError(w, r, err)
 		return
 	}
-	if setHook {
-		if err := a.svc.CheckPartnerWebhook(ctx, pr, key, hook); err != nil {
-			a.writeError(w, r, err)
-			return
-		}
+	if change == nil {
+		change = func(*hub.Partner) error { return nil } // nothing else sent
 	}
 	var p *hub.Partner
-	if change != nil || !setHook {
-		if change == nil {
-			change = func(*hub.Partner) error { return nil } // nothing sent: answer the partner as it is
-		}
-		if p, err = a.svc.UpdatePartner(ctx, pr, key, 0, change); err != nil {
-			a.writeError(w, r, partnerPublic(err))
-			return
-		}
-	}
 	var secret string
 	if setHook {
-		if p, secret, err = a.svc.SetPartnerWebhook(ctx, pr, key, hook); err != nil {
-			a.writeError(w, r, err)
-			return
-		}
+		p, secret, err = a.svc.UpdatePartnerWebhook(ctx, pr, key, 0, hook, change)
+	} else {
+		p, err = a.svc.UpdatePartner(ctx, pr, key, 0, change)
+	}
+	if err != nil {
+		a.writeError(w, r, partnerPublic(err))
+		return
 	}
 	out := toPartner(p)
 	out.WebhookSecret = secret

@@ -8,10 +8,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
 // receiver is a webhook endpoint recording what it is sent.
@@ -143,7 +146,17 @@ func TestWebhooks(t *testing.T) {
 			Sort       []string         `json:"sort"`
 			Deliveries []map[string]any `json:"webhook_deliveries"`
 		}
-		e.do(kd, "GET", base+"/webhook_deliveries", "").want(t, 200).into(t, &deliveries)
+		// The worker records a delivery once the receiver has answered,
+		// so the receiver holding every POST does not mean the rows say
+		// delivered yet: wait for the rows.
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			e.do(kd, "GET", base+"/webhook_deliveries", "").want(t, 200).into(t, &deliveries)
+			if !slices.ContainsFunc(deliveries.Deliveries, func(d map[string]any) bool { return d["status"] == "pending" }) || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
 		if deliveries.Total != 3 || len(deliveries.Deliveries) != 3 {
 			t.Fatalf("deliveries: %+v", deliveries)
 		}
@@ -164,6 +177,37 @@ func TestWebhooks(t *testing.T) {
 		// Clearing the URL with "" keeps the partner otherwise.
 		if g := e.do(kd, "PATCH", base, `{"webhook_url":""}`).want(t, 200).obj(t); g["webhook_url"] != nil {
 			t.Fatalf("cleared webhook_url: %v", g)
+		}
+	})
+}
+
+// TestPatchPartnerWebhookAtomic: a PATCH changing brand_name and
+// webhook_url is one update (one version bump); one whose webhook_url is
+// refused (a bad URL, or an address the SSRF guard refuses) changes
+// nothing, not the brand name sent with it either.
+func TestPatchPartnerWebhookAtomic(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		p := e.partner(e.root, "Hooked")
+		k := e.key(p)
+		base := "/api/v2/partners/" + p.Ref
+		stored := func() *hub.Partner {
+			t.Helper()
+			got, err := e.db.Partner(e.ctx, hub.PartnerKey{ID: p.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		for _, bad := range []string{"not a url", "ftp://example.com/x", "https://user:pw@example.com/hook"} {
+			e.do(k, "PATCH", base, `{"brand_name":"Hijacked","webhook_url":"`+bad+`"}`).wantMeta(t, 400, "webhook_url")
+		}
+		if got := stored(); got.Name != "Hooked" || got.WebhookURL != "" || got.Version != p.Version {
+			t.Fatalf("refused PATCHes changed the partner: name %q url %q version %d (was %d)", got.Name, got.WebhookURL, got.Version, p.Version)
+		}
+		rc := newReceiver(t)
+		e.do(k, "PATCH", base, `{"brand_name":"Hooked GmbH","webhook_url":"`+rc.srv.URL+`/hook"}`).want(t, 200)
+		if got := stored(); got.Name != "Hooked GmbH" || got.WebhookURL != rc.srv.URL+"/hook" || got.Version != p.Version+1 {
+			t.Fatalf("after brand_name and webhook_url: name %q url %q version %d; want one bump from %d", got.Name, got.WebhookURL, got.Version, p.Version)
 		}
 	})
 }

@@ -86,7 +86,9 @@ func testChangeRequestLists(t *testing.T, f *fixture) {
 		{`ref eq "` + fromA[1].Ref + `"`, 1},
 		{`target_client_id eq 0`, 2},
 		{`q ilike "%` + fromA[2].Ref[2:8] + `%"`, 1},
-		{`q ilike "%client-%"`, 8},
+		// Only the names of A's own clients: those of B's clients,
+		// which A cannot see, never match (see ChangeRequestSearch).
+		{`q ilike "%client-%"`, 5},
 	} {
 		page := list(pa, hub.PartnerKey{}, hub.Both, hub.ListQuery{Filter: mustParse(t, tc.filter)})
 		if page.Total != tc.want {
@@ -136,4 +138,51 @@ func clientOf(t *testing.T, f *fixture, cr *hub.ChangeRequest) *hub.Client {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// testChangeRequestSearch: q matches a source client's name only for a
+// caller who may see that client (its partner's subtree, or the client's
+// own user); the target side cannot probe the names of clients it cannot
+// see, and still finds a request by the refs it is shown.
+func testChangeRequestSearch(t *testing.T, f *fixture) {
+	a, b := f.activeChild(t, f.root, "A"), f.activeChild(t, f.root, "B")
+	c, err := f.svc.CreateClient(f.ctx, f.sys, &hub.Client{Name: "Hidden Widgets", PartnerID: b.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cr, err := f.svc.CreateChangeRequest(f.ctx, principal(b), hub.PartnerKey{}, hub.NewChangeRequest{ClientID: c.ID, Target: hub.PartnerKey{Ref: a.Ref}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(pr hub.Principal, within hub.PartnerKey, dir hub.ChangeRequestDirection, filter string) int64 {
+		t.Helper()
+		page, err := f.svc.ListChangeRequests(f.ctx, pr, within, dir, hub.ListQuery{Filter: mustParse(t, filter)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int64(len(page.Items)) != page.Total {
+			t.Fatalf("%s: %d items, total %d", filter, len(page.Items), page.Total)
+		}
+		return page.Total
+	}
+	for _, tc := range []struct {
+		who    string
+		pr     hub.Principal
+		within hub.PartnerKey
+		dir    hub.ChangeRequestDirection
+		filter string
+		want   int64
+	}{
+		{"the target probing the name", principal(a), hub.PartnerKey{}, hub.Incoming, `q ilike "%Hidden%"`, 0},
+		{"the target probing the name, both directions", principal(a), hub.PartnerKey{}, hub.Both, `q ilike "%widgets%"`, 0},
+		{"the target by the request's ref", principal(a), hub.PartnerKey{}, hub.Incoming, `q ilike "%` + cr.Ref[2:10] + `%"`, 1},
+		{"the target by the client's ref", principal(a), hub.PartnerKey{}, hub.Incoming, `q ilike "%` + cr.SourceClientRef + `%"`, 1},
+		{"the source by the name", principal(b), hub.PartnerKey{}, hub.Outgoing, `q ilike "%Hidden%"`, 1},
+		{"the root by the name, in A's list", f.sys, hub.PartnerKey{ID: a.ID}, hub.Incoming, `q ilike "%hidden widgets%"`, 1},
+		{"the client's own user by the name", clientPrincipal(c), hub.PartnerKey{}, hub.Both, `q ilike "%Hidden%"`, 1},
+	} {
+		if got := count(tc.pr, tc.within, tc.dir, tc.filter); got != tc.want {
+			t.Errorf("%s (%s): %d, want %d", tc.who, tc.filter, got, tc.want)
+		}
+	}
 }

@@ -56,6 +56,10 @@ func testPathScopedLookups(t *testing.T, f *fixture) {
 	_, err = f.svc.ClientAt(f.ctx, cp, hub.PartnerKey{Ref: a1.Ref}, 0, bySID.Ref)
 	wantKind(t, err, hub.NotFound, "client-level caller asking for another client")
 
+	// (A1 lets its clients add numbers: see ClientAddsPhone.)
+	if _, err := f.svc.UpdatePartner(f.ctx, f.sys, hub.PartnerKey{ID: a1.ID}, 0, func(p *hub.Partner) error { p.AllowClientAddPhone = true; return nil }); err != nil {
+		t.Fatal(err)
+	}
 	ch, err := f.svc.CreateChannelAt(f.ctx, cp, hub.PartnerKey{Ref: a1.Ref}, 0, c.Ref,
 		&hub.Channel{PhoneNumber: "+14155550190", Status: hub.ChannelReady, AccountMode: "live"})
 	if err != nil || ch.ClientID != c.ID || ch.ClientRef != c.Ref || ch.ClientName != c.Name || ch.Status != hub.ChannelReady {

@@ -180,3 +180,48 @@ func testOwnHomeStatus(t *testing.T, f *fixture) {
 		t.Fatalf("SetActive(true) on unverified gave %q", u.Status)
 	}
 }
+
+// testUpdatePartnerUnder: a move's new parent named by id or name is
+// resolved with the caller's visibility inside the update: a parent
+// nobody visible matches is NotFound wrapping ErrNoSuchParent (the moved
+// partner's own NotFound wraps nothing), a name two visible partners
+// carry is a Conflict wrapping ErrAmbiguous, and nothing is written;
+// a good one moves the partner and applies the other changes in one
+// version bump.
+func testUpdatePartnerUnder(t *testing.T, f *fixture) {
+	a := f.child(t, f.root, "A")
+	m := f.child(t, a, "M")
+	f.child(t, a, "Twin")
+	f.child(t, a, "Twin")
+	dest := f.child(t, a, "Dest")
+	b := f.child(t, f.root, "B")
+	pa := principal(a)
+	rename := func(p *hub.Partner) error { p.Name = "M moved"; return nil }
+	move := func(key hub.PartnerKey, ref hub.PartnerRef) error {
+		_, err := f.svc.UpdatePartnerUnder(f.ctx, pa, key, 0, ref, rename)
+		return err
+	}
+	for _, ref := range []hub.PartnerRef{{Name: "B"}, {ID: b.ID}, {Name: "nobody"}, {ID: 1 << 40}} {
+		err := move(hub.PartnerKey{ID: m.ID}, ref)
+		if wantKind(t, err, hub.NotFound, "an invisible or missing parent"); !errors.Is(err, hub.ErrNoSuchParent) {
+			t.Fatalf("parent %+v: %v does not wrap ErrNoSuchParent", ref, err)
+		}
+	}
+	err := move(hub.PartnerKey{ID: m.ID}, hub.PartnerRef{Name: "Twin"})
+	if wantKind(t, err, hub.Conflict, "an ambiguous parent name"); !errors.Is(err, hub.ErrAmbiguous) {
+		t.Fatalf("ambiguous parent: %v does not wrap ErrAmbiguous", err)
+	}
+	err = move(hub.PartnerKey{ID: b.ID}, hub.PartnerRef{Name: "Dest"})
+	if wantKind(t, err, hub.NotFound, "moving an invisible partner"); errors.Is(err, hub.ErrNoSuchParent) {
+		t.Fatalf("the moved partner's NotFound wraps ErrNoSuchParent: %v", err)
+	}
+	if got := f.get(t, m.ID); got.Name != "M" || got.ParentID != a.ID || got.Version != m.Version {
+		t.Fatalf("refused moves changed M: %+v", got)
+	}
+	if err := move(hub.PartnerKey{ID: m.ID}, hub.PartnerRef{Name: "Dest"}); err != nil {
+		t.Fatalf("move under Dest by name: %v", err)
+	}
+	if got := f.get(t, m.ID); got.Name != "M moved" || got.ParentID != dest.ID || got.Path != hub.ChildPath(dest.Path, m.ID) || got.Version != m.Version+1 {
+		t.Fatalf("after the move: %+v", got)
+	}
+}

@@ -142,3 +142,46 @@ func testWebhookDeliveriesRecorded(t *testing.T, f *fixture) {
 	_, err = f.svc.ListWebhookDeliveries(f.ctx, principal(quiet), hub.PartnerKey{ID: src.ID}, hub.ListQuery{})
 	wantKind(t, err, hub.NotFound, "list another partner's deliveries")
 }
+
+// testUpdatePartnerWebhook: other fields and the webhook URL change
+// together or not at all, in one version bump; a refused URL, or a
+// refused field sent with a good URL, writes nothing (no URL, no secret,
+// no field).
+func testUpdatePartnerWebhook(t *testing.T, f *fixture) {
+	a := f.activeChild(t, f.root, "A")
+	b := f.activeChild(t, f.root, "B")
+	pa := principal(a)
+	rename := func(name string) func(*hub.Partner) error {
+		return func(p *hub.Partner) error { p.Name = name; return nil }
+	}
+	_, _, err := f.svc.UpdatePartnerWebhook(f.ctx, pa, hub.PartnerKey{ID: a.ID}, 0, "https://127.0.0.1/hook", rename("Hijacked"))
+	wantField(t, err, hub.Invalid, "webhook_url", "a loopback URL with a new name")
+	_, _, err = f.svc.UpdatePartnerWebhook(f.ctx, pa, hub.PartnerKey{ID: a.ID}, 0, publicHook, rename(""))
+	wantField(t, err, hub.Invalid, "name", "an empty name with a good URL")
+	if got := f.get(t, a.ID); got.Name != "A" || got.WebhookURL != "" || got.Version != a.Version {
+		t.Fatalf("refused updates changed the partner: %+v", got)
+	}
+	if stored, err := f.svc.Store().WebhookSecret(f.ctx, a.ID); err != nil || stored != "" {
+		t.Fatalf("a refused update stored a secret: %q %v", stored, err)
+	}
+	_, _, err = f.svc.UpdatePartnerWebhook(f.ctx, pa, hub.PartnerKey{ID: b.ID}, 0, publicHook, nil)
+	wantKind(t, err, hub.NotFound, "a sibling's webhook")
+
+	p, secret, err := f.svc.UpdatePartnerWebhook(f.ctx, pa, hub.PartnerKey{ID: a.ID}, a.Version, publicHook, rename("A GmbH"))
+	if err != nil || p.Name != "A GmbH" || p.WebhookURL != publicHook || !strings.HasPrefix(secret, "whsec_") {
+		t.Fatalf("name and URL: %+v %q %v", p, secret, err)
+	}
+	if got := f.get(t, a.ID); got.Name != "A GmbH" || got.WebhookURL != publicHook || got.Version != a.Version+1 {
+		t.Fatalf("after name and URL: %+v; want one version bump from %d", got, a.Version)
+	}
+	if stored, _ := f.svc.Store().WebhookSecret(f.ctx, a.ID); stored != secret {
+		t.Fatal("the answered secret is not the stored one")
+	}
+	p, again, err := f.svc.UpdatePartnerWebhook(f.ctx, pa, hub.PartnerKey{ID: a.ID}, 0, "", rename("A AG"))
+	if err != nil || again != "" || p.WebhookURL != "" || p.Name != "A AG" {
+		t.Fatalf("clear with a new name: %+v %q %v", p, again, err)
+	}
+	if stored, _ := f.svc.Store().WebhookSecret(f.ctx, a.ID); stored != secret {
+		t.Fatal("clearing the URL dropped the secret")
+	}
+}
