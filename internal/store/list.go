@@ -21,7 +21,7 @@ type listSpec struct {
 	id      string        // the unique id column: the final tie-breaker
 	schema  filter.Schema // domain field name -> column: the filter and order whitelist
 	// eqIndexed names the columns c with an index (c, scope column): a
-	// filter whose top-level conjunction holds "c eq value" is counted
+	// filter that is the one condition "c eq value" is counted
 	// from that index alone, and its page is read apart (see
 	// runListScoped). The value lists the order columns o with an index
 	// (c, o, id, scope column), which yields such a page in order.
@@ -41,26 +41,22 @@ type listSpec struct {
 // match (see runListScoped).
 const walkFactor = 10
 
-// indexedEq returns the column of a top-level "column eq value" conjunct
-// of e (a scalar column, not null) that spec.eqIndexed names, or "".
+// indexedEq returns the column of e when e is one condition "column eq
+// value" (a scalar column, not null) on a column spec.eqIndexed names,
+// else "". Only then does the (column, scope) index answer the count by
+// itself: any further condition needs the table's row of every match,
+// and the combined statement reads those once rather than twice.
 func indexedEq(spec listSpec, e filter.Expr) string {
-	switch x := e.(type) {
-	case *filter.And:
-		if c := indexedEq(spec, x.Left); c != "" {
-			return c
-		}
-		return indexedEq(spec, x.Right)
-	case *filter.Cond:
-		if x.Op != filter.Eq || len(x.Values) != 1 || x.Values[0].IsNull() {
-			return ""
-		}
-		f, ok := spec.schema[x.Field]
-		if !ok || f.Type == filter.JSON {
-			return ""
-		}
-		if _, ok := spec.eqIndexed[f.Column]; ok {
-			return f.Column
-		}
+	x, ok := e.(*filter.Cond)
+	if !ok || x.Op != filter.Eq || len(x.Values) != 1 || x.Values[0].IsNull() {
+		return ""
+	}
+	f, ok := spec.schema[x.Field]
+	if !ok || f.Type == filter.JSON {
+		return ""
+	}
+	if _, ok := spec.eqIndexed[f.Column]; ok {
+		return f.Column
 	}
 	return ""
 }
@@ -142,8 +138,8 @@ const (
 // page. An unfiltered list counts the scope alone (an index-only count)
 // and reads its page apart, which lets the page stop at limit+1 rows.
 //
-// A filter whose top-level conjunction holds an equality on a column of
-// spec.eqIndexed is counted apart (from the (column, scope) index alone)
+// A filter that is one equality on a column of spec.eqIndexed is counted
+// apart (from the (column, scope) index alone)
 // and its page read apart: when the matches are many and the order is one
 // an (equality, order, id, scope) index yields, the page walks that index
 // in order and stops after the page's rows, so neither statement reads a
