@@ -21,10 +21,10 @@ type listSpec struct {
 	id      string        // the unique id column: the final tie-breaker
 	schema  filter.Schema // domain field name -> column: the filter and order whitelist
 	// eqIndexed names the columns c with an index (c, scope column): a
-	// filter that is the one condition "c eq value" is counted
-	// from that index alone, and its page is read apart (see
-	// runListScoped). The value lists the order columns o with an index
-	// (c, o, id, scope column), which yields such a page in order.
+	// filter that is the one condition "c eq value" is counted from that
+	// index alone, and its page is read apart (see runListScoped). The
+	// value lists the order columns o with an index (c, o, id, scope
+	// column), which yields such a page in order.
 	eqIndexed map[string][]string
 	// lateRows reads a page's ids (and order keys) first, over indexes
 	// alone where they cover them, and the page's whole rows after, by
@@ -139,11 +139,11 @@ const (
 // and reads its page apart, which lets the page stop at limit+1 rows.
 //
 // A filter that is one equality on a column of spec.eqIndexed is counted
-// apart (from the (column, scope) index alone)
-// and its page read apart: when the matches are many and the order is one
-// an (equality, order, id, scope) index yields, the page walks that index
-// in order and stops after the page's rows, so neither statement reads a
-// row outside the page (see walkFactor).
+// apart (from the (column, scope) index alone) and its page read apart:
+// when the matches are many and the order is one an (equality, order, id,
+// scope) index yields, the page walks that index in order and stops after
+// the page's rows, so neither statement reads a row outside the page (see
+// walkFactor).
 func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listScope, args []any, q hub.ListQuery,
 	scan func(rowScanner, *T) error) (hub.Page[T], error) {
 	var page hub.Page[T]
