@@ -136,7 +136,9 @@ const (
 // total and picks the page among them, so the scope and the filter are
 // evaluated once per row rather than once for the count and again for the
 // page. An unfiltered list counts the scope alone (an index-only count)
-// and reads its page apart, which lets the page stop at limit+1 rows.
+// and reads its page apart, which lets the page stop at limit+1 rows; on
+// a dialect that folds the count (PostgreSQL) that count is a scalar
+// subquery of the page's statement, one round trip for both.
 //
 // A filter that is one equality on a column of spec.eqIndexed is counted
 // apart (from the (column, scope) index alone) and its page read apart:
@@ -168,8 +170,11 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 	// (both from indexes); any other filter is combined (see above).
 	combined := q.Filter != nil && !q.Shuffle && eq == ""
 	late := spec.lateRows && !q.Shuffle && !combined
+	// The total rides on the page's rows: always when combined, and on a
+	// dialect that folds the count.
+	folded := combined || r.d.foldCount
 	countWhere := scope + ` AND (` + fsql + `)`
-	if eq != "" {
+	if eq != "" && !folded {
 		if err := r.q.QueryRowContext(ctx, `SELECT count(*) FROM `+spec.from+` WHERE `+countWhere, filterArgs...).Scan(&page.Total); err != nil {
 			return page, classify(r.d, err)
 		}
@@ -249,7 +254,11 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 		fmt.Fprintf(&b, ` ORDER BY %s %s) ORDER BY %s`, order(keys), limit(), order(cols))
 		stmt = b.String()
 	} else {
-		if eq == "" {
+		total := ""
+		if folded {
+			// The count's placeholders are the first of args.
+			total = `(SELECT count(*) FROM ` + spec.from + ` WHERE ` + countWhere + `), `
+		} else if eq == "" {
 			if err := r.q.QueryRowContext(ctx, `SELECT count(*) FROM `+spec.from+` WHERE `+countWhere, filterArgs...).Scan(&page.Total); err != nil {
 				return page, classify(r.d, err)
 			}
@@ -265,11 +274,11 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 		if late {
 			// The page's ids in order, then their rows, sorted again
 			// (a page's worth).
-			stmt = fmt.Sprintf(`SELECT %s FROM %s WHERE %s IN (SELECT %s FROM %s WHERE %s ORDER BY %s %s) ORDER BY %s`,
-				spec.columns, spec.from, spec.id, spec.id, spec.from, where, orderBy, limit(), orderBy)
+			stmt = fmt.Sprintf(`SELECT %s%s FROM %s WHERE %s IN (SELECT %s FROM %s WHERE %s ORDER BY %s %s) ORDER BY %s`,
+				total, spec.columns, spec.from, spec.id, spec.id, spec.from, where, orderBy, limit(), orderBy)
 		} else {
-			stmt = fmt.Sprintf(`SELECT %s FROM %s WHERE %s ORDER BY %s %s`,
-				spec.columns, spec.from, where, orderBy, limit())
+			stmt = fmt.Sprintf(`SELECT %s%s FROM %s WHERE %s ORDER BY %s %s`,
+				total, spec.columns, spec.from, where, orderBy, limit())
 		}
 	}
 	rows, err := r.q.QueryContext(ctx, stmt, args...)
@@ -278,7 +287,7 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 	}
 	defer rows.Close()
 	var row rowScanner = rows
-	if combined {
+	if folded {
 		row = &totalRow{rows: rows, total: &page.Total}
 	}
 	page.Items = make([]T, 0, min(q.Limit, 128))
@@ -287,7 +296,7 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 	for rows.Next() {
 		if len(page.Items) == q.Limit {
 			page.HasMore = true
-			if seen || !combined {
+			if seen || !folded {
 				break
 			}
 			// The total rides on every row: read it from this one.
@@ -306,7 +315,7 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 	if err := rows.Err(); err != nil {
 		return page, classify(r.d, err)
 	}
-	if combined && !page.HasMore && len(page.Items) == 0 && (q.Offset != 0 || cursor != 0) {
+	if folded && !page.HasMore && len(page.Items) == 0 && (q.Offset != 0 || cursor != 0) {
 		// An empty page carries no total; count apart.
 		if err := r.q.QueryRowContext(ctx, `SELECT count(*) FROM `+spec.from+` WHERE `+countWhere, filterArgs...).Scan(&page.Total); err != nil {
 			return page, classify(r.d, err)
@@ -318,8 +327,8 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 	return page, nil
 }
 
-// totalRow scans a row of the combined list statement: the total first,
-// then the item's columns.
+// totalRow scans a row of a list statement the total rides on (combined,
+// or folded): the total first, then the item's columns.
 type totalRow struct {
 	rows  *sql.Rows
 	total *int64

@@ -17,6 +17,7 @@ var postgresDialect = &dialect{
 	name:          "postgres",
 	goose:         goose.DialectPostgres,
 	filter:        filter.Postgres,
+	foldCount:     true,
 	nextPartnerID: `SELECT nextval('partners_id_seq')`,
 	lockTree: func(ctx context.Context, q querier, exclusive bool) error {
 		stmt := `SELECT pg_advisory_xact_lock_shared($1)`

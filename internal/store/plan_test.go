@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -215,6 +216,12 @@ func testQueryPlans(t *testing.T, db *store.DB) {
 			return err
 		}, [][]planCheck{{noFullScan, searches(sidIndex)}}},
 	} {
+		if db.Dialect() == "postgres" && len(tc.want) == 2 {
+			// PostgreSQL folds a list's count into its page's statement
+			// (a scalar subquery): one plan must pass both statements'
+			// checks.
+			tc.want = [][]planCheck{append(slices.Clone(tc.want[0]), tc.want[1]...)}
+		}
 		t.Run(tc.name, func(t *testing.T) {
 			stop := db.RecordReads()
 			err := tc.run()
