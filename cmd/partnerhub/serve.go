@@ -38,7 +38,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	cacheTTL := fs.Duration("cache-ttl", env.duration("PARTNERHUB_CACHE_TTL", time.Second),
 		"longest time a cached read may lag a change this process did not make (another replica, a command-line tool); 0 turns the read cache off (env PARTNERHUB_CACHE_TTL)")
 	cacheBytes := fs.Int("cache-max-bytes", env.int("PARTNERHUB_CACHE_MAX_BYTES", readcache.DefaultMaxBytes),
-		"estimated heap bytes the read cache may hold, half for objects and half for list pages (env PARTNERHUB_CACHE_MAX_BYTES)")
+		"estimated heap bytes the read cache may hold, half for objects and half for list pages; the Go heap's soft limit is 32 MiB plus 1.5 times this unless GOMEMLIMIT is set (env PARTNERHUB_CACHE_MAX_BYTES)")
 	consoleIdle := fs.Duration("console-idle-timeout", env.duration("PARTNERHUB_CONSOLE_IDLE_TIMEOUT", console.DefaultIdleTimeout),
 		"a web console session unused this long ends (env PARTNERHUB_CONSOLE_IDLE_TIMEOUT)")
 	consoleLifetime := fs.Duration("console-session-lifetime", env.duration("PARTNERHUB_CONSOLE_SESSION_LIFETIME", console.DefaultLifetime),
@@ -96,6 +96,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	metrics := prometheus.NewRegistry()
 	if err := db.RegisterMetrics(metrics); err != nil {
 		return err
+	}
+	if limit, derived := applyMemoryLimit(getenv, int64(*cacheBytes), *cacheTTL > 0); derived {
+		log.Info("memory limit", "soft_limit_bytes", limit, "from", "--cache-max-bytes (GOMEMLIMIT overrides)")
 	}
 	var st hub.Store = db
 	if *cacheTTL > 0 {

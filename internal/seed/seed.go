@@ -152,6 +152,10 @@ func Run(ctx context.Context, db *store.DB, svc *hub.Service, cfg Config, progre
 	if err := flush(); err != nil {
 		return nil, err
 	}
+	// Plans of the tree's lists are chosen on statistics of its size.
+	if err := db.Analyze(ctx); err != nil {
+		return nil, err
+	}
 	g.res.Elapsed = time.Since(start)
 	return g.res, nil
 }

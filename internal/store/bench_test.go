@@ -75,6 +75,27 @@ func benchStore(b *testing.B, db *store.DB) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// The harness's page: one country of a branch (a tenth of the tree)
+	// and of the whole tree, by contact name, with the exact total.
+	usa := mustFilter(b, `country_code eq USA`)
+	byName := []hub.OrderTerm{{Field: "contact_name"}}
+	for _, tc := range []struct {
+		name string
+		key  hub.PartnerKey
+	}{{"BranchPageUSAByName", hub.PartnerKey{ID: moving.ID}}, {"RootPageUSAByName", hub.PartnerKey{}}, {"BranchDefaultPage", hub.PartnerKey{ID: moving.ID}}} {
+		q := hub.ListQuery{Filter: usa, Order: byName, Limit: 100}
+		if tc.name == "BranchDefaultPage" {
+			q = hub.ListQuery{Limit: 100}
+		}
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				page, err := svc.ListPartners(ctx, sys, tc.key, q)
+				if err != nil || len(page.Items) != 100 {
+					b.Fatalf("page: %d items of %d, %v", len(page.Items), page.Total, err)
+				}
+			}
+		})
+	}
 	b.Run(fmt.Sprintf("MoveSubtree/nodes=%d", size.Total), func(b *testing.B) {
 		parents := []int64{depth1, root.ID}
 		i := 0

@@ -30,6 +30,11 @@ type dialect struct {
 	// PostgreSQL keeps literals: its generic plans would not see a bound
 	// LIMIT's value.
 	bindLimit bool
+	// foldCount makes a list's total ride on its page's rows (a scalar
+	// subquery, evaluated once) rather than come from a statement apart:
+	// on a server every statement is a round trip. SQLite, in process,
+	// keeps the count apart, where the page's plan may depend on it.
+	foldCount bool
 	// isUnique / isForeignKey / isRetryable classify driver errors.
 	isUnique, isForeignKey, isRetryable func(error) bool
 }

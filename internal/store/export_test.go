@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"strings"
 	"time"
 )
 
@@ -33,3 +35,64 @@ func (db *DB) MigrateTo(ctx context.Context, v int64) error {
 
 // SetClock replaces the session store's clock, for tests of expiry.
 func (s *SessionStore) SetClock(now func() time.Time) { s.now = now }
+
+// Statement is one read statement the store ran, with its arguments.
+type Statement struct {
+	SQL  string
+	Args []any
+}
+
+// RecordReads makes db record every statement its reader runs until the
+// returned function is called; that function restores the reader and
+// returns the statements in the order they ran.
+func (db *DB) RecordReads() (stop func() []Statement) {
+	rec := &recorder{querier: db.reader.q}
+	db.reader.q = rec
+	return func() []Statement {
+		db.reader.q = rec.querier
+		return rec.stmts
+	}
+}
+
+type recorder struct {
+	querier
+	stmts []Statement
+}
+
+func (r *recorder) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	r.stmts = append(r.stmts, Statement{query, args})
+	return r.querier.QueryContext(ctx, query, args...)
+}
+
+func (r *recorder) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	r.stmts = append(r.stmts, Statement{query, args})
+	return r.querier.QueryRowContext(ctx, query, args...)
+}
+
+// Explain returns the plan of s: on SQLite the lines of EXPLAIN QUERY
+// PLAN, each indented two spaces per level below the top; on PostgreSQL
+// the document of EXPLAIN (FORMAT JSON).
+func (db *DB) Explain(ctx context.Context, s Statement) (string, error) {
+	if db.d.name == "postgres" {
+		var doc string
+		err := db.read.QueryRowContext(ctx, `EXPLAIN (FORMAT JSON) `+s.SQL, s.Args...).Scan(&doc)
+		return doc, err
+	}
+	rows, err := db.read.QueryContext(ctx, `EXPLAIN QUERY PLAN `+s.SQL, s.Args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	depth := map[int]int{0: -1}
+	var b strings.Builder
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			return "", err
+		}
+		depth[id] = depth[parent] + 1
+		b.WriteString(strings.Repeat("  ", depth[id]) + detail + "\n")
+	}
+	return b.String(), rows.Err()
+}

@@ -20,6 +20,56 @@ type listSpec struct {
 	columns string        // select list, in the order scan expects
 	id      string        // the unique id column: the final tie-breaker
 	schema  filter.Schema // domain field name -> column: the filter and order whitelist
+	// eqIndexed names the columns c with an index (c, scope column): a
+	// filter that is the one condition "c eq value" is counted from that
+	// index alone, and its page is read apart (see runListScoped). The
+	// value lists the order columns o with an index (c, o, id, scope
+	// column), which yields such a page in order.
+	eqIndexed map[string][]string
+	// lateRows reads a page's ids (and order keys) first, over indexes
+	// alone where they cover them, and the page's whole rows after, by
+	// id: rows that are costly to build (subqueries, wide columns) are
+	// built for the page only, not for every row a sort considers.
+	lateRows bool
+}
+
+// walkFactor is how many matches per row of the requested page (offset,
+// limit and the one extra) make an index walk in the requested order
+// cheaper than reading every match and sorting them: the walk reads the
+// equality's entries in order until the page is full, which for a scope
+// holding a small share of the equality's rows means many entries per
+// match (see runListScoped).
+const walkFactor = 10
+
+// indexedEq returns the column of e when e is one condition "column eq
+// value" (a scalar column, not null) on a column spec.eqIndexed names,
+// else "". Only then does the (column, scope) index answer the count by
+// itself: any further condition needs the table's row of every match,
+// and the combined statement reads those once rather than twice.
+func indexedEq(spec listSpec, e filter.Expr) string {
+	x, ok := e.(*filter.Cond)
+	if !ok || x.Op != filter.Eq || len(x.Values) != 1 || x.Values[0].IsNull() {
+		return ""
+	}
+	f, ok := spec.schema[x.Field]
+	if !ok || f.Type == filter.JSON {
+		return ""
+	}
+	if _, ok := spec.eqIndexed[f.Column]; ok {
+		return f.Column
+	}
+	return ""
+}
+
+// walksInOrder reports whether an index (eq, terms[0], id, ...) yields the
+// order of terms: its first column is one of eq's order columns, the id
+// follows, and every term has one direction (an index is walked forward
+// or backward, not both).
+func walksInOrder(spec listSpec, eq string, terms []orderTerm) bool {
+	if len(terms) != 2 || !slices.Contains(spec.eqIndexed[eq], terms[0].column) {
+		return false
+	}
+	return terms[0].desc == terms[1].desc
 }
 
 // whitelist builds a resource's filter and order whitelist from the
@@ -54,7 +104,22 @@ func sortable(f filter.Field) bool { return !f.Nullable && f.Type != filter.JSON
 // scan fills one zero item from a row of spec.columns.
 func runList[T any](ctx context.Context, r reader, spec listSpec, scope string, args []any, q hub.ListQuery,
 	scan func(rowScanner, *T) error) (hub.Page[T], error) {
-	return runListScoped(ctx, r, spec, scope, scope, args, q, scan)
+	return runListScoped(ctx, r, spec, listScope{where: scope, rows: scope}, args, q, scan)
+}
+
+// listScope is a list's scope: a trusted WHERE fragment in up to three
+// forms of one meaning, with the same placeholders ($1..$n of args).
+type listScope struct {
+	// where is the scope as counted (over index entries).
+	where string
+	// rows is the scope as the statements that read whole rows state it:
+	// a caller can write it so the planner walks the primary key instead
+	// of a scope index that covers the table.
+	rows string
+	// walk, when set, is the scope written so no index serves it (its
+	// column is tested on the entries of whichever index is walked): the
+	// form for a page read in order from an (eq, order, id, scope) index.
+	walk string
 }
 
 // Names of the common table expression that holds the ids (and order keys)
@@ -64,20 +129,27 @@ const (
 	matchKeyAs = `list_k`
 )
 
-// runListScoped is runList with a second form of the scope, rowScope (same
-// meaning, same placeholders), for the statements that read whole rows
-// rather than count index entries: a caller can write it so the planner
-// walks the primary key instead of a scope index that covers the table.
+// runListScoped is runList with the scope in its several forms.
 //
 // A filtered list (without shuffle) reads the rows once: one statement
 // materializes the ids and order keys of every match, counts them for the
 // total and picks the page among them, so the scope and the filter are
 // evaluated once per row rather than once for the count and again for the
 // page. An unfiltered list counts the scope alone (an index-only count)
-// and reads its page apart, which lets the page stop at limit+1 rows.
-func runListScoped[T any](ctx context.Context, r reader, spec listSpec, scope, rowScope string, args []any, q hub.ListQuery,
+// and reads its page apart, which lets the page stop at limit+1 rows; on
+// a dialect that folds the count (PostgreSQL) that count is a scalar
+// subquery of the page's statement, one round trip for both.
+//
+// A filter that is one equality on a column of spec.eqIndexed is counted
+// apart (from the (column, scope) index alone) and its page read apart:
+// when the matches are many and the order is one an (equality, order, id,
+// scope) index yields, the page walks that index in order and stops after
+// the page's rows, so neither statement reads a row outside the page (see
+// walkFactor).
+func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listScope, args []any, q hub.ListQuery,
 	scan func(rowScanner, *T) error) (hub.Page[T], error) {
 	var page hub.Page[T]
+	scope, rowScope := sc.where, sc.rows
 	scopeArgs := slices.Clone(args)
 	fsql, args, err := filter.Compile(q.Filter, spec.schema, r.d.filter, args)
 	if err != nil {
@@ -90,8 +162,32 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, scope, r
 	}
 	backward := q.Before != 0
 	cursor := max(q.After, q.Before)
-	combined := q.Filter != nil && !q.Shuffle
+	var eq string
+	if q.Filter != nil && !q.Shuffle {
+		eq = indexedEq(spec, q.Filter)
+	}
+	// A filter with an indexed equality is counted apart from its page
+	// (both from indexes); any other filter is combined (see above).
+	combined := q.Filter != nil && !q.Shuffle && eq == ""
+	late := spec.lateRows && !q.Shuffle && !combined
+	// The total rides on the page's rows: always when combined, and on a
+	// dialect that folds the count.
+	folded := combined || r.d.foldCount
 	countWhere := scope + ` AND (` + fsql + `)`
+	if eq != "" && !folded {
+		if err := r.q.QueryRowContext(ctx, `SELECT count(*) FROM `+spec.from+` WHERE `+countWhere, filterArgs...).Scan(&page.Total); err != nil {
+			return page, classify(r.d, err)
+		}
+		if sc.walk != "" && walksInOrder(spec, eq, terms) && page.Total >= int64(walkFactor*(q.Offset+q.Limit+1)) {
+			// Many matches: walk the (eq, order, id, scope) index in
+			// order and test the scope on its entries, rather than let
+			// SQLite read every match through the scope's range and
+			// sort them. The scope's column, not indexed here, still
+			// comes from the walked index. (PostgreSQL's planner weighs
+			// the LIMIT itself: callers set walk on SQLite only.)
+			rowScope = sc.walk
+		}
+	}
 	// Where a plan tests both the filter and the scope on each row it
 	// reads, the filter goes first: most rows fail it, and then the
 	// scope's comparisons are skipped. (AND commutes: same rows.)
@@ -158,8 +254,14 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, scope, r
 		fmt.Fprintf(&b, ` ORDER BY %s %s) ORDER BY %s`, order(keys), limit(), order(cols))
 		stmt = b.String()
 	} else {
-		if err := r.q.QueryRowContext(ctx, `SELECT count(*) FROM `+spec.from+` WHERE `+countWhere, filterArgs...).Scan(&page.Total); err != nil {
-			return page, classify(r.d, err)
+		total := ""
+		if folded {
+			// The count's placeholders are the first of args.
+			total = `(SELECT count(*) FROM ` + spec.from + ` WHERE ` + countWhere + `), `
+		} else if eq == "" {
+			if err := r.q.QueryRowContext(ctx, `SELECT count(*) FROM `+spec.from+` WHERE `+countWhere, filterArgs...).Scan(&page.Total); err != nil {
+				return page, classify(r.d, err)
+			}
 		}
 		where := rowWhere
 		if cond != "" {
@@ -169,8 +271,15 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, scope, r
 		if q.Shuffle {
 			orderBy = `random()`
 		}
-		stmt = fmt.Sprintf(`SELECT %s FROM %s WHERE %s ORDER BY %s %s`,
-			spec.columns, spec.from, where, orderBy, limit())
+		if late {
+			// The page's ids in order, then their rows, sorted again
+			// (a page's worth).
+			stmt = fmt.Sprintf(`SELECT %s%s FROM %s WHERE %s IN (SELECT %s FROM %s WHERE %s ORDER BY %s %s) ORDER BY %s`,
+				total, spec.columns, spec.from, spec.id, spec.id, spec.from, where, orderBy, limit(), orderBy)
+		} else {
+			stmt = fmt.Sprintf(`SELECT %s%s FROM %s WHERE %s ORDER BY %s %s`,
+				total, spec.columns, spec.from, where, orderBy, limit())
+		}
 	}
 	rows, err := r.q.QueryContext(ctx, stmt, args...)
 	if err != nil {
@@ -178,7 +287,7 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, scope, r
 	}
 	defer rows.Close()
 	var row rowScanner = rows
-	if combined {
+	if folded {
 		row = &totalRow{rows: rows, total: &page.Total}
 	}
 	page.Items = make([]T, 0, min(q.Limit, 128))
@@ -187,7 +296,7 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, scope, r
 	for rows.Next() {
 		if len(page.Items) == q.Limit {
 			page.HasMore = true
-			if seen || !combined {
+			if seen || !folded {
 				break
 			}
 			// The total rides on every row: read it from this one.
@@ -206,7 +315,7 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, scope, r
 	if err := rows.Err(); err != nil {
 		return page, classify(r.d, err)
 	}
-	if combined && !page.HasMore && len(page.Items) == 0 && (q.Offset != 0 || cursor != 0) {
+	if folded && !page.HasMore && len(page.Items) == 0 && (q.Offset != 0 || cursor != 0) {
 		// An empty page carries no total; count apart.
 		if err := r.q.QueryRowContext(ctx, `SELECT count(*) FROM `+spec.from+` WHERE `+countWhere, filterArgs...).Scan(&page.Total); err != nil {
 			return page, classify(r.d, err)
@@ -218,8 +327,8 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, scope, r
 	return page, nil
 }
 
-// totalRow scans a row of the combined list statement: the total first,
-// then the item's columns.
+// totalRow scans a row of a list statement the total rides on (combined,
+// or folded): the total first, then the item's columns.
 type totalRow struct {
 	rows  *sql.Rows
 	total *int64

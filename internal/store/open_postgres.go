@@ -17,6 +17,7 @@ var postgresDialect = &dialect{
 	name:          "postgres",
 	goose:         goose.DialectPostgres,
 	filter:        filter.Postgres,
+	foldCount:     true,
 	nextPartnerID: `SELECT nextval('partners_id_seq')`,
 	lockTree: func(ctx context.Context, q querier, exclusive bool) error {
 		stmt := `SELECT pg_advisory_xact_lock_shared($1)`
@@ -67,6 +68,16 @@ func openPostgres(ctx context.Context, url string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("PostgreSQL %s:%d: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, redact(err))
 	}
 	sqlDB := stdlib.OpenDBFromPool(pool)
+	// database/sql keeps its connections (each holding one of the pool's)
+	// between statements rather than take one from the pool and give it
+	// back for every statement (OpenDBFromPool keeps none idle): a read is
+	// then one round trip of a cached prepared statement and no more. The
+	// pool's own lifetime checks see a connection only when it comes
+	// back, so database/sql recycles them itself.
+	sqlDB.SetMaxOpenConns(int(cfg.MaxConns))
+	sqlDB.SetMaxIdleConns(int(cfg.MaxConns))
+	sqlDB.SetConnMaxLifetime(cfg.MaxConnLifetime)
+	sqlDB.SetConnMaxIdleTime(cfg.MaxConnIdleTime)
 	var schema string
 	if err := pool.QueryRow(ctx, `SELECT coalesce(current_schema(), '')`).Scan(&schema); err != nil {
 		pool.Close()

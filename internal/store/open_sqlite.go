@@ -71,10 +71,6 @@ func sqlitePath(dsn string) (string, url.Values, error) {
 	return path, q, nil
 }
 
-// readerMmapSize bounds how much of the database file each read connection
-// maps (SQLite caps it further at its compile-time maximum).
-const readerMmapSize = 1 << 30
-
 // hasPragma reports whether the caller's URL parameters set the pragma.
 func hasPragma(q url.Values, name string) bool {
 	for _, v := range q["_pragma"] {
@@ -107,12 +103,14 @@ func openSQLite(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		if readOnly {
 			q.Add("_pragma", "query_only(1)")
 			if !hasPragma(extra, "mmap_size") {
-				// Readers map the file rather than copy each page they
-				// miss in their small page cache through a read(2): a
-				// scan of a large subtree otherwise spends most of its
-				// time in syscalls. Only address space is reserved; the
-				// pages are the OS's file cache, shared by every reader.
-				q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", readerMmapSize))
+				// Readers copy the pages they miss into their own page
+				// cache rather than map the file: a process that maps the
+				// file once per read connection is charged the file's
+				// resident pages once per mapping (RSS several times the
+				// file on a large tree), and its pages are the OS's file
+				// cache either way. A URL may ask for mapping with
+				// _pragma=mmap_size(N).
+				q.Add("_pragma", "mmap_size(0)")
 			}
 		} else {
 			q.Add("_pragma", "journal_mode(WAL)")

@@ -344,19 +344,26 @@ var partnerSchema = whitelist(hub.PartnerListFields, map[string]string{
 	"attributes": "attributes", "callbacks": "callbacks",
 })
 
-var partnerList = listSpec{from: "partners", columns: partnerColumns, id: "id", schema: partnerSchema}
+var partnerList = listSpec{from: "partners", columns: partnerColumns, id: "id", schema: partnerSchema, lateRows: true,
+	// Migration 00018: partners_country_path counts a subtree's partners
+	// of one country; partners_country_contact yields them by contact
+	// name (CarrierX's "name"), the id breaking ties.
+	eqIndexed: map[string][]string{"country_code": {"contact_name"}}}
 
 func (r reader) ListPartners(ctx context.Context, path string, q hub.ListQuery) (hub.Page[hub.Partner], error) {
 	scope := `path >= $1 AND path < $2`
-	rowScope := scope
-	if r.d.unindexed != nil && hub.PathDepth(path) == 0 {
-		// A depth-0 path is the root's, whose subtree is the whole table:
-		// reading its rows through the path index costs a table lookup per
-		// row and a sort for the order, so let the planner walk the table
-		// in id order (or use a filter's index) instead; the result is the
-		// same. Counting the scope alone still uses the path index, which
-		// covers that count.
-		rowScope = r.d.unindexed("path") + ` >= $1 AND ` + r.d.unindexed("path") + ` < $2`
+	sc := listScope{where: scope, rows: scope}
+	if r.d.unindexed != nil {
+		sc.walk = r.d.unindexed("path") + ` >= $1 AND ` + r.d.unindexed("path") + ` < $2`
+		if hub.PathDepth(path) == 0 {
+			// A depth-0 path is the root's, whose subtree is the whole
+			// table: reading its rows through the path index costs a
+			// table lookup per row and a sort for the order, so let the
+			// planner walk the table in id order (or use a filter's
+			// index) instead; the result is the same. Counting the scope
+			// alone still uses the path index, which covers that count.
+			sc.rows = sc.walk
+		}
 	}
-	return runListScoped(ctx, r, partnerList, scope, rowScope, []any{path, hub.PathUpperBound(path)}, q, scanPartner)
+	return runListScoped(ctx, r, partnerList, sc, []any{path, hub.PathUpperBound(path)}, q, scanPartner)
 }

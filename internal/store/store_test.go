@@ -63,3 +63,18 @@ func TestOpenRefusesMemoryAndRedactsPasswords(t *testing.T) {
 		t.Fatalf("error leaks the password: %s", got)
 	}
 }
+
+// TestPostgresKeepsConnectionsBetweenStatements checks that database/sql
+// keeps its PostgreSQL connections idle between statements rather than
+// give each back to the pool (and take one again) for every statement.
+func TestPostgresKeepsConnectionsBetweenStatements(t *testing.T) {
+	db := openPostgres(t)
+	for range 3 {
+		if _, err := db.RootPartner(context.Background()); err != nil && !hub.IsKind(err, hub.NotFound) {
+			t.Fatal(err)
+		}
+	}
+	if st := db.Stats(); st.Idle < 1 || st.MaxIdleClosed != 0 {
+		t.Fatalf("after three reads: %d idle, %d closed as surplus idle connections; want connections kept", st.Idle, st.MaxIdleClosed)
+	}
+}

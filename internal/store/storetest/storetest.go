@@ -34,6 +34,7 @@ func Run(t *testing.T, open Opener) {
 		{"ListSubtree", testListSubtree},
 		{"ListPagesOffsetAndCursor", testListPages},
 		{"FilteredListPages", testFilteredListPages},
+		{"CountryPages", testCountryPages},
 		{"ListFilters", testListFilters},
 		{"ListErrors", testListErrors},
 		{"ClientsAndChannels", testClientsAndChannels},

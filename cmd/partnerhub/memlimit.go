@@ -1,0 +1,42 @@
+package main
+
+import (
+	"math"
+	"runtime/debug"
+)
+
+// Memory-limit derivation of serve: the Go heap's soft limit is the read
+// cache's byte budget and half again (its estimate leaves out allocator
+// slack and the collector's headroom), plus baseMemoryLimit for
+// everything else a request holds (connections' buffers, pages being
+// encoded). The collector then works harder as the heap nears the limit
+// rather than let it grow to twice the live data (GOGC=100), which with a
+// full cache is most of serve's anonymous memory. It is a soft limit: a
+// heap whose live data exceeds it grows past it.
+const baseMemoryLimit = 32 << 20
+
+// serveMemoryLimit returns the soft memory limit serve derives from the
+// read cache's byte budget (cacheBytes; cacheOn false when the cache is
+// off).
+func serveMemoryLimit(cacheBytes int64, cacheOn bool) int64 {
+	if !cacheOn {
+		return baseMemoryLimit
+	}
+	return baseMemoryLimit + cacheBytes + cacheBytes/2
+}
+
+// applyMemoryLimit sets the runtime's soft memory limit to
+// serveMemoryLimit unless the GOMEMLIMIT environment variable (which the
+// runtime reads itself) sets one; it returns the limit in force and
+// whether it was derived here.
+func applyMemoryLimit(getenv func(string) string, cacheBytes int64, cacheOn bool) (int64, bool) {
+	if getenv("GOMEMLIMIT") != "" {
+		return debug.SetMemoryLimit(-1), false
+	}
+	limit := serveMemoryLimit(cacheBytes, cacheOn)
+	if limit <= 0 || limit > math.MaxInt64/2 {
+		return debug.SetMemoryLimit(-1), false
+	}
+	debug.SetMemoryLimit(limit)
+	return limit, true
+}

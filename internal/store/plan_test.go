@@ -1,0 +1,272 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/partnerhub/partnerhub/internal/filter"
+	"github.com/partnerhub/partnerhub/internal/hub"
+	"github.com/partnerhub/partnerhub/internal/seed"
+	"github.com/partnerhub/partnerhub/internal/store"
+)
+
+// The query-plan tests: on a small seeded (and analyzed) tree, the
+// statements of the list shapes issue 11's aims name must be served by
+// index searches, so that a later change cannot silently lose an index or
+// write a query form that defeats one. They read plans, never timings.
+
+func TestQueryPlansSQLite(t *testing.T)   { testQueryPlans(t, openSQLite(t)) }
+func TestQueryPlansPostgres(t *testing.T) { testQueryPlans(t, openPostgres(t)) }
+
+// planCheck judges the plan of one statement; a non-empty answer is the
+// fault found.
+type planCheck func(p plan) string
+
+// plan is one statement's plan in both engines' forms (one of them set).
+type plan struct {
+	sqlite []string // EXPLAIN QUERY PLAN lines, indented by level
+	pg     *pgNode  // the root node of EXPLAIN (FORMAT JSON)
+}
+
+type pgNode struct {
+	NodeType  string    `json:"Node Type"`
+	Relation  string    `json:"Relation Name"`
+	IndexName string    `json:"Index Name"`
+	IndexCond string    `json:"Index Cond"`
+	Plans     []*pgNode `json:"Plans"`
+}
+
+func (n *pgNode) walk(fn func(n *pgNode, depth int), depth int) {
+	fn(n, depth)
+	for _, c := range n.Plans {
+		c.walk(fn, depth+1)
+	}
+}
+
+func (p plan) String() string {
+	if p.pg == nil {
+		return strings.Join(p.sqlite, "\n")
+	}
+	var b strings.Builder
+	p.pg.walk(func(n *pgNode, depth int) {
+		fmt.Fprintf(&b, "%s%s %s %s %s\n", strings.Repeat("  ", depth), n.NodeType, n.Relation, n.IndexName, n.IndexCond)
+	}, 0)
+	return b.String()
+}
+
+// noFullScan: no statement reads a whole table or a whole index of the
+// partners (SQLite "SCAN"; PostgreSQL "Seq Scan").
+func noFullScan(p plan) string {
+	if p.pg == nil {
+		for _, l := range p.sqlite {
+			if strings.HasPrefix(strings.TrimSpace(l), "SCAN ") {
+				return "a full scan: " + strings.TrimSpace(l)
+			}
+		}
+		return ""
+	}
+	var fault string
+	p.pg.walk(func(n *pgNode, _ int) {
+		if n.NodeType == "Seq Scan" && fault == "" {
+			fault = "a sequential scan of " + n.Relation
+		}
+	}, 0)
+	return fault
+}
+
+// searches: the partners are read through a search (a range or equality
+// condition) on the named index.
+func searches(index string) planCheck {
+	return func(p plan) string {
+		if p.pg == nil {
+			for _, l := range p.sqlite {
+				l = strings.TrimSpace(l)
+				if strings.HasPrefix(l, "SEARCH partners USING ") && strings.Contains(l, " "+index+" (") {
+					return ""
+				}
+			}
+			return "no search on " + index
+		}
+		found := false
+		p.pg.walk(func(n *pgNode, _ int) {
+			found = found || n.IndexName == index && n.IndexCond != ""
+		}, 0)
+		if !found {
+			return "no index condition on " + index
+		}
+		return ""
+	}
+}
+
+// searchesPath: the partners are read through a range of paths on some
+// index (the subtree's range; which index is the planner's choice).
+func searchesPath(p plan) string {
+	if p.pg == nil {
+		for _, l := range p.sqlite {
+			l = strings.TrimSpace(l)
+			if strings.HasPrefix(l, "SEARCH partners USING ") && strings.Contains(l, "path>? AND path<?") {
+				return ""
+			}
+		}
+		return "no search on a range of paths"
+	}
+	found := false
+	p.pg.walk(func(n *pgNode, _ int) {
+		found = found || strings.Contains(n.IndexCond, "path >=")
+	}, 0)
+	if !found {
+		return "no index condition on a range of paths"
+	}
+	return ""
+}
+
+// inIndexOrder: the page's rows come in order from the index walked, with
+// no sort of the matches (SQLite: no temporary B-tree below the top level,
+// where the page's own few rows are put back in order after their lookup
+// by id; PostgreSQL: no Sort node below the Limit).
+func inIndexOrder(p plan) string {
+	if p.pg == nil {
+		for _, l := range p.sqlite {
+			if strings.HasPrefix(l, "  ") && strings.Contains(l, "TEMP B-TREE") {
+				return "a sort of the matches: " + strings.TrimSpace(l)
+			}
+		}
+		return ""
+	}
+	var fault string
+	p.pg.walk(func(n *pgNode, _ int) {
+		if n.NodeType != "Limit" {
+			return
+		}
+		n.walk(func(m *pgNode, _ int) {
+			if m.NodeType == "Sort" || m.NodeType == "Incremental Sort" {
+				fault = "a sort below the limit"
+			}
+		}, 0)
+	}, 0)
+	return fault
+}
+
+func testQueryPlans(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	svc := hub.NewService(db, hub.DefaultMaxDepth)
+	// 10,000 partners: each of the root's ten breadth-first children
+	// heads about 1,100, of which about 140 are in each country.
+	res, err := seed.Run(ctx, db, svc, seed.Config{Partners: 10_000, Depth: 5, Fanout: 10}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := hub.SystemPrincipal(res.Root, "test")
+	kids, err := svc.ListPartners(ctx, sys, hub.PartnerKey{}, hub.ListQuery{
+		Filter: parseFilter(t, fmt.Sprintf("parent_id eq %d and id ne %d", res.Root.ID, res.Spine[0])), Limit: 1})
+	if err != nil || len(kids.Items) == 0 {
+		t.Fatalf("a branch: %v", err)
+	}
+	branch := kids.Items[0]
+	usa := parseFilter(t, `country_code eq USA`)
+	byName := []hub.OrderTerm{{Field: "contact_name"}}
+	// A short page, so that the branch's matches are many pages' worth:
+	// the shape of the harness's 100-row page over a larger branch.
+	const limit = 5
+
+	sidIndex := map[string]string{"sqlite": "sqlite_autoindex_partners_1", "postgres": "partners_sid_key"}[db.Dialect()]
+	pkIndex := map[string]string{"sqlite": "INTEGER PRIMARY KEY", "postgres": "partners_pkey"}[db.Dialect()]
+	pkSearch := func(p plan) string {
+		if p.pg == nil {
+			for _, l := range p.sqlite {
+				if strings.Contains(l, "SEARCH partners USING INTEGER PRIMARY KEY (rowid=?)") {
+					return ""
+				}
+			}
+			return "no search by rowid"
+		}
+		return searches(pkIndex)(p)
+	}
+	countryPage := []planCheck{noFullScan, searches("partners_country_contact"), inIndexOrder}
+	countryCount := []planCheck{noFullScan, searches("partners_country_path")}
+
+	for _, tc := range []struct {
+		name string
+		run  func() error
+		// want holds, per statement the store runs, the checks of its plan.
+		want [][]planCheck
+	}{
+		{"branch page, country eq, order name, exact total", func() error {
+			_, err := db.ListPartners(ctx, branch.Path, hub.ListQuery{Filter: usa, Order: byName, Limit: limit})
+			return err
+		}, [][]planCheck{countryCount, countryPage}},
+		{"root page, country eq, order name, exact total", func() error {
+			_, err := db.ListPartners(ctx, res.Root.Path, hub.ListQuery{Filter: usa, Order: byName, Limit: limit})
+			return err
+		}, [][]planCheck{countryCount, countryPage}},
+		{"branch default page", func() error {
+			_, err := db.ListPartners(ctx, branch.Path, hub.ListQuery{Limit: limit})
+			return err
+		}, [][]planCheck{{noFullScan, searchesPath}, {noFullScan}}},
+		{"GET by id", func() error {
+			_, err := db.Partner(ctx, hub.PartnerKey{ID: branch.ID})
+			return err
+		}, [][]planCheck{{noFullScan, pkSearch}}},
+		{"GET by sid", func() error {
+			_, err := db.Partner(ctx, hub.PartnerKey{SID: branch.SID})
+			return err
+		}, [][]planCheck{{noFullScan, searches(sidIndex)}}},
+	} {
+		if db.Dialect() == "postgres" && len(tc.want) == 2 {
+			// PostgreSQL folds a list's count into its page's statement
+			// (a scalar subquery): one plan must pass both statements'
+			// checks.
+			tc.want = [][]planCheck{append(slices.Clone(tc.want[0]), tc.want[1]...)}
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			stop := db.RecordReads()
+			err := tc.run()
+			stmts := stop()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(stmts) != len(tc.want) {
+				t.Fatalf("%d statements, want %d: %q", len(stmts), len(tc.want), stmts)
+			}
+			for i, s := range stmts {
+				p := explain(t, db, s)
+				for _, check := range tc.want[i] {
+					if fault := check(p); fault != "" {
+						t.Errorf("statement %d: %s\n%s\nplan:\n%s", i+1, fault, s.SQL, p)
+					}
+				}
+			}
+		})
+	}
+}
+
+func explain(t *testing.T, db *store.DB, s store.Statement) plan {
+	t.Helper()
+	out, err := db.Explain(context.Background(), s)
+	if err != nil {
+		t.Fatalf("explain %s: %v", s.SQL, err)
+	}
+	if db.Dialect() != "postgres" {
+		return plan{sqlite: strings.Split(strings.TrimRight(out, "\n"), "\n")}
+	}
+	var doc []struct {
+		Plan *pgNode `json:"Plan"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc) != 1 {
+		t.Fatalf("EXPLAIN (FORMAT JSON): %v in %s", err, out)
+	}
+	return plan{pg: doc[0].Plan}
+}
+
+func parseFilter(t *testing.T, s string) filter.Expr {
+	t.Helper()
+	e, err := filter.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
