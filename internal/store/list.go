@@ -26,6 +26,12 @@ type listSpec struct {
 	// value lists the order columns o with an index (c, o, id, scope
 	// column), which yields such a page in order.
 	eqIndexed map[string][]string
+	// eqCounted names, per column c of eqIndexed, a table (c, n) that
+	// holds the number n of the resource's rows with each value of c,
+	// kept exact in the writers' transactions: the total of "c eq value"
+	// over a scope that is the whole table (listScope.whole) is read there,
+	// one row, rather than counted over the index.
+	eqCounted map[string]string
 	// lateRows reads a page's ids (and order keys) first, over indexes
 	// alone where they cover them, and the page's whole rows after, by
 	// id: rows that are costly to build (subqueries, wide columns) are
@@ -120,6 +126,10 @@ type listScope struct {
 	// column is tested on the entries of whichever index is walked): the
 	// form for a page read in order from an (eq, order, id, scope) index.
 	walk string
+	// whole reports that the scope holds every row of the table (the
+	// root's subtree), so a count kept for the whole table is the
+	// scope's (see listSpec.eqCounted).
+	whole bool
 }
 
 // Names of the common table expression that holds the ids (and order keys)
@@ -174,8 +184,24 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 	// dialect that folds the count.
 	folded := combined || r.d.foldCount
 	countWhere := scope + ` AND (` + fsql + `)`
+	// count is the total's statement apart (countArgs its arguments);
+	// totalExpr the same as a scalar subquery over the page's arguments.
+	count := `SELECT count(*) FROM ` + spec.from + ` WHERE ` + countWhere
+	countArgs := filterArgs
+	totalExpr := `(SELECT count(*) FROM ` + spec.from + ` WHERE ` + countWhere + `)`
+	if counted := spec.eqCounted[eq]; eq != "" && sc.whole && counted != "" {
+		// The filter's condition is on the column the counts table
+		// shares, so it selects that country's row there. Apart, it
+		// is compiled again without the scope's arguments.
+		totalExpr = `(SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM ` + counted + ` WHERE ` + fsql + `)`
+		own, ownArgs, err := filter.Compile(q.Filter, spec.schema, r.d.filter, nil)
+		if err != nil {
+			return page, filterError(err)
+		}
+		count, countArgs = `SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM `+counted+` WHERE `+own, ownArgs
+	}
 	if eq != "" && !folded {
-		if err := r.q.QueryRowContext(ctx, `SELECT count(*) FROM `+spec.from+` WHERE `+countWhere, filterArgs...).Scan(&page.Total); err != nil {
+		if err := r.q.QueryRowContext(ctx, count, countArgs...).Scan(&page.Total); err != nil {
 			return page, classify(r.d, err)
 		}
 		if sc.walk != "" && walksInOrder(spec, eq, terms) && page.Total >= int64(walkFactor*(q.Offset+q.Limit+1)) {
@@ -257,9 +283,9 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 		total := ""
 		if folded {
 			// The count's placeholders are the first of args.
-			total = `(SELECT count(*) FROM ` + spec.from + ` WHERE ` + countWhere + `), `
+			total = totalExpr + `, `
 		} else if eq == "" {
-			if err := r.q.QueryRowContext(ctx, `SELECT count(*) FROM `+spec.from+` WHERE `+countWhere, filterArgs...).Scan(&page.Total); err != nil {
+			if err := r.q.QueryRowContext(ctx, count, countArgs...).Scan(&page.Total); err != nil {
 				return page, classify(r.d, err)
 			}
 		}
@@ -317,7 +343,7 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 	}
 	if folded && !page.HasMore && len(page.Items) == 0 && (q.Offset != 0 || cursor != 0) {
 		// An empty page carries no total; count apart.
-		if err := r.q.QueryRowContext(ctx, `SELECT count(*) FROM `+spec.from+` WHERE `+countWhere, filterArgs...).Scan(&page.Total); err != nil {
+		if err := r.q.QueryRowContext(ctx, count, countArgs...).Scan(&page.Total); err != nil {
 			return page, classify(r.d, err)
 		}
 	}

@@ -114,6 +114,15 @@ func openSQLite(ctx context.Context, dsn string, opt Options) (*DB, error) {
 			}
 		} else {
 			q.Add("_pragma", "journal_mode(WAL)")
+			if !hasPragma(extra, "temp_store") {
+				// A write to partners runs triggers (migration 00019),
+				// so each of its statements keeps a statement journal;
+				// past 64 KiB SQLite spills that journal to a temporary
+				// file, and a bulk load's transaction then writes every
+				// page it touches twice. The writer keeps its temporary
+				// files in memory (a statement's worth of pages).
+				q.Add("_pragma", "temp_store(MEMORY)")
+			}
 			q.Set("_txlock", "immediate")
 		}
 		return "file:" + path + "?" + q.Encode()

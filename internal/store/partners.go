@@ -348,11 +348,17 @@ var partnerList = listSpec{from: "partners", columns: partnerColumns, id: "id", 
 	// Migration 00018: partners_country_path counts a subtree's partners
 	// of one country; partners_country_contact yields them by contact
 	// name (CarrierX's "name"), the id breaking ties.
-	eqIndexed: map[string][]string{"country_code": {"contact_name"}}}
+	eqIndexed: map[string][]string{"country_code": {"contact_name"}},
+	// Migration 00019: the whole tree's partners per country, for the
+	// root's list filtered by one country.
+	eqCounted: map[string]string{"country_code": "partner_country_counts"}}
 
 func (r reader) ListPartners(ctx context.Context, path string, q hub.ListQuery) (hub.Page[hub.Partner], error) {
 	scope := `path >= $1 AND path < $2`
-	sc := listScope{where: scope, rows: scope}
+	// A depth-0 path is the root's (one root: partners_one_root), and
+	// every partner's path starts with it: the root's subtree is the
+	// whole table.
+	sc := listScope{where: scope, rows: scope, whole: hub.PathDepth(path) == 0}
 	if r.d.unindexed != nil {
 		sc.walk = r.d.unindexed("path") + ` >= $1 AND ` + r.d.unindexed("path") + ` < $2`
 		if hub.PathDepth(path) == 0 {

@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 		{"ListPagesOffsetAndCursor", testListPages},
 		{"FilteredListPages", testFilteredListPages},
 		{"CountryPages", testCountryPages},
+		{"RootCountryTotals", testRootCountryTotals},
 		{"ListFilters", testListFilters},
 		{"ListErrors", testListErrors},
 		{"ClientsAndChannels", testClientsAndChannels},
