@@ -127,9 +127,9 @@ func TestCeilingExemptionIsPerPair(t *testing.T) {
 // and writes.
 type successCounter struct {
 	auth.FailureStore
-	mu                      sync.Mutex
-	reads, writes, clears   int
-	lastWrite, lastReadFrom time.Time
+	mu                    sync.Mutex
+	reads, writes, clears int
+	lastWrite             time.Time
 }
 
 func (c *successCounter) LoginHistory(ctx context.Context, failures []string, since time.Time, success string, successSince time.Time) ([]int, []time.Time, time.Time, error) {

@@ -31,7 +31,7 @@ func createDatabase(ctx context.Context, engine, serverURL, dir, name string) (*
 	}
 	u, err := url.Parse(serverURL)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		return nil, fmt.Errorf("postgres URL %q: want postgres://...", redact(serverURL))
+		return nil, fmt.Errorf("postgres URL %q: want a postgres:// URL", redact(serverURL))
 	}
 	admin, err := sql.Open("pgx", serverURL)
 	if err != nil {
