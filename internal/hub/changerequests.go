@@ -16,6 +16,12 @@ func (pr Principal) seesChangeRequest(cr *ChangeRequest) bool {
 	if pr.ClientID != 0 {
 		return cr.SourceClientID == pr.ClientID || (cr.TargetClientID != 0 && cr.TargetClientID == pr.ClientID)
 	}
+	if pr.PartnerPath != "" && PathDepth(pr.PartnerPath) == 0 {
+		// The root's subtree is the whole tree: its callers see every
+		// request, also a closed one whose partners were both deleted
+		// since (their paths then read "").
+		return true
+	}
 	return PathContains(pr.PartnerPath, cr.SourcePartnerPath) || PathContains(pr.PartnerPath, cr.TargetPartnerPath)
 }
 

@@ -9,7 +9,15 @@
 -- Inserts and deletes are counted once per statement from its transition
 -- table (a bulk INSERT of many rows adds one delta per country, in
 -- country order so that concurrent writers lock the rows in one order);
--- a change of country is counted per row.
+-- a change of country is counted per row. Every trigger changes the
+-- count rows through one upsert in country order, so that concurrent
+-- writers lock them in one order and cannot deadlock on them.
+--
+-- The table lock holds off writers of partners from the backfill's
+-- snapshot until the triggers exist (this migration's transaction), so
+-- that no partner written by another process meanwhile goes uncounted.
+LOCK TABLE partners IN SHARE ROW EXCLUSIVE MODE;
+
 CREATE TABLE partner_country_counts (
     country_code TEXT   PRIMARY KEY,
     n            BIGINT NOT NULL
@@ -32,9 +40,9 @@ $$;
 -- +goose StatementBegin
 CREATE FUNCTION partners_country_count_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE partner_country_counts AS c SET n = c.n - d.n
-        FROM (SELECT country_code, count(*) AS n FROM old_partners GROUP BY country_code) AS d
-        WHERE c.country_code = d.country_code;
+    INSERT INTO partner_country_counts AS c (country_code, n)
+        SELECT country_code, -count(*) FROM old_partners GROUP BY country_code ORDER BY country_code
+        ON CONFLICT (country_code) DO UPDATE SET n = c.n + EXCLUDED.n;
     RETURN NULL;
 END
 $$;
@@ -43,9 +51,9 @@ $$;
 -- +goose StatementBegin
 CREATE FUNCTION partners_country_count_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE partner_country_counts SET n = n - 1 WHERE country_code = OLD.country_code;
-    INSERT INTO partner_country_counts AS c (country_code, n) VALUES (NEW.country_code, 1)
-        ON CONFLICT (country_code) DO UPDATE SET n = c.n + 1;
+    INSERT INTO partner_country_counts AS c (country_code, n)
+        SELECT k, d FROM (VALUES (OLD.country_code, -1::bigint), (NEW.country_code, 1::bigint)) AS v (k, d) ORDER BY k
+        ON CONFLICT (country_code) DO UPDATE SET n = c.n + EXCLUDED.n;
     RETURN NULL;
 END
 $$;
