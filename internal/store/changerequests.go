@@ -128,14 +128,17 @@ func (t *tx) InsertChangeRequest(ctx context.Context, cr *hub.ChangeRequest) err
 		return hub.InvalidField("migrated_channels", "cannot be encoded: %v", err)
 	}
 	// The refs are copied from the rows the ids name, so that the request
-	// still shows them once a client or partner is deleted.
+	// still shows them once a client or partner is deleted. A row deleted
+	// meanwhile reads as '' here, so that its foreign key, not the ref's
+	// NOT NULL, refuses the insert: a Conflict, as for any vanished
+	// reference, rather than an internal error.
 	err = t.q.QueryRowContext(ctx, `INSERT INTO change_requests (ref, status, is_full_migration, source_client_id, target_client_id,
 		source_partner_id, target_partner_id, requested_channels, migrated_channels, failure_reason, last_error, attempts, version,
 		created_by, modified_by, created_at, modified_at, approved_at, finished_at,
 		source_client_ref, target_client_ref, source_partner_ref, target_partner_ref)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-			(SELECT ref FROM clients WHERE id = $4), coalesce((SELECT ref FROM clients WHERE id = $5), ''),
-			(SELECT ref FROM partners WHERE id = $6), (SELECT ref FROM partners WHERE id = $7)) RETURNING id`,
+			coalesce((SELECT ref FROM clients WHERE id = $4), ''), coalesce((SELECT ref FROM clients WHERE id = $5), ''),
+			coalesce((SELECT ref FROM partners WHERE id = $6), ''), coalesce((SELECT ref FROM partners WHERE id = $7), '')) RETURNING id`,
 		cr.Ref, cr.Status, cr.IsFullMigration, cr.SourceClientID, nullID(cr.TargetClientID), cr.SourcePartnerID, cr.TargetPartnerID,
 		requested, migrated, cr.FailureReason, cr.LastError, cr.Attempts, cr.Version, cr.CreatedBy, cr.ModifiedBy,
 		cr.CreatedAt.UTC(), cr.ModifiedAt.UTC(), nullTime(cr.ApprovedAt), nullTime(cr.FinishedAt)).Scan(&cr.ID)
