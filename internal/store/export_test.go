@@ -96,3 +96,11 @@ func (db *DB) Explain(ctx context.Context, s Statement) (string, error) {
 	}
 	return b.String(), rows.Err()
 }
+
+// SetAfterListCount makes fn run after each list's count apart and before
+// its page; it returns a function restoring the previous hook.
+func SetAfterListCount(fn func()) (restore func()) {
+	old := afterListCount
+	afterListCount = fn
+	return func() { afterListCount = old }
+}

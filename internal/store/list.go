@@ -47,6 +47,10 @@ type listSpec struct {
 // match (see runListScoped).
 const walkFactor = 10
 
+// afterListCount, when set (by tests only), runs after a list's count
+// apart and before its page is read.
+var afterListCount func()
+
 // indexedEq returns the column of e when e is one condition "column eq
 // value" (a scalar column, not null) on a column spec.eqIndexed names,
 // else "". Only then does the (column, scope) index answer the count by
@@ -159,6 +163,19 @@ const (
 func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listScope, args []any, q hub.ListQuery,
 	scan func(rowScanner, *T) error) (hub.Page[T], error) {
 	var page hub.Page[T]
+	if c, ok := r.q.(*stmtCache); ok {
+		// SQLite's read pool: the list's statements (a count apart, a
+		// cursor's keys, the page, its rows) read one snapshot, so that a
+		// write committed between them cannot make the total disagree
+		// with the page. (PostgreSQL folds the count into the page's
+		// statement.)
+		sqlTx, err := c.db.BeginTx(ctx, nil)
+		if err != nil {
+			return page, classify(r.d, err)
+		}
+		defer func() { _ = sqlTx.Rollback() }()
+		r = reader{q: txStmts{tx: sqlTx, cache: c}, d: r.d}
+	}
 	scope, rowScope := sc.where, sc.rows
 	scopeArgs := slices.Clone(args)
 	fsql, args, err := filter.Compile(q.Filter, spec.schema, r.d.filter, args)
@@ -203,6 +220,9 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 	if eq != "" && !folded {
 		if err := r.q.QueryRowContext(ctx, count, countArgs...).Scan(&page.Total); err != nil {
 			return page, classify(r.d, err)
+		}
+		if afterListCount != nil {
+			afterListCount()
 		}
 		if sc.walk != "" && walksInOrder(spec, eq, terms) && page.Total >= int64(walkFactor*(q.Offset+q.Limit+1)) {
 			// Many matches: walk the (eq, order, id, scope) index in

@@ -79,3 +79,32 @@ func (c *stmtCache) close() {
 		delete(c.stmts, q)
 	}
 }
+
+// txStmts is a querier over one read transaction that uses the cache's
+// prepared statements (database/sql reuses each one's preparation on the
+// transaction's connection when it has one there).
+type txStmts struct {
+	tx    *sql.Tx
+	cache *stmtCache
+}
+
+func (t txStmts) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if s := t.cache.stmt(ctx, query); s != nil {
+		return t.tx.StmtContext(ctx, s).ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, query, args...)
+}
+
+func (t txStmts) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s := t.cache.stmt(ctx, query); s != nil {
+		return t.tx.StmtContext(ctx, s).QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, query, args...)
+}
+
+func (t txStmts) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if s := t.cache.stmt(ctx, query); s != nil {
+		return t.tx.StmtContext(ctx, s).QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, query, args...)
+}
