@@ -35,8 +35,8 @@ func TestBuiltInScenariosAreWellFormed(t *testing.T) {
 	if err := cfg.validate(); err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg.Scenarios) != 12 {
-		t.Errorf("%d scenarios, want the 7 of issue 11, the 2 of /api/v1 and the 3 of /api/v2", len(cfg.Scenarios))
+	if len(cfg.Scenarios) != 15 {
+		t.Errorf("%d scenarios, want the 7 of issue 11, the 3 of /api/v1 and the 5 of /api/v2", len(cfg.Scenarios))
 	}
 	if bluefinBranchPage.Path != "/api/v1/partners?partner={branch}&take=100" {
 		t.Errorf("the /api/v1 page URL is %s", bluefinBranchPage.Path)
