@@ -3,7 +3,6 @@ package bluefin
 import (
 	"net/http"
 
-	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
@@ -57,9 +56,8 @@ func (a *api) listClients(w http.ResponseWriter, r *http.Request, pr hub.Princip
 // getClient serves GET /api/v1/clients/{client_id}.
 func (a *api) getClient(w http.ResponseWriter, r *http.Request, pr hub.Principal) {
 	ctx := r.Context()
-	id, err := pathID(r, "client_id", "client")
-	if err != nil {
-		a.writeError(w, r, err)
+	id, ok := a.readID(w, r, "client_id", "client")
+	if !ok {
 		return
 	}
 	c, err := a.svc.Client(ctx, pr, id, "")
@@ -89,31 +87,13 @@ type clientPatch struct {
 }
 
 func readClient(b *body) clientPatch {
-	var cp clientPatch
-	text := func(key string) *string {
-		var s string
-		if b.str(key, &s) {
-			return &s
-		}
-		return nil
-	}
-	cp.name, cp.billingID, cp.mid = text("name"), text("billingId"), text("mid")
-	var active bool
-	if b.boolean("isActive", &active) {
-		cp.active = &active
-	}
-	return cp
+	return clientPatch{name: b.text("name"), billingID: b.text("billingId"), mid: b.text("mid"), active: b.flag("isActive")}
 }
 
 func (cp clientPatch) apply(c *hub.Client) {
-	for _, f := range []struct {
-		v   *string
-		dst *string
-	}{{cp.name, &c.Name}, {cp.billingID, &c.BillingID}, {cp.mid, &c.MID}} {
-		if f.v != nil {
-			*f.dst = *f.v
-		}
-	}
+	setSent(&c.Name, cp.name)
+	setSent(&c.BillingID, cp.billingID)
+	setSent(&c.MID, cp.mid)
 	if cp.active != nil {
 		c.SetActive(*cp.active)
 	}
@@ -130,21 +110,8 @@ func (cp clientPatch) apply(c *hub.Client) {
 // the body (409).
 func (a *api) createClient(w http.ResponseWriter, r *http.Request, pr hub.Principal) {
 	ctx := r.Context()
-	obj, err := httpapi.ReadObject(r)
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	b := newBody(obj, "")
-	pref, sent := b.reference("directPartner")
-	if !sent {
-		b.require("directPartner")
-		a.writeError(w, r, b.err())
-		return
-	}
-	owner, err := a.svc.ResolvePartner(ctx, pr, hub.PartnerRef{ID: pref.ID, Name: pref.Name}, hub.NeedClientsManage)
-	if err != nil {
-		a.writeError(w, r, refError(err, "directPartner"))
+	b, owner, ok := a.readCreate(w, r, pr, "directPartner", hub.NeedClientsManage)
+	if !ok {
 		return
 	}
 	contact, _ := b.contact()
@@ -161,11 +128,7 @@ func (a *api) createClient(w http.ResponseWriter, r *http.Request, pr hub.Princi
 	}
 	c := hub.Client{PartnerID: owner.ID, Status: hub.ClientActive}
 	readClient(b).apply(&c)
-	b.require("name", "contact")
-	b.ignore(clientReadOnly...)
-	b.rejectUnknown()
-	if err := b.err(); err != nil {
-		a.writeError(w, r, err)
+	if !a.checkBody(w, r, b, clientReadOnly, "name", "contact") {
 		return
 	}
 	created, err := a.svc.CreateClientWithContact(ctx, pr, &c, contact.inline.clientContact())
@@ -183,29 +146,18 @@ func (a *api) createClient(w http.ResponseWriter, r *http.Request, pr hub.Princi
 // not here. 200 {"id": n}.
 func (a *api) patchClient(w http.ResponseWriter, r *http.Request, pr hub.Principal) {
 	ctx := r.Context()
-	id, err := pathID(r, "client_id", "client")
-	if err != nil {
-		a.writeError(w, r, err)
+	id, b, ok := a.readPatch(w, r, "client_id", "client")
+	if !ok {
 		return
 	}
-	obj, err := httpapi.ReadObject(r)
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	b := newBody(obj, "")
 	ifVersion := b.version()
 	cp := readClient(b)
 	contact, hasContact := b.contact()
 	if hasContact && contact.inline != nil {
 		b.bad("contact", `an existing client's contact is named by {"id": <user id>}`)
 	}
-	if b.has("directPartner") {
-		b.raw("directPartner")
-		b.bad("directPartner", "cannot be changed here: a client moves to another partner through a change request")
-	}
-	b.ignore(clientReadOnly...)
-	b.rejectUnknown()
+	b.fixed("directPartner", "cannot be changed here: a client moves to another partner through a change request")
+	b.finish(clientReadOnly)
 	updated, err := a.svc.UpdateClient(ctx, pr, id, "", ifVersion, func(c *hub.Client) error {
 		if err := b.err(); err != nil {
 			return err
@@ -227,9 +179,8 @@ func (a *api) patchClient(w http.ResponseWriter, r *http.Request, pr hub.Princip
 // a client with channels is a 409 (deactivate it with isActive false).
 // Its users go with it.
 func (a *api) deleteClient(w http.ResponseWriter, r *http.Request, pr hub.Principal) {
-	id, err := pathID(r, "client_id", "client")
-	if err != nil {
-		a.writeError(w, r, err)
+	id, ok := a.readID(w, r, "client_id", "client")
+	if !ok {
 		return
 	}
 	if err := a.svc.DeleteClient(r.Context(), pr, id); err != nil {

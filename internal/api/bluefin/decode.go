@@ -64,6 +64,34 @@ func (b *body) str(key string, dst *string) bool {
 	return true
 }
 
+// text reads an optional string attribute as str does: nil when it was
+// not sent or not usable, else its value ("" for null).
+func (b *body) text(key string) *string {
+	var s string
+	if b.str(key, &s) {
+		return &s
+	}
+	return nil
+}
+
+// flag reads an optional true/false attribute as boolean does: nil when
+// it was not sent (or null) or not usable.
+func (b *body) flag(key string) *bool {
+	var v bool
+	if b.boolean(key, &v) {
+		return &v
+	}
+	return nil
+}
+
+// setSent writes *v into *dst when v was sent (not nil): the apply step of
+// a patch read with text, flag and the like.
+func setSent[T any](dst, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
 // boolean reads a true/false attribute into dst (null: not sent).
 func (b *body) boolean(key string, dst *bool) bool {
 	v, ok := b.raw(key)
@@ -216,6 +244,24 @@ func (b *body) require(keys ...string) {
 			b.bad(k, "is required")
 		}
 	}
+}
+
+// fixed records msg against key when it was sent (null included): an
+// attribute a write may not change. The key counts as read.
+func (b *body) fixed(key, msg string) {
+	if b.has(key) {
+		b.raw(key)
+		b.bad(key, msg)
+	}
+}
+
+// finish ends the reading of a request object: each of required must
+// have been sent (require), readOnly are accepted and ignored (ignore),
+// and any other attribute nothing read is a problem (rejectUnknown).
+func (b *body) finish(readOnly []string, required ...string) {
+	b.require(required...)
+	b.ignore(readOnly...)
+	b.rejectUnknown()
 }
 
 // add merges the problems of a nested body.

@@ -123,13 +123,3 @@ func partnerKey(p *hub.Partner) hub.PartnerKey {
 	}
 	return hub.PartnerKey{ID: p.ID}
 }
-
-// pathID reads a {..._id} path value; a value that is not a positive id
-// names nothing and gets the same 404 as a missing one.
-func pathID(r interface{ PathValue(string) string }, name, what string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errNotFound(what)
-	}
-	return id, nil
-}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
@@ -69,9 +68,8 @@ func (a *api) names(ctx context.Context, partners, clients []int64) (names, erro
 // getPartner serves GET /api/v1/partners/{partner_id}.
 func (a *api) getPartner(w http.ResponseWriter, r *http.Request, pr hub.Principal) {
 	ctx := r.Context()
-	id, err := pathID(r, "partner_id", "partner")
-	if err != nil {
-		a.writeError(w, r, err)
+	id, ok := a.readID(w, r, "partner_id", "partner")
+	if !ok {
 		return
 	}
 	p, err := a.svc.Partner(ctx, pr, hub.PartnerKey{ID: id})
@@ -111,32 +109,16 @@ type partnerPatch struct {
 
 // readPartner reads the partner's own attributes.
 func readPartner(b *body) partnerPatch {
-	var pp partnerPatch
-	text := func(key string) *string {
-		var s string
-		if b.str(key, &s) {
-			return &s
-		}
-		return nil
-	}
-	pp.name, pp.reference, pp.billingID, pp.phrase = text("name"), text("reference"), text("billingId"), text("verificationPhrase")
-	var active bool
-	if b.boolean("isActive", &active) {
-		pp.active = &active
-	}
-	return pp
+	return partnerPatch{name: b.text("name"), reference: b.text("reference"), billingID: b.text("billingId"),
+		phrase: b.text("verificationPhrase"), active: b.flag("isActive")}
 }
 
 // apply writes the sent attributes into p.
 func (pp partnerPatch) apply(p *hub.Partner) {
-	for _, f := range []struct {
-		v   *string
-		dst *string
-	}{{pp.name, &p.Name}, {pp.reference, &p.Reference}, {pp.billingID, &p.BillingID}, {pp.phrase, &p.VerifyPhrase}} {
-		if f.v != nil {
-			*f.dst = *f.v
-		}
-	}
+	setSent(&p.Name, pp.name)
+	setSent(&p.Reference, pp.reference)
+	setSent(&p.BillingID, pp.billingID)
+	setSent(&p.VerifyPhrase, pp.phrase)
 	if pp.active != nil {
 		p.SetActive(*pp.active)
 	}
@@ -156,21 +138,8 @@ func (pp partnerPatch) apply(p *hub.Partner) {
 // created by the hub, which checks all of it again in one transaction.
 func (a *api) createPartner(w http.ResponseWriter, r *http.Request, pr hub.Principal) {
 	ctx := r.Context()
-	obj, err := httpapi.ReadObject(r)
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	b := newBody(obj, "")
-	pref, sent := b.reference("parent")
-	if !sent {
-		b.require("parent")
-		a.writeError(w, r, b.err())
-		return
-	}
-	parent, err := a.svc.ResolvePartner(ctx, pr, hub.PartnerRef{ID: pref.ID, Name: pref.Name}, hub.NeedPartnersCreate)
-	if err != nil {
-		a.writeError(w, r, refError(err, "parent"))
+	b, parent, ok := a.readCreate(w, r, pr, "parent", hub.NeedPartnersCreate)
+	if !ok {
 		return
 	}
 	contact, hasContact := b.contact()
@@ -182,14 +151,13 @@ func (a *api) createPartner(w http.ResponseWriter, r *http.Request, pr hub.Princ
 	}
 	p := hub.Partner{ParentID: parent.ID, Status: hub.StatusActive}
 	readPartner(b).apply(&p)
-	b.require("name", "contact")
-	b.ignore(partnerReadOnly...)
-	b.rejectUnknown()
-	if err := b.err(); err != nil {
-		a.writeError(w, r, err)
+	if !a.checkBody(w, r, b, partnerReadOnly, "name", "contact") {
 		return
 	}
-	var created *hub.Partner
+	var (
+		created *hub.Partner
+		err     error
+	)
 	if contact.inline != nil {
 		created, err = a.svc.CreatePartnerWithLogin(ctx, pr, &p, contact.inline.partnerLogin())
 	} else {
@@ -215,17 +183,10 @@ func (a *api) createPartner(w http.ResponseWriter, r *http.Request, pr hub.Princ
 // the move (cycle, depth, the caller's own home partner).
 func (a *api) patchPartner(w http.ResponseWriter, r *http.Request, pr hub.Principal) {
 	ctx := r.Context()
-	id, err := pathID(r, "partner_id", "partner")
-	if err != nil {
-		a.writeError(w, r, err)
+	id, b, ok := a.readPatch(w, r, "partner_id", "partner")
+	if !ok {
 		return
 	}
-	obj, err := httpapi.ReadObject(r)
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	b := newBody(obj, "")
 	ifVersion := b.version()
 	pref, moving := b.reference("parent")
 	contact, hasContact := b.contact()
@@ -233,8 +194,7 @@ func (a *api) patchPartner(w http.ResponseWriter, r *http.Request, pr hub.Princi
 		b.bad("contact", `an existing partner's contact is named by {"id": <user id>}`)
 	}
 	pp := readPartner(b)
-	b.ignore(partnerReadOnly...)
-	b.rejectUnknown()
+	b.finish(partnerReadOnly)
 	// The body's errors are reported from change, which the hub calls
 	// only once the partner proved visible and the scope held: an
 	// invisible partner then answers 404 whatever the body holds. The new
@@ -251,7 +211,10 @@ func (a *api) patchPartner(w http.ResponseWriter, r *http.Request, pr hub.Princi
 		return nil
 	}
 	key := hub.PartnerKey{ID: id}
-	var updated *hub.Partner
+	var (
+		updated *hub.Partner
+		err     error
+	)
 	if moving {
 		updated, err = a.svc.UpdatePartnerUnder(ctx, pr, key, ifVersion, hub.PartnerRef{ID: pref.ID, Name: pref.Name}, change)
 	} else {

@@ -3,7 +3,6 @@ package bluefin
 import (
 	"net/http"
 
-	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
@@ -73,9 +72,8 @@ func (a *api) listUsers(w http.ResponseWriter, r *http.Request, pr hub.Principal
 // getUser serves GET /api/v1/users/{user_id}.
 func (a *api) getUser(w http.ResponseWriter, r *http.Request, pr hub.Principal) {
 	ctx := r.Context()
-	id, err := pathID(r, "user_id", "user")
-	if err != nil {
-		a.writeError(w, r, err)
+	id, ok := a.readID(w, r, "user_id", "user")
+	if !ok {
 		return
 	}
 	u, err := a.svc.User(ctx, pr, id)
@@ -103,22 +101,12 @@ type userPatch struct {
 
 // readUser reads a user's attributes (not its partner or client).
 func readUser(b *body) userPatch {
-	var up userPatch
-	text := func(key string) *string {
-		var s string
-		if b.str(key, &s) {
-			return &s
-		}
-		return nil
-	}
-	up.userName, up.firstName, up.lastName, up.email, up.phone = text("userName"), text("firstName"), text("lastName"), text("email"), text("phone")
+	up := userPatch{userName: b.text("userName"), firstName: b.text("firstName"), lastName: b.text("lastName"),
+		email: b.text("email"), phone: b.text("phone")}
 	if role, ok := b.role("userRole"); ok {
 		up.role = &role
 	}
-	var active bool
-	if b.boolean("isActive", &active) {
-		up.active = &active
-	}
+	up.active = b.flag("isActive")
 	b.str("password", &up.password)
 	b.boolean("sendWelcomeEmail", &up.welcome)
 	return up
@@ -126,20 +114,13 @@ func readUser(b *body) userPatch {
 
 // apply writes the sent attributes into u.
 func (up userPatch) apply(u *hub.User) {
-	for _, f := range []struct {
-		v   *string
-		dst *string
-	}{{up.userName, &u.Username}, {up.firstName, &u.FirstName}, {up.lastName, &u.LastName}, {up.email, &u.Email}, {up.phone, &u.Phone}} {
-		if f.v != nil {
-			*f.dst = *f.v
-		}
-	}
-	if up.role != nil {
-		u.Role = *up.role
-	}
-	if up.active != nil {
-		u.Active = *up.active
-	}
+	setSent(&u.Username, up.userName)
+	setSent(&u.FirstName, up.firstName)
+	setSent(&u.LastName, up.lastName)
+	setSent(&u.Email, up.email)
+	setSent(&u.Phone, up.phone)
+	setSent(&u.Role, up.role)
+	setSent(&u.Active, up.active)
 }
 
 // createUser serves POST /api/v1/users: a user of a partner (partner-level
@@ -154,19 +135,20 @@ func (up userPatch) apply(u *hub.User) {
 // required attributes (409); then the hub's rules on the values (409).
 func (a *api) createUser(w http.ResponseWriter, r *http.Request, pr hub.Principal) {
 	ctx := r.Context()
-	obj, err := httpapi.ReadObject(r)
-	if err != nil {
-		a.writeError(w, r, err)
+	b, ok := a.readBody(w, r)
+	if !ok {
 		return
 	}
-	b := newBody(obj, "")
 	up := readUser(b)
 	var role hub.Role
 	if up.role != nil {
 		role = *up.role
 	}
 	u := hub.User{Role: role, Active: true, WelcomeEmail: up.welcome}
-	var owner *hub.Partner
+	var (
+		owner *hub.Partner
+		err   error
+	)
 	if pref, ok := b.reference("partner"); ok {
 		if owner, err = a.svc.ResolvePartner(ctx, pr, hub.PartnerRef{ID: pref.ID, Name: pref.Name}, hub.NeedUsersManage); err != nil {
 			a.writeError(w, r, refError(err, "partner"))
@@ -199,11 +181,7 @@ func (a *api) createUser(w http.ResponseWriter, r *http.Request, pr hub.Principa
 	case u.ClientID == 0 && u.PartnerID == 0:
 		b.bad("partner", "is required for a partner-level role")
 	}
-	b.require(userRequired...)
-	b.ignore(userReadOnly...)
-	b.rejectUnknown()
-	if err := b.err(); err != nil {
-		a.writeError(w, r, err)
+	if !a.checkBody(w, r, b, userReadOnly, userRequired...) {
 		return
 	}
 	up.apply(&u)
@@ -227,27 +205,16 @@ func (a *api) createUser(w http.ResponseWriter, r *http.Request, pr hub.Principa
 // the caller's own), then the body (409).
 func (a *api) patchUser(w http.ResponseWriter, r *http.Request, pr hub.Principal) {
 	ctx := r.Context()
-	id, err := pathID(r, "user_id", "user")
-	if err != nil {
-		a.writeError(w, r, err)
+	id, b, ok := a.readPatch(w, r, "user_id", "user")
+	if !ok {
 		return
 	}
-	obj, err := httpapi.ReadObject(r)
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	b := newBody(obj, "")
 	ifVersion := b.version()
 	up := readUser(b)
 	for _, k := range []string{"partner", "client"} {
-		if b.has(k) {
-			b.raw(k)
-			b.bad(k, "cannot be changed: a user stays with its partner or client")
-		}
+		b.fixed(k, "cannot be changed: a user stays with its partner or client")
 	}
-	b.ignore(userReadOnly...)
-	b.rejectUnknown()
+	b.finish(userReadOnly)
 	updated, err := a.svc.UpdateUserWithPassword(ctx, pr, id, ifVersion, func(u *hub.User) error {
 		// The role first: the hub judges it before any problem of the
 		// body, which it reports after.
