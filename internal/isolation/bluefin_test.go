@@ -146,22 +146,14 @@ func bluefinStatus(c *caller, rt httpapi.Route, tg target, vis bool) int {
 func (f *fixture) bluefinList(t reporter, rt httpapi.Route) {
 	t.Helper()
 	id := routeID(rt)
-	for _, c := range f.callers {
-		got := f.do(c, request{method: http.MethodGet, path: rt.Pattern + "?take=1000"})
-		where := "route " + id + ", caller " + c.name
-		if !c.holds(rt.Scopes...) {
-			if got.status != http.StatusForbidden {
-				t.Errorf("%s: got %s; want 403: the role lacks %v", where, got, rt.Scopes)
-			}
-			continue
-		}
+	f.listAs(t, rt, "?take=1000", func(c *caller, where string, got response) {
 		var body struct {
 			Total int64
 			Data  []struct{ ID int64 }
 		}
 		if got.status != http.StatusOK || json.Unmarshal(got.body, &body) != nil || body.Data == nil {
 			t.Errorf("%s: got %s; want 200 with {total, data}", where, got)
-			continue
+			return
 		}
 		var listed []int64
 		for _, d := range body.Data {
@@ -172,7 +164,7 @@ func (f *fixture) bluefinList(t reporter, rt httpapi.Route) {
 		if !slices.Equal(listed, want) || body.Total != int64(len(want)) {
 			t.Errorf("%s: lists %v (total %d); it can see %v", where, listed, body.Total, want)
 		}
-	}
+	})
 }
 
 // visibleIDs reads, below the hub, every object of a list's kind and keeps

@@ -8,6 +8,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/internal/api/bluefin"
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
+	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/hub"
 )
 
@@ -30,22 +31,14 @@ func (f *fixture) list(t reporter, rt carrierx.Route) {
 		f.bluefinList(t, rt)
 		return
 	}
-	for _, c := range f.callers {
-		got := f.do(c, request{method: http.MethodGet, path: rt.Pattern + "?limit=1000"})
-		where := "route " + id + ", caller " + c.name
-		if !c.holds(rt.Scopes...) {
-			if got.status != http.StatusForbidden {
-				t.Errorf("%s: got %s; want 403: the role lacks %v", where, got, rt.Scopes)
-			}
-			continue
-		}
+	f.listAs(t, rt, "?limit=1000", func(c *caller, where string, got response) {
 		var body struct {
 			Items   []listItem `json:"items"`
 			HasMore bool       `json:"has_more"`
 		}
 		if got.status != http.StatusOK || json.Unmarshal(got.body, &body) != nil || body.Items == nil {
 			t.Errorf("%s: got %s; want 200 with an items array (a GET without parameters that is not a list is unknown to the isolation matrix)", where, got)
-			continue
+			return
 		}
 		if body.HasMore {
 			t.Errorf("%s: more than 1000 items: the matrix would not see them all", where)
@@ -75,6 +68,24 @@ func (f *fixture) list(t reporter, rt carrierx.Route) {
 		if id == "GET /core/v2/partners" {
 			f.checkWholeSubtree(t, where, c, sids)
 		}
+	})
+}
+
+// listAs sends the list rt, with query, as every fixture caller: one
+// without the route's scope must get 403; the answer to each other one,
+// named where in findings, goes to served.
+func (f *fixture) listAs(t reporter, rt httpapi.Route, query string, served func(c *caller, where string, got response)) {
+	t.Helper()
+	for _, c := range f.callers {
+		got := f.do(c, request{method: http.MethodGet, path: rt.Pattern + query})
+		where := "route " + routeID(rt) + ", caller " + c.name
+		if !c.holds(rt.Scopes...) {
+			if got.status != http.StatusForbidden {
+				t.Errorf("%s: got %s; want 403: the role lacks %v", where, got, rt.Scopes)
+			}
+			continue
+		}
+		served(c, where, got)
 	}
 }
 

@@ -9,25 +9,35 @@ import (
 
 	"github.com/partnerhub/partnerhub/internal/api/bluefin"
 	"github.com/partnerhub/partnerhub/internal/api/carrierx"
+	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 	"github.com/partnerhub/partnerhub/internal/testdb"
 )
 
 // TestIsolationMatrix sends every authenticated route of /core/v2 and /api/v1, as
 // every fixture caller, against every target (see the package comment).
 func TestIsolationMatrix(t *testing.T) {
+	matrixOnEngines(t, append(carrierx.Routes(), bluefin.Routes()...),
+		func(f *fixture) func(reporter, httpapi.Route) { return f.route })
+}
+
+// matrixOnEngines runs one face's matrix on every engine, in parallel:
+// setup prepares a new fixture and returns the matrix of one route, which
+// every authenticated route of routes gets.
+func matrixOnEngines(t *testing.T, routes []httpapi.Route, setup func(f *fixture) func(t reporter, rt httpapi.Route)) {
 	for _, engine := range testdb.Engines {
 		t.Run(engine.Name, func(t *testing.T) {
 			t.Parallel()
 			start := time.Now()
 			f := newFixture(t, engine)
-			setup := time.Since(start)
-			for _, rt := range append(carrierx.Routes(), bluefin.Routes()...) {
+			route := setup(f)
+			setupTime := time.Since(start)
+			for _, rt := range routes {
 				if !rt.Public {
-					f.route(t, rt)
+					route(t, rt)
 				}
 			}
 			t.Logf("%d callers, %d requests (%d distinct missing-id answers); setup %v, total %v",
-				len(f.callers), f.requests, len(f.missResp), setup.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+				len(f.callers), f.requests, len(f.missResp), setupTime.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 		})
 	}
 }
@@ -134,11 +144,16 @@ func (f *fixture) request(t reporter, rt carrierx.Route, sid string, bodyOf targ
 // missingAnswer is c's answer to rq, which names a missing id. Each
 // distinct request is sent once: a missing id has nothing to change.
 func (f *fixture) missingAnswer(c *caller, rq request) response {
-	key := c.name + "\x00" + rq.String()
+	return f.onceMissing(c.name+"\x00"+rq.String(), func() response { return f.do(c, rq) })
+}
+
+// onceMissing is the missing-id answer cached under key, sent by send
+// the first time.
+func (f *fixture) onceMissing(key string, send func() response) response {
 	if i, ok := f.missing[key]; ok {
 		return f.missResp[i]
 	}
-	r := f.do(c, rq)
+	r := send()
 	f.missing[key] = len(f.missResp)
 	f.missResp = append(f.missResp, r)
 	return r
@@ -156,9 +171,22 @@ func (f *fixture) missingAnswer(c *caller, rq request) response {
 //   - Known routes: the exact status of wantStatus.
 func (f *fixture) check(t reporter, rt carrierx.Route, c *caller, tg target, rq request, got, miss response, before, after string) {
 	t.Helper()
+	judge(t, rt, c, exchange(rt, c, tg.name, rq), !tg.missing() && tg.visible(c), wantStatus(c, rt, tg), got, miss, before, after)
+}
+
+// exchange names one request of the matrix in its findings.
+func exchange(rt httpapi.Route, c *caller, target string, rq request) string {
+	return "route " + routeID(rt) + ", caller " + c.name + ", target " + target + " (" + rq.String() + ")"
+}
+
+// judge holds the answer got of the exchange where (c sending rt against
+// a target, visible or not by vis) to the rules of check, every face's:
+// miss is the missing-id answer, before and after the target's state
+// around the request, want the exact status where the face fixes it
+// (else 0).
+func judge(t reporter, rt httpapi.Route, c *caller, where string, vis bool, want int, got, miss response, before, after string) {
+	t.Helper()
 	scoped := c.holds(rt.Scopes...)
-	vis := !tg.missing() && tg.visible(c)
-	where := "route " + routeID(rt) + ", caller " + c.name + ", target " + tg.name + " (" + rq.String() + ")"
 	switch {
 	case vis && !scoped && got.status != http.StatusForbidden:
 		t.Errorf("%s: got %s; want 403: the role lacks %v", where, got, rt.Scopes)
@@ -168,7 +196,6 @@ func (f *fixture) check(t reporter, rt carrierx.Route, c *caller, tg target, rq 
 	if (!scoped || !vis) && mutating(rt.Method) && before != after {
 		t.Errorf("%s: a refused request changed the target: before %s, after %s", where, before, after)
 	}
-	want := wantStatus(c, rt, tg)
 	switch {
 	case want == 0 && scoped && vis && refused(got.status):
 		t.Errorf("%s: got %s; a visible target with the scope must not be refused", where, got)

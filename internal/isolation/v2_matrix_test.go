@@ -7,10 +7,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/partnerhub/partnerhub/internal/api/dialog360"
-	"github.com/partnerhub/partnerhub/internal/testdb"
+	"github.com/partnerhub/partnerhub/internal/api/httpapi"
 )
 
 // TestIsolationMatrixV2 sends every authenticated route of /api/v2, as
@@ -27,22 +26,10 @@ import (
 //     sees it and gets 403);
 //   - a list of a visible partner shows that partner's objects only.
 func TestIsolationMatrixV2(t *testing.T) {
-	for _, engine := range testdb.Engines {
-		t.Run(engine.Name, func(t *testing.T) {
-			t.Parallel()
-			start := time.Now()
-			f := newFixture(t, engine)
-			o := f.v2Setup()
-			setup := time.Since(start)
-			for _, rt := range dialog360.Routes() {
-				if !rt.Public {
-					f.routeV2(t, rt, o)
-				}
-			}
-			t.Logf("%d callers, %d requests (%d distinct missing-id answers); setup %v, total %v",
-				len(f.callers), f.requests, len(f.missResp), setup.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
-		})
-	}
+	matrixOnEngines(t, dialog360.Routes(), func(f *fixture) func(reporter, httpapi.Route) {
+		o := f.v2Setup()
+		return func(t reporter, rt httpapi.Route) { f.routeV2(t, rt, o) }
+	})
 }
 
 // v2Params are the path parameters the /api/v2 matrix knows.
@@ -123,39 +110,17 @@ func (f *fixture) doV2(c *caller, rq request) response {
 
 // missingAnswerV2 is missingAnswer for /api/v2 requests.
 func (f *fixture) missingAnswerV2(c *caller, rq request) response {
-	key := "v2\x00" + c.name + "\x00" + rq.String()
-	if i, ok := f.missing[key]; ok {
-		return f.missResp[i]
-	}
-	r := f.doV2(c, rq)
-	f.missing[key] = len(f.missResp)
-	f.missResp = append(f.missResp, r)
-	return r
+	return f.onceMissing("v2\x00"+c.name+"\x00"+rq.String(), func() response { return f.doV2(c, rq) })
 }
 
-// checkV2 judges one answer (see TestIsolationMatrixV2).
+// checkV2 judges one answer (see TestIsolationMatrixV2) as check does,
+// and the items of a list served.
 func (f *fixture) checkV2(t reporter, rt dialog360.Route, c *caller, tg v2target, rq request, got, miss response, before, after string) {
 	t.Helper()
-	scoped := c.holds(rt.Scopes...)
 	vis := tg.visible(c, rt.Pattern)
-	where := "route " + routeID(rt) + ", caller " + c.name + ", target " + tg.name + " (" + rq.String() + ")"
-	switch {
-	case vis && !scoped && got.status != http.StatusForbidden:
-		t.Errorf("%s: got %s; want 403: the role lacks %v", where, got, rt.Scopes)
-	case !vis && !same(got, miss):
-		t.Errorf("%s: got %s; want the missing-id answer %s", where, got, miss)
-	}
-	if (!scoped || !vis) && mutating(rt.Method) && before != after {
-		t.Errorf("%s: a refused request changed the target: before %s, after %s", where, before, after)
-	}
-	want := v2WantStatus(c, rt, tg)
-	switch {
-	case want == 0 && scoped && vis && refused(got.status):
-		t.Errorf("%s: got %s; a visible target with the scope must not be refused", where, got)
-	case want != 0 && got.status != want:
-		t.Errorf("%s: got %s; want %d", where, got, want)
-	}
-	if vis && scoped && got.status == http.StatusOK && rt.Method == http.MethodGet {
+	where := exchange(rt, c, tg.name, rq)
+	judge(t, rt, c, where, vis, v2WantStatus(c, rt, tg), got, miss, before, after)
+	if vis && c.holds(rt.Scopes...) && got.status == http.StatusOK && rt.Method == http.MethodGet {
 		f.checkV2List(t, where, rt, tg, got)
 	}
 }
