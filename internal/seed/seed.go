@@ -123,17 +123,17 @@ func Run(ctx context.Context, db *store.DB, svc *hub.Service, cfg Config, progre
 		return nil
 	}
 	// Spine.
-	parent := node{root.ID, root.Path, root.Depth}
+	parent := node{root.ID, root.SID, root.Path, root.Depth}
 	for range cfg.Depth {
 		p := g.partner(parent)
 		g.res.Spine = append(g.res.Spine, p.ID)
 		if err := emit(p); err != nil {
 			return nil, err
 		}
-		parent = node{p.ID, p.Path, p.Depth}
+		parent = node{p.ID, p.SID, p.Path, p.Depth}
 	}
 	// Breadth-first fill: a queue of parents, each taking Fanout children.
-	queue := []node{{root.ID, root.Path, root.Depth}}
+	queue := []node{{root.ID, root.SID, root.Path, root.Depth}}
 	for head := 0; g.made < cfg.Partners && head < len(queue); head++ {
 		par := queue[head]
 		for range cfg.Fanout {
@@ -142,7 +142,7 @@ func Run(ctx context.Context, db *store.DB, svc *hub.Service, cfg Config, progre
 			}
 			p := g.partner(par)
 			if p.Depth < cfg.Depth {
-				queue = append(queue, node{p.ID, p.Path, p.Depth})
+				queue = append(queue, node{p.ID, p.SID, p.Path, p.Depth})
 			}
 			if err := emit(p); err != nil {
 				return nil, err
@@ -175,6 +175,7 @@ var tiers = []string{"gold", "silver", "bronze"}
 // node is the little the fill needs to know of a future parent.
 type node struct {
 	id    int64
+	sid   string
 	path  string
 	depth int
 }
@@ -184,7 +185,7 @@ func (g *generator) partner(parent node) hub.Partner {
 	g.next++
 	g.made++
 	return hub.Partner{
-		ID: id, SID: hub.NewSID(), Ref: hub.NewRef(hub.PartnerRefSuffix), ParentID: parent.id,
+		ID: id, SID: hub.NewSID(), Ref: hub.NewRef(hub.PartnerRefSuffix), ParentID: parent.id, ParentSID: parent.sid,
 		Path: hub.ChildPath(parent.path, id), Depth: parent.depth + 1,
 		Name: fmt.Sprintf("Partner %d", id), ContactName: fmt.Sprintf("Contact %d", id%997),
 		Status: hub.StatusActive, Version: 1, CountryCode: countries[id%int64(len(countries))],

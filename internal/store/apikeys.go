@@ -28,7 +28,7 @@ func scanAPIKey(row rowScanner) (hub.APIKey, error) {
 // scanAPIKeyWith scans apiKeyColumns plus any extra trailing columns.
 func scanAPIKeyWith(row rowScanner, extra ...any) (hub.APIKey, []any, error) {
 	var k hub.APIKey
-	dest := append([]any{&k.ID, &k.PartnerID, &k.PartnerPath, &k.Name, &k.Role, jsonScan[[]string]{&k.Scopes}, &k.Prefix,
+	dest := append([]any{&k.ID, &k.PartnerID, &k.PartnerPath, &k.Name, &k.Role, jsonScan[[]string]{Dest: &k.Scopes}, &k.Prefix,
 		&k.CreatedBy, timeScan{&k.CreatedAt}, nullTimeScan{&k.LastUsedAt}, nullTimeScan{&k.ExpiresAt}, nullTimeScan{&k.RevokedAt},
 		&k.CreatorUserID}, extra...)
 	err := row.Scan(dest...)

@@ -17,7 +17,7 @@ const auditColumns = `a.id, coalesce(a.at, NULL), a.actor, a.principal_partner_i
 func scanAudit(row rowScanner) (hub.AuditEntry, error) {
 	var e hub.AuditEntry
 	err := row.Scan(&e.ID, timeScan{&e.At}, &e.Actor, &e.PrincipalPartnerID, &e.PartnerID, &e.PartnerPath,
-		&e.Action, &e.ObjectType, &e.ObjectID, jsonScan[map[string]any]{&e.Before}, jsonScan[map[string]any]{&e.After})
+		&e.Action, &e.ObjectType, &e.ObjectID, jsonScan[map[string]any]{Dest: &e.Before}, jsonScan[map[string]any]{Dest: &e.After})
 	return e, err
 }
 

@@ -74,11 +74,12 @@ func (db *DB) bulkInsert(ctx context.Context, tx *sql.Tx, table string, cols []s
 	return nil
 }
 
-// BulkInsertPartners inserts fully formed partners (ids, paths, depths
-// and Suspensions set by the caller) in one transaction.
+// BulkInsertPartners inserts fully formed partners (ids, paths, depths,
+// Suspensions and, under a parent, ParentSID set by the caller) in one
+// transaction; a partner under a parent without its ParentSID is refused.
 func (db *DB) BulkInsertPartners(ctx context.Context, ps []hub.Partner) error {
 	cols := []string{"id", "sid", "ref", "parent_id", "path", "depth", "name", "contact_name", "status", "version",
-		"country_code", "city", "payment_type", "daily_spending_limit", "attributes", "created_at", "modified_at", "suspensions"}
+		"country_code", "city", "payment_type", "daily_spending_limit", "attributes", "created_at", "modified_at", "suspensions", "parent_sid"}
 	rows := make([][]any, len(ps))
 	for i := range ps {
 		p := &ps[i]
@@ -89,9 +90,12 @@ func (db *DB) BulkInsertPartners(ctx context.Context, ps []hub.Partner) error {
 		var parent sql.NullInt64
 		if p.ParentID != 0 {
 			parent = sql.NullInt64{Int64: p.ParentID, Valid: true}
+			if p.ParentSID == "" {
+				return fmt.Errorf("bulk insert: partner %d has no parent SID", p.ID)
+			}
 		}
 		rows[i] = []any{p.ID, p.SID, p.Ref, parent, p.Path, p.Depth, p.Name, p.ContactName, p.Status, p.Version,
-			p.CountryCode, p.City, p.PaymentType, int64(p.DailySpendingLimit), attrs, p.CreatedAt.UTC(), p.ModifiedAt.UTC(), p.Suspensions}
+			p.CountryCode, p.City, p.PaymentType, int64(p.DailySpendingLimit), attrs, p.CreatedAt.UTC(), p.ModifiedAt.UTC(), p.Suspensions, p.ParentSID}
 	}
 	return db.WriteSQL(ctx, func(tx *sql.Tx) error { return db.bulkInsert(ctx, tx, "partners", cols, rows) })
 }

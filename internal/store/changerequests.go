@@ -29,7 +29,7 @@ func scanChangeRequest(row rowScanner) (hub.ChangeRequest, error) {
 	err := row.Scan(&cr.ID, &cr.Ref, &cr.Status, &cr.IsFullMigration,
 		&cr.SourceClientID, &cr.TargetClientID, &cr.SourcePartnerID, &cr.TargetPartnerID,
 		&cr.SourceClientRef, &cr.TargetClientRef, &cr.SourcePartnerRef, &cr.TargetPartnerRef, &cr.SourcePartnerPath, &cr.TargetPartnerPath,
-		jsonScan[[]string]{&cr.RequestedChannels}, jsonScan[[]string]{&cr.MigratedChannels}, &cr.FailureReason, &cr.LastError, &cr.Attempts, &cr.Version,
+		jsonScan[[]string]{Dest: &cr.RequestedChannels}, jsonScan[[]string]{Dest: &cr.MigratedChannels}, &cr.FailureReason, &cr.LastError, &cr.Attempts, &cr.Version,
 		&cr.CreatedBy, &cr.ModifiedBy, timeScan{&cr.CreatedAt}, timeScan{&cr.ModifiedAt},
 		nullTimeScan{&cr.ApprovedAt}, nullTimeScan{&cr.FinishedAt})
 	if cr.RequestedChannels == nil {

@@ -16,8 +16,8 @@ const channelColumns = `ch.id, ch.ref, ch.client_id, c.partner_id, p.path, ch.st
 func scanChannel(row rowScanner) (hub.Channel, error) {
 	var ch hub.Channel
 	err := row.Scan(&ch.ID, &ch.Ref, &ch.ClientID, &ch.PartnerID, &ch.PartnerPath, &ch.Status, &ch.AccountMode, &ch.PhoneNumber,
-		jsonScan[map[string]any]{&ch.SetupInfo}, &ch.Version, timeScan{&ch.CreatedAt}, timeScan{&ch.ModifiedAt},
-		&ch.ClientRef, &ch.ClientName, &ch.ClientPartnerPayload, jsonScan[map[string]any]{&ch.ClientContactInfo})
+		jsonScan[map[string]any]{Dest: &ch.SetupInfo}, &ch.Version, timeScan{&ch.CreatedAt}, timeScan{&ch.ModifiedAt},
+		&ch.ClientRef, &ch.ClientName, &ch.ClientPartnerPayload, jsonScan[map[string]any]{Dest: &ch.ClientContactInfo})
 	return ch, err
 }
 

@@ -23,7 +23,7 @@ const contactUserName = `trim(coalesce(cu.first_name, '') || ' ' || coalesce(cu.
 func scanClient(row rowScanner) (hub.Client, error) {
 	var c hub.Client
 	err := row.Scan(&c.ID, &c.Ref, &c.PartnerID, &c.PartnerPath, &c.Name, &c.Status, &c.Version, &c.Organisation, &c.BillingID, &c.MID,
-		&c.ContactUserID, &c.PartnerPayload, &c.MaxChannels, jsonScan[map[string]any]{&c.MetaInfo}, jsonScan[map[string]any]{&c.ContactInfo},
+		&c.ContactUserID, &c.PartnerPayload, &c.MaxChannels, jsonScan[map[string]any]{Dest: &c.MetaInfo}, jsonScan[map[string]any]{Dest: &c.ContactInfo},
 		timeScan{&c.CreatedAt}, timeScan{&c.ModifiedAt}, &c.CreatedBy, &c.ModifiedBy,
 		&c.ContactUserName, &c.ContactUserEmail, &c.ContactUserPhone)
 	return c, err

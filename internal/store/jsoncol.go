@@ -18,15 +18,23 @@ func jsonText[T any](v T, empty string) (string, error) {
 	return string(b), nil
 }
 
-// jsonScan is a sql.Scanner that decodes a JSON column into Dest.
-type jsonScan[T any] struct{ Dest *T }
+// jsonScan is a sql.Scanner that decodes a JSON column into Dest; a NULL
+// decodes as the JSON text Null ("{}" or "[]": a column read as
+// nullif(column, empty)), or leaves Dest alone when Null is "".
+type jsonScan[T any] struct {
+	Dest *T
+	Null string
+}
 
 // Scan implements sql.Scanner.
 func (j jsonScan[T]) Scan(src any) error {
 	var text string
 	switch v := src.(type) {
 	case nil:
-		return nil
+		if j.Null == "" {
+			return nil
+		}
+		text = j.Null
 	case string:
 		text = v
 	case []byte:
@@ -170,4 +178,23 @@ func skipSpace(s string, i int) int {
 		i++
 	}
 	return i
+}
+
+// textScan is a sql.Scanner for a NOT NULL text column read as
+// nullif(column, ”): NULL is the empty string.
+type textScan struct{ Dest *string }
+
+// Scan implements sql.Scanner.
+func (s textScan) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*s.Dest = ""
+	case string:
+		*s.Dest = v
+	case []byte:
+		*s.Dest = string(v)
+	default:
+		return fmt.Errorf("text column: unexpected %T", src)
+	}
+	return nil
 }

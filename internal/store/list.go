@@ -218,7 +218,7 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 		count, countArgs = `SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM `+counted+` WHERE `+own, ownArgs
 	}
 	if eq != "" && !folded {
-		if err := r.q.QueryRowContext(ctx, count, countArgs...).Scan(&page.Total); err != nil {
+		if err := r.q.QueryRowContext(ctx, count, r.listArgs(countArgs)...).Scan(&page.Total); err != nil {
 			return page, classify(r.d, err)
 		}
 		if afterListCount != nil {
@@ -305,7 +305,7 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 			// The count's placeholders are the first of args.
 			total = totalExpr + `, `
 		} else if eq == "" {
-			if err := r.q.QueryRowContext(ctx, count, countArgs...).Scan(&page.Total); err != nil {
+			if err := r.q.QueryRowContext(ctx, count, r.listArgs(countArgs)...).Scan(&page.Total); err != nil {
 				return page, classify(r.d, err)
 			}
 		}
@@ -327,7 +327,7 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 				total, spec.columns, spec.from, where, orderBy, limit())
 		}
 	}
-	rows, err := r.q.QueryContext(ctx, stmt, args...)
+	rows, err := r.q.QueryContext(ctx, stmt, r.listArgs(args)...)
 	if err != nil {
 		return page, classify(r.d, err)
 	}
@@ -363,7 +363,7 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 	}
 	if folded && !page.HasMore && len(page.Items) == 0 && (q.Offset != 0 || cursor != 0) {
 		// An empty page carries no total; count apart.
-		if err := r.q.QueryRowContext(ctx, count, countArgs...).Scan(&page.Total); err != nil {
+		if err := r.q.QueryRowContext(ctx, count, r.listArgs(countArgs)...).Scan(&page.Total); err != nil {
 			return page, classify(r.d, err)
 		}
 	}
@@ -371,6 +371,15 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 		slices.Reverse(page.Items)
 	}
 	return page, nil
+}
+
+// listArgs returns a list statement's arguments after the dialect's
+// driver options (see dialect.listArgs).
+func (r reader) listArgs(args []any) []any {
+	if len(r.d.listArgs) == 0 {
+		return args
+	}
+	return append(slices.Clone(r.d.listArgs), args...)
 }
 
 // totalRow scans a row of a list statement the total rides on (combined,
@@ -431,7 +440,7 @@ func keyset(ctx context.Context, r reader, spec listSpec, scope string, scopeArg
 		ptrs[i] = &vals[i]
 	}
 	stmt := fmt.Sprintf(`SELECT %s FROM %s WHERE %s AND %s = $%d`, strings.Join(cols, ", "), spec.from, scope, spec.id, len(scopeArgs)+1)
-	err := r.q.QueryRowContext(ctx, stmt, append(slices.Clone(scopeArgs), cursor)...).Scan(ptrs...)
+	err := r.q.QueryRowContext(ctx, stmt, r.listArgs(append(slices.Clone(scopeArgs), cursor))...).Scan(ptrs...)
 	if errors.Is(err, sql.ErrNoRows) {
 		field := "after"
 		if backward {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -18,6 +19,7 @@ var postgresDialect = &dialect{
 	goose:         goose.DialectPostgres,
 	filter:        filter.Postgres,
 	foldCount:     true,
+	listArgs:      []any{pgx.QueryExecModeCacheDescribe},
 	nextPartnerID: `SELECT nextval('partners_id_seq')`,
 	lockTree: func(ctx context.Context, q querier, exclusive bool) error {
 		stmt := `SELECT pg_advisory_xact_lock_shared($1)`

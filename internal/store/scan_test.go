@@ -120,23 +120,57 @@ func TestJSONScanMatchesUnmarshal(t *testing.T) {
 		}
 		{
 			var got, want map[string]string
-			gotErr, wantErr := jsonScan[map[string]string]{&got}.Scan(in), json.Unmarshal([]byte(in), &want)
+			gotErr, wantErr := jsonScan[map[string]string]{Dest: &got}.Scan(in), json.Unmarshal([]byte(in), &want)
 			check("map[string]string", got, want, gotErr, wantErr)
 		}
 		{
 			var got, want []string
-			gotErr, wantErr := jsonScan[[]string]{&got}.Scan([]byte(in)), json.Unmarshal([]byte(in), &want)
+			gotErr, wantErr := jsonScan[[]string]{Dest: &got}.Scan([]byte(in)), json.Unmarshal([]byte(in), &want)
 			check("[]string", got, want, gotErr, wantErr)
 		}
 		{
 			var got, want map[string]any
-			gotErr, wantErr := jsonScan[map[string]any]{&got}.Scan(in), json.Unmarshal([]byte(in), &want)
+			gotErr, wantErr := jsonScan[map[string]any]{Dest: &got}.Scan(in), json.Unmarshal([]byte(in), &want)
 			check("map[string]any", got, want, gotErr, wantErr)
 		}
 		{
 			var got, want []map[string]any
-			gotErr, wantErr := jsonScan[[]map[string]any]{&got}.Scan(in), json.Unmarshal([]byte(in), &want)
+			gotErr, wantErr := jsonScan[[]map[string]any]{Dest: &got}.Scan(in), json.Unmarshal([]byte(in), &want)
 			check("[]map[string]any", got, want, gotErr, wantErr)
 		}
+	}
+}
+
+// TestNullScansAsEmpty: a column read as nullif(column, empty) scans a NULL
+// back to the column's empty value (a non-nil empty map or slice, ""),
+// and any other value as it is.
+func TestNullScansAsEmpty(t *testing.T) {
+	m := map[string]any{"stale": true}
+	if err := (jsonScan[map[string]any]{Dest: &m, Null: "{}"}).Scan(nil); err != nil || m == nil || len(m) != 0 {
+		t.Errorf("NULL as {}: %#v %v", m, err)
+	}
+	var l []map[string]any
+	if err := (jsonScan[[]map[string]any]{Dest: &l, Null: "[]"}).Scan(nil); err != nil || l == nil || len(l) != 0 {
+		t.Errorf("NULL as []: %#v %v", l, err)
+	}
+	attrs := map[string]string{}
+	if err := (jsonScan[map[string]string]{Dest: &attrs, Null: "{}"}).Scan(`{"tier":"gold"}`); err != nil || attrs["tier"] != "gold" {
+		t.Errorf("a value: %#v %v", attrs, err)
+	}
+	kept := []string{"kept"}
+	if err := (jsonScan[[]string]{Dest: &kept}).Scan(nil); err != nil || len(kept) != 1 {
+		t.Errorf("NULL without Null: %#v %v", kept, err)
+	}
+	s := "stale"
+	for src, want := range map[any]string{nil: "", "x": "x", "": ""} {
+		if err := (textScan{&s}).Scan(src); err != nil || s != want {
+			t.Errorf("text %#v: %q %v, want %q", src, s, err, want)
+		}
+	}
+	if err := (textScan{&s}).Scan([]byte("b")); err != nil || s != "b" {
+		t.Errorf("text bytes: %q %v", s, err)
+	}
+	if err := (textScan{&s}).Scan(5); err == nil {
+		t.Error("text from an integer was taken")
 	}
 }

@@ -15,7 +15,7 @@ const tokenColumns = `t.id, t.sid, t.user_id, t.partner_id, p.path, t.name, t.oa
 	coalesce(t.revoked_at, NULL), coalesce(t.last_access_at, NULL), t.last_access_ip, p.sid`
 
 func scanToken(row rowScanner, t *hub.Token) error {
-	err := row.Scan(&t.ID, &t.SID, &t.UserID, &t.PartnerID, &t.PartnerPath, &t.Name, &t.OAuthClientID, jsonScan[[]string]{&t.Scopes},
+	err := row.Scan(&t.ID, &t.SID, &t.UserID, &t.PartnerID, &t.PartnerPath, &t.Name, &t.OAuthClientID, jsonScan[[]string]{Dest: &t.Scopes},
 		timeScan{&t.CreatedAt}, timeScan{&t.ExpiresAt}, timeScan{&t.RefreshExpiresAt}, nullTimeScan{&t.RevokedAt}, nullTimeScan{&t.LastAccessAt},
 		&t.LastAccessIP, &t.PartnerSID)
 	if t.Scopes == nil {

@@ -18,7 +18,7 @@ func scanDelivery(row rowScanner) (hub.WebhookDelivery, error) {
 	var d hub.WebhookDelivery
 	var body string
 	err := row.Scan(&d.ID, &d.PartnerID, &d.ChangeRequestID, &d.ChangeRequestRef, &d.Event, &body, &d.Status,
-		jsonScan[[]hub.WebhookAttempt]{&d.Attempts}, &d.AttemptCount, timeScan{&d.CreatedAt}, nullTimeScan{&d.FinishedAt})
+		jsonScan[[]hub.WebhookAttempt]{Dest: &d.Attempts}, &d.AttemptCount, timeScan{&d.CreatedAt}, nullTimeScan{&d.FinishedAt})
 	d.Body = json.RawMessage(body)
 	if d.Attempts == nil {
 		d.Attempts = []hub.WebhookAttempt{}

@@ -101,7 +101,7 @@ func testRootCountryTotals(t *testing.T, f *fixture) {
 	ps := make([]hub.Partner, n)
 	for i := range ps {
 		id := first + int64(i)
-		ps[i] = hub.Partner{ID: id, SID: hub.NewSID(), Ref: hub.NewRef(hub.PartnerRefSuffix), ParentID: a.ID,
+		ps[i] = hub.Partner{ID: id, SID: hub.NewSID(), Ref: hub.NewRef(hub.PartnerRefSuffix), ParentID: a.ID, ParentSID: a.SID,
 			Path: hub.ChildPath(a.Path, id), Depth: a.Depth + 1, Name: fmt.Sprintf("Bulk %d", i), Status: f.root.Status,
 			Version: 1, CountryCode: countries[i%4], CreatedAt: now, ModifiedAt: now}
 	}
