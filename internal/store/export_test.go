@@ -104,3 +104,11 @@ func SetAfterListCount(fn func()) (restore func()) {
 	afterListCount = fn
 	return func() { afterListCount = old }
 }
+
+// SetAfterListBegin sets the hook run once a SQLite list's read
+// transaction has begun, and returns a function restoring the previous one.
+func SetAfterListBegin(fn func()) (restore func()) {
+	old := afterListBegin
+	afterListBegin = fn
+	return func() { afterListBegin = old }
+}

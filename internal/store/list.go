@@ -47,6 +47,10 @@ type listSpec struct {
 // match (see runListScoped).
 const walkFactor = 10
 
+// afterListBegin, when set (by tests only), runs once a SQLite list's
+// read transaction has begun.
+var afterListBegin func()
+
 // afterListCount, when set (by tests only), runs after a list's count
 // apart and before its page is read.
 var afterListCount func()
@@ -173,8 +177,15 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 		if err != nil {
 			return page, classify(r.d, err)
 		}
-		defer func() { _ = sqlTx.Rollback() }()
-		r = reader{q: txStmts{tx: sqlTx, cache: c}, d: r.d}
+		ts := txStmts{tx: sqlTx, cache: c, missed: new([]string)}
+		defer func() {
+			_ = sqlTx.Rollback()
+			ts.prepareMissed(ctx)
+		}()
+		if afterListBegin != nil {
+			afterListBegin()
+		}
+		r = reader{q: ts, d: r.d}
 	}
 	scope, rowScope := sc.where, sc.rows
 	scopeArgs := slices.Clone(args)

@@ -3,7 +3,10 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/partnerhub/partnerhub/internal/filter"
 	"github.com/partnerhub/partnerhub/internal/hub"
@@ -59,5 +62,55 @@ func TestListTotalAndPageReadOneSnapshot(t *testing.T) {
 	}
 	if created != 1 {
 		t.Fatalf("the hook created %d partners, want 1: the count was not apart", created)
+	}
+}
+
+// TestListsHoldingEveryReadConnection: as many lists as the SQLite read
+// pool has connections, each inside its read transaction before any has
+// read (their statement texts not prepared yet), all complete: none waits
+// for a second connection to prepare a statement while holding its own.
+func TestListsHoldingEveryReadConnection(t *testing.T) {
+	const conns = 2
+	ctx := context.Background()
+	db, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "t.db"), store.Options{ReadConns: conns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	svc := hub.NewService(db, 8)
+	root, err := svc.CreateRoot(ctx, &hub.Partner{Name: "Root", CountryCode: "USA"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := filter.Parse(`country_code eq "USA"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var begun sync.WaitGroup
+	begun.Add(conns)
+	restore := store.SetAfterListBegin(func() {
+		begun.Done()
+		begun.Wait() // every read connection is now held by a list
+	})
+	defer restore()
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	errs := make(chan error, conns)
+	for range conns {
+		go func() {
+			page, err := db.ListPartners(ctx, root.Path, hub.ListQuery{Limit: 10, Filter: f})
+			if err == nil && page.Total != 1 {
+				err = fmt.Errorf("total %d, want 1", page.Total)
+			}
+			errs <- err
+		}()
+	}
+	for range conns {
+		if err := <-errs; err != nil {
+			t.Errorf("a list holding a read connection: %v", err)
+		}
 	}
 }

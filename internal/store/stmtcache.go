@@ -25,8 +25,19 @@ func newStmtCache(db *sql.DB) *stmtCache {
 	return &stmtCache{db: db, stmts: make(map[string]*sql.Stmt)}
 }
 
+// cached returns the prepared statement for query, or nil when there is
+// none yet; it never prepares one.
+func (c *stmtCache) cached(query string) *sql.Stmt {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.stmts[query]
+}
+
 // stmt returns the prepared statement for query, or nil when it cannot be
 // cached (cache full, or preparing failed: the plain call reports why).
+// Preparing takes a connection of the pool: a caller holding one (in a
+// transaction) must not call it, or callers holding every connection
+// would wait for each other (see txStmts).
 func (c *stmtCache) stmt(ctx context.Context, query string) *sql.Stmt {
 	c.mu.RLock()
 	s, ok := c.stmts[query]
@@ -82,29 +93,52 @@ func (c *stmtCache) close() {
 
 // txStmts is a querier over one read transaction that uses the cache's
 // prepared statements (database/sql reuses each one's preparation on the
-// transaction's connection when it has one there).
+// transaction's connection when it has one there). A text not prepared
+// yet runs unprepared on the transaction and is recorded in missed, for
+// the caller to prepare once the transaction has ended: preparing it now
+// would wait for a second connection of the pool while holding one, and
+// as many transactions as the pool has connections would wait forever.
 type txStmts struct {
-	tx    *sql.Tx
-	cache *stmtCache
+	tx     *sql.Tx
+	cache  *stmtCache
+	missed *[]string
+}
+
+// stmt returns the transaction's form of query's prepared statement, or
+// nil (recording the miss).
+func (t txStmts) stmt(ctx context.Context, query string) *sql.Stmt {
+	if s := t.cache.cached(query); s != nil {
+		return t.tx.StmtContext(ctx, s)
+	}
+	*t.missed = append(*t.missed, query)
+	return nil
+}
+
+// prepareMissed prepares the texts the transaction ran unprepared; call
+// it after the transaction ended.
+func (t txStmts) prepareMissed(ctx context.Context) {
+	for _, q := range *t.missed {
+		t.cache.stmt(ctx, q)
+	}
 }
 
 func (t txStmts) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if s := t.cache.stmt(ctx, query); s != nil {
-		return t.tx.StmtContext(ctx, s).ExecContext(ctx, args...)
+	if s := t.stmt(ctx, query); s != nil {
+		return s.ExecContext(ctx, args...)
 	}
 	return t.tx.ExecContext(ctx, query, args...)
 }
 
 func (t txStmts) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if s := t.cache.stmt(ctx, query); s != nil {
-		return t.tx.StmtContext(ctx, s).QueryContext(ctx, args...)
+	if s := t.stmt(ctx, query); s != nil {
+		return s.QueryContext(ctx, args...)
 	}
 	return t.tx.QueryContext(ctx, query, args...)
 }
 
 func (t txStmts) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if s := t.cache.stmt(ctx, query); s != nil {
-		return t.tx.StmtContext(ctx, s).QueryRowContext(ctx, args...)
+	if s := t.stmt(ctx, query); s != nil {
+		return s.QueryRowContext(ctx, args...)
 	}
 	return t.tx.QueryRowContext(ctx, query, args...)
 }
