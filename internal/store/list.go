@@ -35,7 +35,8 @@ type listSpec struct {
 	// lateRows reads a page's ids (and order keys) first, over indexes
 	// alone where they cover them, and the page's whole rows after, by
 	// id: rows that are costly to build (subqueries, wide columns) are
-	// built for the page only, not for every row a sort considers.
+	// built for the page only, not for every row a sort considers. Only
+	// for a from that is one table (its name qualifies the id).
 	lateRows bool
 }
 
@@ -145,6 +146,7 @@ type listScope struct {
 const (
 	matchCTE   = `list_match`
 	matchKeyAs = `list_k`
+	latePage   = `list_page` // the page's ids and order keys (lateRows)
 )
 
 // runListScoped is runList with the scope in its several forms.
@@ -329,10 +331,22 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 			orderBy = `random()`
 		}
 		if late {
-			// The page's ids in order, then their rows, sorted again
-			// (a page's worth).
-			stmt = fmt.Sprintf(`SELECT %s%s FROM %s WHERE %s IN (SELECT %s FROM %s WHERE %s ORDER BY %s %s) ORDER BY %s`,
-				total, spec.columns, spec.from, spec.id, spec.id, spec.from, where, orderBy, limit(), orderBy)
+			// The page's ids and order keys in order, then each one's
+			// row by id, in the page's order: the page drives the join
+			// (SQLite: CROSS JOIN fixes the loop order), so the rows
+			// come out ordered by the page's keys and need no sort.
+			keys := make([]string, len(terms))
+			var b strings.Builder
+			for i := range terms {
+				keys[i] = latePage + `.` + matchKeyAs + strconv.Itoa(i)
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(cols[i] + ` AS ` + matchKeyAs + strconv.Itoa(i))
+			}
+			stmt = fmt.Sprintf(`SELECT %s%s FROM (SELECT %s FROM %s WHERE %s ORDER BY %s %s) AS %s CROSS JOIN %s WHERE %s.%s = %s ORDER BY %s`,
+				total, spec.columns, b.String(), spec.from, where, orderBy, limit(), latePage,
+				spec.from, spec.from, spec.id, keys[len(keys)-1], order(keys))
 		} else {
 			stmt = fmt.Sprintf(`SELECT %s%s FROM %s WHERE %s ORDER BY %s %s`,
 				total, spec.columns, spec.from, where, orderBy, limit())
