@@ -19,7 +19,7 @@ var postgresDialect = &dialect{
 	goose:         goose.DialectPostgres,
 	filter:        filter.Postgres,
 	foldCount:     true,
-	listArgs:      []any{pgx.QueryExecModeCacheDescribe},
+	customPlan:    []any{pgx.QueryExecModeCacheDescribe},
 	nextPartnerID: `SELECT nextval('partners_id_seq')`,
 	lockTree: func(ctx context.Context, q querier, exclusive bool) error {
 		stmt := `SELECT pg_advisory_xact_lock_shared($1)`

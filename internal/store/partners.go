@@ -351,7 +351,7 @@ var partnerSchema = whitelist(hub.PartnerListFields, map[string]string{
 	"attributes": "attributes", "callbacks": "callbacks",
 })
 
-var partnerList = listSpec{from: "partners", columns: partnerColumns, id: "id", schema: partnerSchema, lateRows: true,
+var partnerList = listSpec{from: "partners", columns: partnerColumns, id: "id", schema: partnerSchema, lateRows: true, customPlans: true,
 	// Migration 00018: partners_country_path counts a subtree's partners
 	// of one country; partners_country_contact yields them by contact
 	// name (CarrierX's "name"), the id breaking ties.
