@@ -180,8 +180,8 @@ func skipSpace(s string, i int) int {
 	return i
 }
 
-// textScan is a sql.Scanner for a NOT NULL text column read as
-// nullif(column, ”): NULL is the empty string.
+// textScan is a sql.Scanner for a NOT NULL text column read as NULL when
+// it holds the empty string (nullif): NULL is the empty string.
 type textScan struct{ Dest *string }
 
 // Scan implements sql.Scanner.

@@ -115,7 +115,7 @@ func TestMigration19Backfill(t *testing.T) {
 // TestMigration20ParentSID: on a tree written before migration 20, the
 // migration stores each partner's parent SID in its row (down and up
 // again gives the same); a row an earlier build writes after it (parent
-// SID left ”) still reads its parent's SID.
+// SID left empty) still reads its parent's SID.
 func TestMigration20ParentSID(t *testing.T) {
 	onEachEngineAt(t, 19, func(t *testing.T, ctx context.Context, db *store.DB) {
 		// Ids far above the sequence's, so that the service's inserts below

@@ -10,12 +10,11 @@ import (
 )
 
 // partnerColumns lists every partner column in scan order. A column
-// whose value is mostly its empty default (” for text, {} or [] for
-// JSON) is read as NULL when empty (nullif) and scanned back to that
-// empty value: a NULL costs the SQLite driver one call into the engine
-// rather than three, and PostgreSQL no output function, and each is a
-// value neither driver converts. A 100-row page is some 2,000 such
-// values.
+// whose value is mostly its empty default (the empty string for text, {}
+// or [] for JSON) is read as NULL when empty (nullif) and scanned back to
+// that empty value: a NULL costs the SQLite driver one call into the
+// engine rather than three, and no conversion in either driver. A 100-row
+// page holds some 2,000 such values.
 const partnerColumns = `id, sid, ref, coalesce(parent_id, 0), path, depth, name, contact_name, status,
 	version, nullif(login, ''), nullif(reference, ''), nullif(billing_id, ''), nullif(verification_phrase, ''), contact_user_id,
 	nullif(address1, ''), nullif(address2, ''), nullif(city, ''), nullif(state, ''), nullif(zip, ''), country_code, nullif(phonenumber, ''),
