@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"fmt"
-	"slices"
 	"testing"
 
 	"github.com/partnerhub/partnerhub/internal/hub"
@@ -56,41 +55,7 @@ func testCountryPages(t *testing.T, f *fixture) {
 					}
 					return page
 				}
-				var got []int64
-				for off := 0; ; off += limit {
-					page := list(hub.ListQuery{Offset: off})
-					got = append(got, ids(page.Items)...)
-					if !page.HasMore {
-						break
-					}
-				}
-				if !slices.Equal(got, want) {
-					t.Fatalf("%s: offset walk %v, want %v", what, got, want)
-				}
-				got = nil
-				for q := (hub.ListQuery{}); ; {
-					page := list(q)
-					got = append(got, ids(page.Items)...)
-					if !page.HasMore {
-						break
-					}
-					q.After = page.Items[len(page.Items)-1].ID
-				}
-				if !slices.Equal(got, want) {
-					t.Fatalf("%s: cursor walk %v, want %v", what, got, want)
-				}
-				back := []int64{want[len(want)-1]}
-				for q := (hub.ListQuery{Before: want[len(want)-1]}); ; {
-					page := list(q)
-					back = append(ids(page.Items), back...)
-					if !page.HasMore {
-						break
-					}
-					q.Before = page.Items[0].ID
-				}
-				if !slices.Equal(back, want) {
-					t.Fatalf("%s: backward walk %v, want %v", what, back, want)
-				}
+				checkWalks(t, what, want, limit, list)
 			}
 		}
 	}

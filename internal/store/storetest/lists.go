@@ -63,57 +63,20 @@ func testListPages(t *testing.T, f *fixture) {
 			t.Fatal(err)
 		}
 		want := ids(full.Items)
-		// Offset pages.
-		var got []int64
-		for off := 0; ; off += 5 {
-			page, err := f.svc.ListPartners(f.ctx, pr, hub.PartnerKey{}, hub.ListQuery{Limit: 5, Offset: off, Order: order})
-			if err != nil {
-				t.Fatal(err)
+		for _, limit := range []int{4, 5} {
+			list := func(q hub.ListQuery) hub.Page[hub.Partner] {
+				t.Helper()
+				q.Limit, q.Order = limit, order
+				page, err := f.svc.ListPartners(f.ctx, pr, hub.PartnerKey{}, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if page.Total != 24 {
+					t.Fatalf("order %v %+v: total %d, want 24", order, q, page.Total)
+				}
+				return page
 			}
-			got = append(got, ids(page.Items)...)
-			if page.Total != 24 {
-				t.Fatalf("total %d", page.Total)
-			}
-			if !page.HasMore {
-				break
-			}
-		}
-		if !slices.Equal(got, want) {
-			t.Fatalf("order %v: offset walk %v, want %v", order, got, want)
-		}
-		// Cursor pages forward, then backward from the end.
-		got = nil
-		q := hub.ListQuery{Limit: 4, Order: order}
-		for {
-			page, err := f.svc.ListPartners(f.ctx, pr, hub.PartnerKey{}, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, ids(page.Items)...)
-			if !page.HasMore {
-				break
-			}
-			q.After = page.Items[len(page.Items)-1].ID
-		}
-		if !slices.Equal(got, want) {
-			t.Fatalf("order %v: cursor walk %v, want %v", order, got, want)
-		}
-		var back []int64
-		q = hub.ListQuery{Limit: 4, Order: order, Before: want[len(want)-1]}
-		back = append(back, want[len(want)-1])
-		for {
-			page, err := f.svc.ListPartners(f.ctx, pr, hub.PartnerKey{}, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			back = append(ids(page.Items), back...)
-			if !page.HasMore {
-				break
-			}
-			q.Before = page.Items[0].ID
-		}
-		if !slices.Equal(back, want) {
-			t.Fatalf("order %v: backward walk %v, want %v", order, back, want)
+			checkWalks(t, fmt.Sprintf("order %v, limit %d", order, limit), want, limit, list)
 		}
 	}
 	shuffled, err := f.svc.ListPartners(f.ctx, pr, hub.PartnerKey{}, hub.ListQuery{Limit: 100, Shuffle: true})
@@ -255,6 +218,49 @@ func testFilteredListPages(t *testing.T, f *fixture) {
 				}
 			}
 		}
+	}
+}
+
+// checkWalks pages through a list that holds want, in order, limit rows a
+// page: by offset, by cursor forward, and by cursor backward from its last
+// row; each walk must yield want exactly. list reads one page of q (its
+// filter, order and limit set by list itself).
+func checkWalks(t *testing.T, what string, want []int64, limit int, list func(q hub.ListQuery) hub.Page[hub.Partner]) {
+	t.Helper()
+	var got []int64
+	for off := 0; ; off += limit {
+		page := list(hub.ListQuery{Offset: off})
+		got = append(got, ids(page.Items)...)
+		if !page.HasMore {
+			break
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("%s: offset walk %v, want %v", what, got, want)
+	}
+	got = nil
+	for q := (hub.ListQuery{}); ; {
+		page := list(q)
+		got = append(got, ids(page.Items)...)
+		if !page.HasMore {
+			break
+		}
+		q.After = page.Items[len(page.Items)-1].ID
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("%s: cursor walk %v, want %v", what, got, want)
+	}
+	back := []int64{want[len(want)-1]}
+	for q := (hub.ListQuery{Before: want[len(want)-1]}); ; {
+		page := list(q)
+		back = append(ids(page.Items), back...)
+		if !page.HasMore {
+			break
+		}
+		q.Before = page.Items[0].ID
+	}
+	if !slices.Equal(back, want) {
+		t.Fatalf("%s: backward walk %v, want %v", what, back, want)
 	}
 }
 
