@@ -197,6 +197,17 @@ func TestMigration20ParentSID(t *testing.T) {
 		after := []oldRow{{id: 1002, parent: 1001}, {id: 1003, parent: 1004}, {id: 1004, parent: 1001},
 			{id: created.ID, parent: 1002}, {id: bulk.ID, parent: 1004}}
 		checkParentSIDs(t, db, "after this build's writes", after, sids)
+		// An earlier build's move writes parent_id (and paths) alone: the
+		// row's parent SID follows it all the same.
+		err = db.WriteSQL(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `UPDATE partners SET parent_id = 1004 WHERE id = $1`, created.ID)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		after[3].parent = 1004
+		checkParentSIDs(t, db, "after an earlier build's move", after, sids)
 	})
 }
 

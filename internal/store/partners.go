@@ -304,7 +304,8 @@ func (t *tx) MoveSubtree(ctx context.Context, node, newParent *hub.Partner) (int
 	if err != nil {
 		return 0, err
 	}
-	if _, err := t.q.ExecContext(ctx, `UPDATE partners SET parent_id = $1, parent_sid = $2 WHERE id = $3`, newParent.ID, newParent.SID, node.ID); err != nil {
+	// Migration 00020's trigger rewrites the row's parent_sid.
+	if _, err := t.q.ExecContext(ctx, `UPDATE partners SET parent_id = $1 WHERE id = $2`, newParent.ID, node.ID); err != nil {
 		return 0, classify(t.d, err)
 	}
 	return moved, nil
