@@ -282,7 +282,7 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 	if combined {
 		keys = make([]string, len(terms))
 		for i := range terms {
-			keys[i] = matchKeyAs + strconv.Itoa(i)
+			keys[i] = keyName(i)
 		}
 	}
 	var cond string
@@ -304,13 +304,7 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 	var stmt string
 	if combined {
 		var b strings.Builder
-		b.WriteString(`WITH ` + matchCTE + ` AS MATERIALIZED (SELECT `)
-		for i := range terms {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(cols[i] + ` AS ` + keys[i])
-		}
+		b.WriteString(`WITH ` + matchCTE + ` AS MATERIALIZED (SELECT ` + keySelect(cols))
 		b.WriteString(` FROM ` + spec.from + ` WHERE ` + rowWhere + `)
 	SELECT (SELECT count(*) FROM ` + matchCTE + `), ` + spec.columns + ` FROM ` + spec.from + ` WHERE ` + spec.id + ` IN (SELECT ` + keys[len(keys)-1] + ` FROM ` + matchCTE)
 		if cond != "" {
@@ -342,16 +336,11 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 			// (SQLite: CROSS JOIN fixes the loop order), so the rows
 			// come out ordered by the page's keys and need no sort.
 			keys := make([]string, len(terms))
-			var b strings.Builder
 			for i := range terms {
-				keys[i] = latePage + `.` + matchKeyAs + strconv.Itoa(i)
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				b.WriteString(cols[i] + ` AS ` + matchKeyAs + strconv.Itoa(i))
+				keys[i] = latePage + `.` + keyName(i)
 			}
 			stmt = fmt.Sprintf(`SELECT %s%s FROM (SELECT %s FROM %s WHERE %s ORDER BY %s %s) AS %s CROSS JOIN %s WHERE %s.%s = %s ORDER BY %s`,
-				total, spec.columns, b.String(), spec.from, where, orderBy, limit(), latePage,
+				total, spec.columns, keySelect(cols), spec.from, where, orderBy, limit(), latePage,
 				spec.from, spec.from, spec.id, keys[len(keys)-1], order(keys))
 		} else {
 			stmt = fmt.Sprintf(`SELECT %s%s FROM %s WHERE %s ORDER BY %s %s`,
@@ -402,6 +391,23 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 		slices.Reverse(page.Items)
 	}
 	return page, nil
+}
+
+// keyName is the name a statement gives the i-th order key of a page
+// (with the id last) where it selects the keys apart from the rows.
+func keyName(i int) string { return matchKeyAs + strconv.Itoa(i) }
+
+// keySelect renders the select list "c0 AS list_k0, c1 AS list_k1, ...":
+// the order key columns under their keyName.
+func keySelect(cols []string) string {
+	var b strings.Builder
+	for i, c := range cols {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(c + ` AS ` + keyName(i))
+	}
+	return b.String()
 }
 
 // pageArgs returns a page statement's arguments, after the dialect's
