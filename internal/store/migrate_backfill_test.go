@@ -49,21 +49,26 @@ func insertOldRows(t *testing.T, db *store.DB, rows []oldRow) map[int64]string {
 	return sids
 }
 
-// onEachEngineAt runs fn, in parallel, on a new database of each engine
-// whose schema is at version v.
-func onEachEngineAt(t *testing.T, v int64, fn func(t *testing.T, ctx context.Context, db *store.DB)) {
+// onEachEngine runs fn, in parallel, on a new database of each engine.
+func onEachEngine(t *testing.T, fn func(t *testing.T, ctx context.Context, db *store.DB)) {
 	t.Parallel()
 	for _, engine := range testdb.Engines {
 		t.Run(engine.Name, func(t *testing.T) {
 			t.Parallel()
-			ctx := context.Background()
-			db := engine.Open(t)
-			if err := db.MigrateTo(ctx, v); err != nil {
-				t.Fatal(err)
-			}
-			fn(t, ctx, db)
+			fn(t, context.Background(), engine.Open(t))
 		})
 	}
+}
+
+// onEachEngineAt runs fn like onEachEngine, on a database whose schema is
+// at version v.
+func onEachEngineAt(t *testing.T, v int64, fn func(t *testing.T, ctx context.Context, db *store.DB)) {
+	onEachEngine(t, func(t *testing.T, ctx context.Context, db *store.DB) {
+		if err := db.MigrateTo(ctx, v); err != nil {
+			t.Fatal(err)
+		}
+		fn(t, ctx, db)
+	})
 }
 
 // TestMigration19Backfill: on a tree written before migration 19, the

@@ -28,16 +28,7 @@ func testCountryPages(t *testing.T, f *fixture) {
 	orders := [][]hub.OrderTerm{{{Field: "contact_name"}}, {{Field: "contact_name", Desc: true}}, {{Field: "name"}}, nil}
 	for _, who := range []hub.Principal{pr, f.sys} {
 		for _, order := range orders {
-			full, err := f.svc.ListPartners(f.ctx, who, hub.PartnerKey{}, hub.ListQuery{Limit: 1000, Order: order})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var want []int64
-			for _, p := range full.Items {
-				if p.CountryCode == "USA" {
-					want = append(want, p.ID)
-				}
-			}
+			want := f.orderedIDs(t, who, order, func(p hub.Partner) bool { return p.CountryCode == "USA" })
 			if n := map[int64]int{top.ID: 20, f.root.ID: 65}[who.PartnerID]; len(want) != n {
 				t.Fatalf("fixture: %d partners of USA seen by %d, want %d", len(want), who.PartnerID, n)
 			}

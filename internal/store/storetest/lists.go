@@ -106,16 +106,7 @@ func testFilteredListPages(t *testing.T, f *fixture) {
 		for _, fl := range filters {
 			expr := mustParse(t, fl.expr)
 			for _, order := range orders {
-				full, err := f.svc.ListPartners(f.ctx, who, hub.PartnerKey{}, hub.ListQuery{Limit: 1000, Order: order})
-				if err != nil {
-					t.Fatal(err)
-				}
-				var want []int64
-				for _, p := range full.Items {
-					if fl.keep(p) {
-						want = append(want, p.ID)
-					}
-				}
+				want := f.orderedIDs(t, who, order, fl.keep)
 				if who.PartnerID == top.ID && fl.expr == `attributes.tier eq gold` && len(want) != 12 {
 					t.Fatalf("fixture: %d gold partners, want 12", len(want))
 				}
@@ -219,6 +210,23 @@ func testFilteredListPages(t *testing.T, f *fixture) {
 			}
 		}
 	}
+}
+
+// orderedIDs returns the ids, in order, of the partners who sees (at most
+// 1,000) that keep accepts: what a filtered list in that order must yield.
+func (f *fixture) orderedIDs(t *testing.T, who hub.Principal, order []hub.OrderTerm, keep func(hub.Partner) bool) []int64 {
+	t.Helper()
+	full, err := f.svc.ListPartners(f.ctx, who, hub.PartnerKey{}, hub.ListQuery{Limit: 1000, Order: order})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []int64
+	for _, p := range full.Items {
+		if keep(p) {
+			want = append(want, p.ID)
+		}
+	}
+	return want
 }
 
 // checkWalks pages through a list that holds want, in order, limit rows a
