@@ -31,3 +31,24 @@ func TestServeMemoryLimitFollowsTheCacheUnlessGOMEMLIMIT(t *testing.T) {
 		t.Fatalf("GOMEMLIMIT set: limit %d (derived %v), want the runtime's 1 GiB untouched", limit, derived)
 	}
 }
+
+func TestServeGCPercentUnlessGOGC(t *testing.T) {
+	old := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(old)
+
+	env := func(v string) func(string) string {
+		return func(k string) string {
+			if k == "GOGC" {
+				return v
+			}
+			return ""
+		}
+	}
+	if pct, set := applyGCPercent(env("")); !set || pct != serveGCPercent || debug.SetGCPercent(serveGCPercent) != serveGCPercent {
+		t.Fatalf("GOGC unset: %d (set %v), want %d in force", pct, set, serveGCPercent)
+	}
+	debug.SetGCPercent(150) // as the runtime would from GOGC=150
+	if pct, set := applyGCPercent(env("150")); set || pct != 150 || debug.SetGCPercent(150) != 150 {
+		t.Fatalf("GOGC=150: %d (set %v), want the runtime's 150 untouched", pct, set)
+	}
+}

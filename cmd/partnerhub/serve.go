@@ -100,6 +100,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if limit, derived := applyMemoryLimit(getenv, int64(*cacheBytes), *cacheTTL > 0); derived {
 		log.Info("memory limit", "soft_limit_bytes", limit, "from", "--cache-max-bytes (GOMEMLIMIT overrides)")
 	}
+	if pct, set := applyGCPercent(getenv); set {
+		log.Info("collector target", "gc_percent", pct, "from", "serve's default (GOGC overrides)")
+	}
 	var st hub.Store = db
 	if *cacheTTL > 0 {
 		cache := newReadCache(ctx, db, readcache.Options{TTL: *cacheTTL, MaxBytes: int64(*cacheBytes)}, log)
