@@ -9,7 +9,8 @@ import (
 // cache's byte budget and half again (its estimate leaves out allocator
 // slack and the collector's headroom), plus baseMemoryLimit for
 // everything else a request holds (connections' buffers, pages being
-// encoded). The collector then works harder as the heap nears the limit
+// encoded) and the /core/v2 face's memo of encoded partners (at most
+// 4 MiB). The collector then works harder as the heap nears the limit
 // rather than let it grow to twice the live data (GOGC=100), which with a
 // full cache is most of serve's anonymous memory. It is a soft limit: a
 // heap whose live data exceeds it grows past it.
