@@ -35,16 +35,6 @@ type dialect struct {
 	// on a server every statement is a round trip. SQLite, in process,
 	// keeps the count apart, where the page's plan may depend on it.
 	foldCount bool
-	// customPlan comes before the arguments of a page statement that
-	// asks for a plan of its own values (listSpec.customPlans): driver
-	// options, not placeholders. On PostgreSQL, pgx's
-	// QueryExecModeCacheDescribe plans each execution with its values, in
-	// one round trip: a path range's width decides between walking an
-	// index in the requested order and sorting the range's matches, and
-	// the generic plan of a prepared statement cannot see it (it guesses a
-	// narrow range and, over an 11,111-partner branch, read and sorted
-	// every match of a country: 3.6 ms where the walk takes under 1 ms).
-	customPlan []any
 	// isUnique / isForeignKey / isRetryable classify driver errors.
 	isUnique, isForeignKey, isRetryable func(error) bool
 }

@@ -40,32 +40,42 @@ func (s *SessionStore) SetClock(now func() time.Time) { s.now = now }
 type Statement struct {
 	SQL  string
 	Args []any
+	// Custom reports that the statement ran on the reader's custom-plan
+	// querier (reader.custom).
+	Custom bool
 }
 
 // RecordReads makes db record every statement its reader runs until the
 // returned function is called; that function restores the reader and
 // returns the statements in the order they ran.
+// Statements of both of the reader's queriers (reader.custom too) are
+// recorded, in one list.
 func (db *DB) RecordReads() (stop func() []Statement) {
-	rec := &recorder{querier: db.reader.q}
-	db.reader.q = rec
+	stmts := new([]Statement)
+	q, custom := db.reader.q, db.reader.custom
+	db.reader.q = &recorder{querier: q, stmts: stmts}
+	if custom != nil {
+		db.reader.custom = &recorder{querier: custom, stmts: stmts, custom: true}
+	}
 	return func() []Statement {
-		db.reader.q = rec.querier
-		return rec.stmts
+		db.reader.q, db.reader.custom = q, custom
+		return *stmts
 	}
 }
 
 type recorder struct {
 	querier
-	stmts []Statement
+	stmts  *[]Statement
+	custom bool
 }
 
 func (r *recorder) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	r.stmts = append(r.stmts, Statement{query, args})
+	*r.stmts = append(*r.stmts, Statement{query, args, r.custom})
 	return r.querier.QueryContext(ctx, query, args...)
 }
 
 func (r *recorder) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	r.stmts = append(r.stmts, Statement{query, args})
+	*r.stmts = append(*r.stmts, Statement{query, args, r.custom})
 	return r.querier.QueryRowContext(ctx, query, args...)
 }
 
@@ -111,4 +121,20 @@ func SetAfterListBegin(fn func()) (restore func()) {
 	old := afterListBegin
 	afterListBegin = fn
 	return func() { afterListBegin = old }
+}
+
+// PlanCacheModes returns the plan_cache_mode of a session of the reader's
+// querier and of its custom-plan querier ("" when it has none).
+// SQLite has no such setting: "" and "".
+func (db *DB) PlanCacheModes(ctx context.Context) (reads, custom string, err error) {
+	if db.d.name != "postgres" {
+		return "", "", nil
+	}
+	if err := db.reader.q.QueryRowContext(ctx, `SHOW plan_cache_mode`).Scan(&reads); err != nil {
+		return "", "", err
+	}
+	if db.reader.custom != nil {
+		err = db.reader.custom.QueryRowContext(ctx, `SHOW plan_cache_mode`).Scan(&custom)
+	}
+	return reads, custom, err
 }

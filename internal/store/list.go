@@ -39,10 +39,10 @@ type listSpec struct {
 	// for a from that is one table (its name qualifies the id).
 	lateRows bool
 	// customPlans plans each page statement with its values where the
-	// dialect can (dialect.customPlan): for a resource whose best plan
-	// depends on how wide the scope's range is. Planning costs every
-	// call (0.6 ms for a partner page on PostgreSQL), so a resource whose
-	// one plan serves every value keeps its prepared statement's.
+	// reader can (reader.custom): for a resource whose best plan depends
+	// on how wide the scope's range is. Planning costs every call, so a
+	// resource whose one plan serves every value keeps its prepared
+	// statement's.
 	customPlans bool
 }
 
@@ -347,7 +347,7 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 				total, spec.columns, spec.from, where, orderBy, limit())
 		}
 	}
-	rows, err := r.q.QueryContext(ctx, stmt, r.pageArgs(spec, args)...)
+	rows, err := r.pageQuerier(spec).QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return page, classify(r.d, err)
 	}
@@ -410,14 +410,14 @@ func keySelect(cols []string) string {
 	return b.String()
 }
 
-// pageArgs returns a page statement's arguments, after the dialect's
-// custom-plan options where the spec asks for them (see
-// listSpec.customPlans).
-func (r reader) pageArgs(spec listSpec, args []any) []any {
-	if !spec.customPlans || len(r.d.customPlan) == 0 {
-		return args
+// pageQuerier returns the querier of a page statement: the reader's
+// custom-plan one where the spec asks for it and the reader has one (see
+// listSpec.customPlans and reader.custom).
+func (r reader) pageQuerier(spec listSpec) querier {
+	if spec.customPlans && r.custom != nil {
+		return r.custom
 	}
-	return append(slices.Clone(r.d.customPlan), args...)
+	return r.q
 }
 
 // totalRow scans a row of a list statement the total rides on (combined,

@@ -2,10 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -19,7 +19,6 @@ var postgresDialect = &dialect{
 	goose:         goose.DialectPostgres,
 	filter:        filter.Postgres,
 	foldCount:     true,
-	customPlan:    []any{pgx.QueryExecModeCacheDescribe},
 	nextPartnerID: `SELECT nextval('partners_id_seq')`,
 	lockTree: func(ctx context.Context, q querier, exclusive bool) error {
 		stmt := `SELECT pg_advisory_xact_lock_shared($1)`
@@ -69,17 +68,7 @@ func openPostgres(ctx context.Context, url string, opt Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("PostgreSQL %s:%d: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, redact(err))
 	}
-	sqlDB := stdlib.OpenDBFromPool(pool)
-	// database/sql keeps its connections (each holding one of the pool's)
-	// between statements rather than take one from the pool and give it
-	// back for every statement (OpenDBFromPool keeps none idle): a read is
-	// then one round trip of a cached prepared statement and no more. The
-	// pool's own lifetime checks see a connection only when it comes
-	// back, so database/sql recycles them itself.
-	sqlDB.SetMaxOpenConns(int(cfg.MaxConns))
-	sqlDB.SetMaxIdleConns(int(cfg.MaxConns))
-	sqlDB.SetConnMaxLifetime(cfg.MaxConnLifetime)
-	sqlDB.SetConnMaxIdleTime(cfg.MaxConnIdleTime)
+	sqlDB := sqlOverPool(pool)
 	var schema string
 	if err := pool.QueryRow(ctx, `SELECT coalesce(current_schema(), '')`).Scan(&schema); err != nil {
 		pool.Close()
@@ -94,8 +83,37 @@ func openPostgres(ctx context.Context, url string, opt Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("PostgreSQL: %w", redact(err))
 	}
-	db := &DB{reader: reader{q: sqlDB, d: postgresDialect}, write: sqlDB, read: sqlDB,
+	// The custom-plan reads (see reader.custom) have sessions of their
+	// own, opened as they are needed.
+	ccfg := cfg.Copy()
+	ccfg.MinConns = 0
+	ccfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	customPool, err := pgxpool.NewWithConfig(ctx, ccfg)
+	if err != nil {
+		pool.Close()
+		listenPool.Close()
+		return nil, fmt.Errorf("PostgreSQL: %w", redact(err))
+	}
+	customDB := sqlOverPool(customPool)
+	db := &DB{reader: reader{q: sqlDB, d: postgresDialect, custom: customDB}, write: sqlDB, read: sqlDB,
 		listen: cfg.ConnConfig.Copy(), channel: changesChannel(schema), listenPool: listenPool}
-	db.close = func() { sqlDB.Close(); pool.Close(); listenPool.Close() }
+	db.close = func() { customDB.Close(); customPool.Close(); sqlDB.Close(); pool.Close(); listenPool.Close() }
 	return db, nil
+}
+
+// sqlOverPool opens database/sql over a pgx pool. database/sql keeps its
+// connections (each holding one of the pool's) between statements rather
+// than take one from the pool and give it back for every statement
+// (OpenDBFromPool keeps none idle): a read is then one round trip of a
+// cached prepared statement and no more. The pool's own lifetime checks
+// see a connection only when it comes back, so database/sql recycles them
+// itself.
+func sqlOverPool(pool *pgxpool.Pool) *sql.DB {
+	cfg := pool.Config()
+	db := stdlib.OpenDBFromPool(pool)
+	db.SetMaxOpenConns(int(cfg.MaxConns))
+	db.SetMaxIdleConns(int(cfg.MaxConns))
+	db.SetConnMaxLifetime(cfg.MaxConnLifetime)
+	db.SetConnMaxIdleTime(cfg.MaxConnIdleTime)
+	return db
 }

@@ -201,6 +201,13 @@ func testQueryPlans(t *testing.T, db *store.DB) {
 			t.Fatalf("after seeding: %d rows in sqlite_stat1, %d in sqlite_stat4 (%v); want some, none", stat1, stat4, err)
 		}
 	}
+	reads, custom, err := db.PlanCacheModes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wantCustom := map[string]string{"postgres": "force_custom_plan"}[db.Dialect()]; custom != wantCustom || db.Dialect() == "postgres" && reads != "auto" {
+		t.Fatalf("plan_cache_mode: reads %q, custom-plan reads %q; want auto and %q", reads, custom, wantCustom)
+	}
 	sys := hub.SystemPrincipal(res.Root, "test")
 	kids, err := svc.ListPartners(ctx, sys, hub.PartnerKey{}, hub.ListQuery{
 		Filter: parseFilter(t, fmt.Sprintf("parent_id eq %d and id ne %d", res.Root.ID, res.Spine[0])), Limit: 1})
@@ -238,27 +245,30 @@ func testQueryPlans(t *testing.T, db *store.DB) {
 		run  func() error
 		// want holds, per statement the store runs, the checks of its plan.
 		want [][]planCheck
+		// page: the last statement is a partner page, which PostgreSQL
+		// plans with its values (listSpec.customPlans).
+		page bool
 	}{
 		{"branch page, country eq, order name, exact total", func() error {
 			_, err := db.ListPartners(ctx, branch.Path, hub.ListQuery{Filter: usa, Order: byName, Limit: limit})
 			return err
-		}, [][]planCheck{countryCount, countryPage}},
+		}, [][]planCheck{countryCount, countryPage}, true},
 		{"root page, country eq, order name, exact total", func() error {
 			_, err := db.ListPartners(ctx, res.Root.Path, hub.ListQuery{Filter: usa, Order: byName, Limit: limit})
 			return err
-		}, [][]planCheck{rootCountryCount, countryPage}},
+		}, [][]planCheck{rootCountryCount, countryPage}, true},
 		{"branch default page", func() error {
 			_, err := db.ListPartners(ctx, branch.Path, hub.ListQuery{Limit: limit})
 			return err
-		}, [][]planCheck{{noFullScan, searchesPath}, {noFullScan}}},
+		}, [][]planCheck{{noFullScan, searchesPath}, {noFullScan}}, true},
 		{"GET by id", func() error {
 			_, err := db.Partner(ctx, hub.PartnerKey{ID: branch.ID})
 			return err
-		}, [][]planCheck{{noFullScan, pkSearch}}},
+		}, [][]planCheck{{noFullScan, pkSearch}}, false},
 		{"GET by sid", func() error {
 			_, err := db.Partner(ctx, hub.PartnerKey{SID: branch.SID})
 			return err
-		}, [][]planCheck{{noFullScan, searches(sidIndex)}}},
+		}, [][]planCheck{{noFullScan, searches(sidIndex)}}, false},
 	} {
 		if db.Dialect() == "postgres" && len(tc.want) == 2 {
 			// PostgreSQL folds a list's count into its page's statement
@@ -274,9 +284,13 @@ func testQueryPlans(t *testing.T, db *store.DB) {
 				t.Fatal(err)
 			}
 			if len(stmts) != len(tc.want) {
-				t.Fatalf("%d statements, want %d: %q", len(stmts), len(tc.want), stmts)
+				t.Fatalf("%d statements, want %d: %+v", len(stmts), len(tc.want), stmts)
 			}
 			for i, s := range stmts {
+				wantCustom := db.Dialect() == "postgres" && tc.page && i == len(stmts)-1
+				if s.Custom != wantCustom {
+					t.Errorf("statement %d ran on the custom-plan sessions: %v, want %v", i+1, s.Custom, wantCustom)
+				}
 				p := explain(t, db, s)
 				for _, check := range tc.want[i] {
 					if fault := check(p); fault != "" {
