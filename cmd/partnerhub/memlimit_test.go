@@ -19,15 +19,15 @@ func TestServeMemoryLimitFollowsTheCacheUnlessGOMEMLIMIT(t *testing.T) {
 			return ""
 		}
 	}
-	limit, derived := applyMemoryLimit(env(""), 32<<20, true)
+	limit, derived := applyMemoryLimit(env(""), 32<<20)
 	if want := int64(baseMemoryLimit + 48<<20); !derived || limit != want || debug.SetMemoryLimit(-1) != want {
 		t.Fatalf("cache of 32 MiB: limit %d (derived %v, runtime %d), want %d", limit, derived, debug.SetMemoryLimit(-1), want)
 	}
-	if limit, _ := applyMemoryLimit(env(""), 32<<20, false); limit != baseMemoryLimit {
-		t.Fatalf("cache off: limit %d, want %d", limit, baseMemoryLimit)
+	if limit, _ := applyMemoryLimit(env(""), 8<<20); limit != baseMemoryLimit+12<<20 {
+		t.Fatalf("cache of 8 MiB: limit %d, want %d", limit, baseMemoryLimit+12<<20)
 	}
 	debug.SetMemoryLimit(1 << 30) // as the runtime would from GOMEMLIMIT=1GiB
-	if limit, derived := applyMemoryLimit(env("1GiB"), 32<<20, true); derived || limit != 1<<30 || debug.SetMemoryLimit(-1) != 1<<30 {
+	if limit, derived := applyMemoryLimit(env("1GiB"), 32<<20); derived || limit != 1<<30 || debug.SetMemoryLimit(-1) != 1<<30 {
 		t.Fatalf("GOMEMLIMIT set: limit %d (derived %v), want the runtime's 1 GiB untouched", limit, derived)
 	}
 }

@@ -97,7 +97,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := db.RegisterMetrics(metrics); err != nil {
 		return err
 	}
-	if limit, derived := applyMemoryLimit(getenv, int64(*cacheBytes), *cacheTTL > 0); derived {
+	if limit, derived := applyMemoryLimit(getenv, int64(*cacheBytes)); derived {
 		log.Info("memory limit", "soft_limit_bytes", limit, "from", "--cache-max-bytes (GOMEMLIMIT overrides)")
 	}
 	if pct, set := applyGCPercent(getenv); set {
