@@ -159,8 +159,9 @@ type reader struct {
 	// 11,111-partner branch, read and sorted every match of a country:
 	// 3.6 ms where the walk takes under 1 ms). The statements stay
 	// prepared, parsed once per connection; only the planning is per call.
-	// Nil on SQLite and in a transaction.
-	custom querier
+	// Its rows are read natively (pgxPoolRows). Nil on SQLite and in a
+	// transaction.
+	custom rowsQuerier
 }
 
 // tx implements hub.Tx.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -55,7 +56,7 @@ func (db *DB) RecordReads() (stop func() []Statement) {
 	q, custom := db.reader.q, db.reader.custom
 	db.reader.q = &recorder{querier: q, stmts: stmts}
 	if custom != nil {
-		db.reader.custom = &recorder{querier: custom, stmts: stmts, custom: true}
+		db.reader.custom = &rowsRecorder{rowsQuerier: custom, stmts: stmts}
 	}
 	return func() []Statement {
 		db.reader.q, db.reader.custom = q, custom
@@ -65,17 +66,27 @@ func (db *DB) RecordReads() (stop func() []Statement) {
 
 type recorder struct {
 	querier
-	stmts  *[]Statement
-	custom bool
+	stmts *[]Statement
 }
 
 func (r *recorder) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	*r.stmts = append(*r.stmts, Statement{query, args, r.custom})
+	*r.stmts = append(*r.stmts, Statement{query, args, false})
 	return r.querier.QueryContext(ctx, query, args...)
 }
 
+// rowsRecorder records the statements of the custom-plan querier.
+type rowsRecorder struct {
+	rowsQuerier
+	stmts *[]Statement
+}
+
+func (r *rowsRecorder) queryRows(ctx context.Context, query string, args ...any) (resultRows, error) {
+	*r.stmts = append(*r.stmts, Statement{query, args, true})
+	return r.rowsQuerier.queryRows(ctx, query, args...)
+}
+
 func (r *recorder) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	*r.stmts = append(*r.stmts, Statement{query, args, r.custom})
+	*r.stmts = append(*r.stmts, Statement{query, args, false})
 	return r.querier.QueryRowContext(ctx, query, args...)
 }
 
@@ -133,8 +144,17 @@ func (db *DB) PlanCacheModes(ctx context.Context) (reads, custom string, err err
 	if err := db.reader.q.QueryRowContext(ctx, `SHOW plan_cache_mode`).Scan(&reads); err != nil {
 		return "", "", err
 	}
-	if db.reader.custom != nil {
-		err = db.reader.custom.QueryRowContext(ctx, `SHOW plan_cache_mode`).Scan(&custom)
+	if db.reader.custom == nil {
+		return reads, "", nil
 	}
+	rows, err := db.reader.custom.queryRows(ctx, `SHOW plan_cache_mode`)
+	if err != nil {
+		return "", "", err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return "", "", fmt.Errorf("SHOW plan_cache_mode: no row (%v)", rows.Err())
+	}
+	err = rows.Scan(&custom)
 	return reads, custom, err
 }

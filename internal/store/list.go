@@ -353,7 +353,7 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 				total, spec.columns, spec.from, where, orderBy, limit())
 		}
 	}
-	rows, err := r.pageQuerier(spec).QueryContext(ctx, stmt, args...)
+	rows, err := r.pageQuerier(spec).queryRows(ctx, stmt, args...)
 	if err != nil {
 		return page, classify(r.d, err)
 	}
@@ -419,11 +419,11 @@ func keySelect(cols []string) string {
 // pageQuerier returns the querier of a page statement: the reader's
 // custom-plan one where the spec asks for it and the reader has one (see
 // listSpec.customPlans and reader.custom).
-func (r reader) pageQuerier(spec listSpec) querier {
+func (r reader) pageQuerier(spec listSpec) rowsQuerier {
 	if r.plansPerCall(spec) {
 		return r.custom
 	}
-	return r.q
+	return sqlRowsQuerier{r.q}
 }
 
 // plansPerCall reports whether spec's page statements are planned with
@@ -433,7 +433,7 @@ func (r reader) plansPerCall(spec listSpec) bool { return spec.customPlans && r.
 // totalRow scans a row of a list statement the total rides on (combined,
 // or folded): the total first, then the item's columns.
 type totalRow struct {
-	rows  *sql.Rows
+	rows  resultRows
 	total *int64
 	dest  []any
 }

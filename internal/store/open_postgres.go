@@ -94,10 +94,9 @@ func openPostgres(ctx context.Context, url string, opt Options) (*DB, error) {
 		listenPool.Close()
 		return nil, fmt.Errorf("PostgreSQL: %w", redact(err))
 	}
-	customDB := sqlOverPool(customPool)
-	db := &DB{reader: reader{q: sqlDB, d: postgresDialect, custom: customDB}, write: sqlDB, read: sqlDB,
+	db := &DB{reader: reader{q: sqlDB, d: postgresDialect, custom: pgxPoolRows{customPool}}, write: sqlDB, read: sqlDB,
 		listen: cfg.ConnConfig.Copy(), channel: changesChannel(schema), listenPool: listenPool}
-	db.close = func() { customDB.Close(); customPool.Close(); sqlDB.Close(); pool.Close(); listenPool.Close() }
+	db.close = func() { customPool.Close(); sqlDB.Close(); pool.Close(); listenPool.Close() }
 	return db, nil
 }
 

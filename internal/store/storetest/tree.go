@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"sync"
@@ -90,6 +91,18 @@ func testFieldsRoundTrip(t *testing.T, f *fixture) {
 	bare := f.get(t, f.child(t, f.root, "bare").ID)
 	if bare.Attributes == nil || len(bare.Attributes) != 0 || bare.Transformations == nil {
 		t.Fatalf("empty collections: %#v %#v", bare.Attributes, bare.Transformations)
+	}
+	// A list's rows read the same values as a GET (on PostgreSQL a partner
+	// page is read through pgx natively, a GET through database/sql).
+	for _, want := range []*hub.Partner{got, bare} {
+		page, err := f.svc.ListPartners(f.ctx, f.sys, hub.PartnerKey{}, hub.ListQuery{
+			Filter: mustParse(t, fmt.Sprintf("id eq %d", want.ID)), Limit: 1})
+		if err != nil || len(page.Items) != 1 || page.Total != 1 {
+			t.Fatalf("list of %d: %+v %v", want.ID, page, err)
+		}
+		if !reflect.DeepEqual(&page.Items[0], want) {
+			t.Fatalf("listed differs from got:\n listed %+v\n got    %+v", page.Items[0], *want)
+		}
 	}
 	_, err = f.svc.CreatePartner(f.ctx, f.sys, &hub.Partner{Name: "bad", ParentID: f.root.ID, CountryCode: "us", OwnerEmail: "nope"})
 	var he *hub.Error
