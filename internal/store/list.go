@@ -341,13 +341,13 @@ func runListScoped[T any](ctx context.Context, r reader, spec listSpec, sc listS
 			// row by id, in the page's order: the page drives the join
 			// (SQLite: CROSS JOIN fixes the loop order), so the rows
 			// come out ordered by the page's keys and need no sort.
-			keys := make([]string, len(terms))
+			pageKeys := make([]string, len(terms))
 			for i := range terms {
-				keys[i] = latePage + `.` + keyName(i)
+				pageKeys[i] = latePage + `.` + keyName(i)
 			}
 			stmt = fmt.Sprintf(`SELECT %s%s FROM (SELECT %s FROM %s WHERE %s ORDER BY %s %s) AS %s CROSS JOIN %s WHERE %s.%s = %s ORDER BY %s`,
 				total, spec.columns, keySelect(cols), spec.from, where, orderBy, limit(), latePage,
-				spec.from, spec.from, spec.id, keys[len(keys)-1], order(keys))
+				spec.from, spec.from, spec.id, pageKeys[len(pageKeys)-1], order(pageKeys))
 		} else {
 			stmt = fmt.Sprintf(`SELECT %s%s FROM %s WHERE %s ORDER BY %s %s`,
 				total, spec.columns, spec.from, where, orderBy, limit())

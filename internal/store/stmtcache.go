@@ -28,9 +28,16 @@ func newStmtCache(db *sql.DB) *stmtCache {
 // cached returns the prepared statement for query, or nil when there is
 // none yet; it never prepares one.
 func (c *stmtCache) cached(query string) *sql.Stmt {
+	s, _ := c.lookup(query)
+	return s
+}
+
+// lookup returns query's prepared statement (nil when there is none) and
+// whether the cache is full, under one read lock.
+func (c *stmtCache) lookup(query string) (*sql.Stmt, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	return c.stmts[query]
+	return c.stmts[query], len(c.stmts) >= maxCachedStmts
 }
 
 // stmt returns the prepared statement for query, or nil when it cannot be
@@ -39,11 +46,8 @@ func (c *stmtCache) cached(query string) *sql.Stmt {
 // transaction) must not call it, or callers holding every connection
 // would wait for each other (see txStmts).
 func (c *stmtCache) stmt(ctx context.Context, query string) *sql.Stmt {
-	c.mu.RLock()
-	s, ok := c.stmts[query]
-	full := len(c.stmts) >= maxCachedStmts
-	c.mu.RUnlock()
-	if ok || full {
+	s, full := c.lookup(query)
+	if s != nil || full {
 		return s
 	}
 	s, err := c.db.PrepareContext(ctx, query)

@@ -54,10 +54,11 @@ type memoEntry struct {
 // The memo's bounds: a working set of hot partners (a page's, a busy
 // integration's), not the tree. Every entry is live heap that the
 // collector marks on each cycle and that counts against serve's soft
-// memory limit (then 32 MiB with the cache off): filled to an earlier bound of
-// 20,000 entries (11,111 partners read at random, about 11 MiB), it made
-// a later 100-row page 27 % slower (wrk, 32 connections, cache off, the
-// same process before and after); at 4,096 entries, 10 %.
+// memory limit. Filled to an earlier bound of 20,000 entries (11,111
+// partners read at random, about 11 MiB) under the 32 MiB limit serve
+// then had with the cache off, it made a later 100-row page 27 % slower
+// (wrk, 32 connections, cache off, the same process before and after);
+// at 4,096 entries, 10 %.
 const (
 	memoMaxEntries = 4096
 	memoMaxBytes   = 4 << 20
