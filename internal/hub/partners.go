@@ -180,9 +180,16 @@ func (s *Service) VisibleParent(ctx context.Context, pr Principal, key PartnerKe
 
 // Partner returns the partner with the given key when the caller may see
 // it; a missing and an invisible partner give the same NotFound. A visible
-// partner without the partners.read scope is Forbidden.
+// partner without the partners.read scope is Forbidden. The partner read
+// ahead for key by the request's token check (WithPartnerReadAhead), if
+// any, is used instead of a new read.
 func (s *Service) Partner(ctx context.Context, pr Principal, key PartnerKey) (*Partner, error) {
-	p, err := s.visiblePartner(ctx, s.store, pr, key, "partner")
+	p, ok, err := readAheadPartner(ctx, key)
+	if ok {
+		p, err = seenPartner(pr, p, err, "partner")
+	} else {
+		p, err = s.visiblePartner(ctx, s.store, pr, key, "partner")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -199,6 +206,12 @@ func (s *Service) visiblePartner(ctx context.Context, r Reader, pr Principal, ke
 		return nil, notFound(what)
 	}
 	p, err := r.Partner(ctx, key)
+	return seenPartner(pr, p, err, what)
+}
+
+// seenPartner is what pr gets of a read of a partner (p, err): a missing
+// and an invisible partner give the same NotFound, naming what.
+func seenPartner(pr Principal, p *Partner, err error, what string) (*Partner, error) {
 	if IsKind(err, NotFound) || (err == nil && !pr.SeesPath(p.Path)) {
 		return nil, notFound(what)
 	}

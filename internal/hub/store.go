@@ -93,6 +93,11 @@ type Reader interface {
 	// accessHash with its user, in one read. Only authentication may call
 	// it.
 	TokenCredentials(ctx context.Context, accessHash string) (*TokenCredentials, error)
+	// PartnerWithTokenCredentials is Partner(key) and
+	// TokenCredentials(accessHash) in one read (one round trip): NotFound
+	// when either is missing, and the caller then reads the token alone.
+	// Only authentication may call it (see WithPartnerReadAhead).
+	PartnerWithTokenCredentials(ctx context.Context, key PartnerKey, accessHash string) (*Partner, *TokenCredentials, error)
 	// TokenByRefreshHash returns the token whose refresh secret hashes to
 	// refreshHash. Only token refresh may call it.
 	TokenByRefreshHash(ctx context.Context, refreshHash string) (*Token, error)

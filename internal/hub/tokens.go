@@ -143,8 +143,9 @@ func (s *Service) newToken(pr Principal, at *Partner, req TokenRequest) (Token, 
 // unknown, revoked or expired token, an inactive user, a user's or token's
 // partner that is (or lies below) a suspended or inactive partner, and a
 // token whose partner has left the user's subtree are all the same
-// Unauthenticated error. Everything is read in one query. The token acts at its partner with its scopes,
-// bounded by the user's current role. The last access (time and ip) is
+// Unauthenticated error. Everything is read in one query (with the
+// partner of a read-ahead, see WithPartnerReadAhead). The token acts at
+// its partner with its scopes, bounded by the user's current role. The last access (time and ip) is
 // recorded at most once a minute.
 func (s *Service) AuthenticateToken(ctx context.Context, access, ip string) (Principal, error) {
 	// fail builds the one answer for every refusal, only when refusing.
@@ -152,7 +153,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, access, ip string) (Pri
 	if len(access) != secretLen || !isBase62(access) {
 		return Principal{}, fail()
 	}
-	creds, err := s.store.TokenCredentials(ctx, HashSecret(access))
+	creds, err := s.tokenCredentials(ctx, HashSecret(access))
 	if IsKind(err, NotFound) {
 		return Principal{}, fail()
 	}

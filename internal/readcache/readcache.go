@@ -199,17 +199,22 @@ func (c *Store) evictTouched(t *trackingTx) {
 	}
 }
 
-// lookup returns the live entry under k.
+// lookup returns the live entry under k, counting a hit or a miss.
 func (c *Store) lookup(k objectKey) (any, bool) {
-	c.mu.RLock()
-	e, ok := c.objects[k]
-	c.mu.RUnlock()
-	if ok && e.gen == c.gen.Load() && c.opt.Now().Before(e.expires) {
+	if e, ok := c.live(k); ok {
 		c.hits.Add(1)
 		return e.v, true
 	}
 	c.misses.Add(1)
 	return nil, false
+}
+
+// live returns the entry under k when it is current, counting nothing.
+func (c *Store) live(k objectKey) (entry, bool) {
+	c.mu.RLock()
+	e, ok := c.objects[k]
+	c.mu.RUnlock()
+	return e, ok && e.gen == c.gen.Load() && c.opt.Now().Before(e.expires)
 }
 
 // stamp is what a read notes before it goes to the database.

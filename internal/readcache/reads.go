@@ -56,18 +56,54 @@ func cached[T any](c *Store, k objectKey, fetch func() (*T, error), clone func(*
 
 // Partner is the wrapped store's Partner, cached by the key it is asked by.
 func (c *Store) Partner(ctx context.Context, key hub.PartnerKey) (*hub.Partner, error) {
-	var k objectKey
-	switch {
-	case key.ID != 0:
-		k = objectKey{kind: kindPartnerID, id: key.ID}
-	case key.SID != "":
-		k = objectKey{kind: kindPartnerSID, s: key.SID}
-	case key.Ref != "":
-		k = objectKey{kind: kindPartnerRef, s: key.Ref}
-	default:
+	k, ok := partnerKey(key)
+	if !ok {
 		return c.Store.Partner(ctx, key)
 	}
 	return cached(c, k, func() (*hub.Partner, error) { return c.Store.Partner(ctx, key) }, clonePartner)
+}
+
+// partnerKey is the cache key of a partner key; ok is false for the zero
+// key.
+func partnerKey(key hub.PartnerKey) (objectKey, bool) {
+	switch {
+	case key.ID != 0:
+		return objectKey{kind: kindPartnerID, id: key.ID}, true
+	case key.SID != "":
+		return objectKey{kind: kindPartnerSID, s: key.SID}, true
+	case key.Ref != "":
+		return objectKey{kind: kindPartnerRef, s: key.Ref}, true
+	}
+	return objectKey{}, false
+}
+
+// PartnerWithTokenCredentials answers from the cache when it holds
+// either object (each is then read through its own cached read); else it
+// makes the wrapped store's one combined read and caches both objects.
+func (c *Store) PartnerWithTokenCredentials(ctx context.Context, key hub.PartnerKey, accessHash string) (*hub.Partner, *hub.TokenCredentials, error) {
+	pk, ok := partnerKey(key)
+	tk := objectKey{kind: kindToken, s: accessHash}
+	_, partnerHeld := c.live(pk)
+	if _, tokenHeld := c.live(tk); !ok || partnerHeld || tokenHeld {
+		creds, err := c.TokenCredentials(ctx, accessHash)
+		if err != nil {
+			return nil, nil, err
+		}
+		p, err := c.Partner(ctx, key)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p, creds, nil
+	}
+	c.misses.Add(2)
+	st := c.stamp()
+	p, creds, err := c.Store.PartnerWithTokenCredentials(ctx, key, accessHash)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.store(tk, creds, st)
+	c.store(pk, p, st)
+	return clonePartner(p), cloneTokenCredentials(creds), nil
 }
 
 // User is the wrapped store's User, cached by id.

@@ -3,7 +3,13 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 )
+
+// analyzedTables are the tables SQLite keeps statistics of (see Analyze).
+var analyzedTables = []string{"partners", "partner_country_counts", "clients", "channels"}
+
+var analyzedList = "'" + strings.Join(analyzedTables, "', '") + "'"
 
 // Analyze refreshes the planner's statistics (SQLite: ANALYZE of every
 // table; PostgreSQL: VACUUM (ANALYZE) of the tree's tables in the current
@@ -11,7 +17,12 @@ import (
 // Bulk loads call it: a plan chosen on statistics of an empty table can
 // scan where an index serves.
 //
-// On SQLite it keeps sqlite_stat1 (rows per index key) and empties
+// On SQLite it analyzes the same tables (and the per-country totals)
+// and keeps no statistics of any other: a table analyzed while it held a
+// row or two (the bootstrap's user and token, before a bulk load) would
+// be scanned in every join that reaches it by key, such as every token
+// check, however large it grew; without statistics SQLite searches by
+// key. It keeps sqlite_stat1 (rows per index key) and empties
 // sqlite_stat4. This build of SQLite samples index keys into sqlite_stat4,
 // and with samples present a statement comparing an indexed column to a
 // bound parameter is prepared again (parsed and planned) each time its
@@ -21,15 +32,22 @@ import (
 // first, unindexed forms of a scope), so stat1's averages are what the
 // planner needs from statistics. Connections opened later read the result.
 func (db *DB) Analyze(ctx context.Context) error {
-	stmt := `ANALYZE`
 	if db.d.name == "postgres" {
-		stmt = `VACUUM (ANALYZE) partners, clients, channels`
-	}
-	if _, err := db.write.ExecContext(ctx, stmt); err != nil {
-		return fmt.Errorf("%s: %w", stmt, classify(db.d, err))
-	}
-	if db.d.name == "postgres" {
+		stmt := `VACUUM (ANALYZE) partners, clients, channels`
+		if _, err := db.write.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("%s: %w", stmt, classify(db.d, err))
+		}
 		return nil
+	}
+	for _, table := range analyzedTables {
+		if _, err := db.write.ExecContext(ctx, `ANALYZE `+table); err != nil {
+			return fmt.Errorf("ANALYZE %s: %w", table, classify(db.d, err))
+		}
+	}
+	// ANALYZE of a table names it in sqlite_stat1; earlier statistics of
+	// other tables are dropped.
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM sqlite_stat1 WHERE tbl NOT IN (`+analyzedList+`)`); err != nil {
+		return fmt.Errorf("dropping statistics of other tables: %w", classify(db.d, err))
 	}
 	var stat4 int
 	if err := db.write.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat4'`).Scan(&stat4); err != nil {

@@ -162,6 +162,20 @@ type reader struct {
 	// Its rows are read natively (pgxPoolRows). Nil on SQLite and in a
 	// transaction.
 	custom rowsQuerier
+	// native, when set, reads the one-row statements of the requests
+	// that matter most (token checks, a partner by key) natively through
+	// pgx on q's own connections (see pgxRowReader). Nil on SQLite and in
+	// a transaction.
+	native rowReader
+}
+
+// scanRow reads the one row of stmt into dest: sql.ErrNoRows when there
+// is none.
+func (r reader) scanRow(ctx context.Context, stmt string, args []any, dest []any) error {
+	if r.native != nil {
+		return r.native.scanRow(ctx, stmt, args, dest)
+	}
+	return r.q.QueryRowContext(ctx, stmt, args...).Scan(dest...)
 }
 
 // tx implements hub.Tx.

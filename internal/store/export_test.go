@@ -49,19 +49,33 @@ type Statement struct {
 // RecordReads makes db record every statement its reader runs until the
 // returned function is called; that function restores the reader and
 // returns the statements in the order they ran.
-// Statements of both of the reader's queriers (reader.custom too) are
-// recorded, in one list.
+// Statements of all of the reader's queriers (reader.custom and
+// reader.native too) are recorded, in one list.
 func (db *DB) RecordReads() (stop func() []Statement) {
 	stmts := new([]Statement)
-	q, custom := db.reader.q, db.reader.custom
+	q, custom, native := db.reader.q, db.reader.custom, db.reader.native
 	db.reader.q = &recorder{querier: q, stmts: stmts}
 	if custom != nil {
 		db.reader.custom = &rowsRecorder{rowsQuerier: custom, stmts: stmts}
 	}
+	if native != nil {
+		db.reader.native = &rowRecorder{rowReader: native, stmts: stmts}
+	}
 	return func() []Statement {
-		db.reader.q, db.reader.custom = q, custom
+		db.reader.q, db.reader.custom, db.reader.native = q, custom, native
 		return *stmts
 	}
+}
+
+// rowRecorder records the statements of the native one-row reader.
+type rowRecorder struct {
+	rowReader
+	stmts *[]Statement
+}
+
+func (r *rowRecorder) scanRow(ctx context.Context, query string, args []any, dest []any) error {
+	*r.stmts = append(*r.stmts, Statement{query, args, false})
+	return r.rowReader.scanRow(ctx, query, args, dest)
 }
 
 type recorder struct {

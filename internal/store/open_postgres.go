@@ -94,7 +94,7 @@ func openPostgres(ctx context.Context, url string, opt Options) (*DB, error) {
 		listenPool.Close()
 		return nil, fmt.Errorf("PostgreSQL: %w", redact(err))
 	}
-	db := &DB{reader: reader{q: sqlDB, d: postgresDialect, custom: pgxPoolRows{customPool}}, write: sqlDB, read: sqlDB,
+	db := &DB{reader: reader{q: sqlDB, d: postgresDialect, custom: pgxPoolRows{customPool}, native: pgxRowReader{sqlDB}}, write: sqlDB, read: sqlDB,
 		listen: cfg.ConnConfig.Copy(), channel: changesChannel(schema), listenPool: listenPool}
 	db.close = func() { customPool.Close(); sqlDB.Close(); pool.Close(); listenPool.Close() }
 	return db, nil

@@ -36,6 +36,16 @@ type partnerDest struct {
 // scanPartner scans one row of partnerColumns into p.
 func scanPartner(row rowScanner, p *hub.Partner) error {
 	var d partnerDest
+	if err := row.Scan(d.dests(p)...); err != nil {
+		return err
+	}
+	d.finish(p)
+	return nil
+}
+
+// dests lists the scan destinations of partnerColumns for p; finish
+// completes p once they are scanned.
+func (d *partnerDest) dests(p *hub.Partner) []any {
 	d.dest = [...]any{&p.ID, &p.SID, &p.Ref, &p.ParentID, &p.Path, &p.Depth, &p.Name, &p.ContactName, &p.Status,
 		&p.Version, textScan{&p.Login}, textScan{&p.Reference}, textScan{&p.BillingID}, textScan{&p.VerifyPhrase}, &p.ContactUserID,
 		textScan{&p.Address1}, textScan{&p.Address2}, textScan{&p.City}, textScan{&p.State}, textScan{&p.Zip}, &p.CountryCode, textScan{&p.Phonenumber},
@@ -45,11 +55,11 @@ func scanPartner(row rowScanner, p *hub.Partner) error {
 		jsonScan[map[string]string]{&p.Attributes, "{}"}, jsonScan[map[string]string]{&p.Callbacks, "{}"}, jsonScan[map[string]any]{&p.Settings, "{}"},
 		jsonScan[[]map[string]any]{&p.ACLs, "[]"}, jsonScan[[]map[string]any]{&p.ParentAssignedACLs, "[]"}, jsonScan[[]map[string]any]{&p.Transformations, "[]"},
 		timeScan{&p.CreatedAt}, timeScan{&p.ModifiedAt}, &p.ParentSID, &p.Suspensions}
-	if err := row.Scan(d.dest[:]...); err != nil {
-		return err
-	}
+	return d.dest[:]
+}
+
+func (d *partnerDest) finish(p *hub.Partner) {
 	p.ChargeAt, p.PrepayAmount = moneyPtr(d.chargeAt), moneyPtr(d.prepay)
-	return nil
 }
 
 func moneyPtr(v sql.NullInt64) *hub.Money {
@@ -135,27 +145,36 @@ var (
 )
 
 func (r reader) Partner(ctx context.Context, key hub.PartnerKey) (*hub.Partner, error) {
-	var where string
-	var arg any
-	switch {
-	case key.ID != 0:
-		where, arg = `id = $1`, key.ID
-	case key.SID != "":
-		where, arg = `sid = $1`, key.SID
-	case key.Ref != "":
-		where, arg = `ref = $1`, key.Ref
-	default:
+	where, arg, ok := partnerWhere(key)
+	if !ok {
 		return nil, hub.Errorf(hub.NotFound, "partner not found")
 	}
 	p := new(hub.Partner)
-	err := scanPartner(r.q.QueryRowContext(ctx, `SELECT `+partnerColumns+` FROM partners WHERE `+where, arg), p)
+	var d partnerDest
+	err := r.scanRow(ctx, `SELECT `+partnerColumns+` FROM partners WHERE `+where, []any{arg}, d.dests(p))
 	if err == sql.ErrNoRows {
 		return nil, hub.Errorf(hub.NotFound, "partner not found")
 	}
 	if err != nil {
 		return nil, classify(r.d, err)
 	}
+	d.finish(p)
 	return p, nil
+}
+
+// partnerWhere is the condition on partners, with its argument as $1,
+// that selects the partner key names (by ID, else SID, else Ref); ok is
+// false for the zero key.
+func partnerWhere(key hub.PartnerKey) (where string, arg any, ok bool) {
+	switch {
+	case key.ID != 0:
+		return `id = $1`, key.ID, true
+	case key.SID != "":
+		return `sid = $1`, key.SID, true
+	case key.Ref != "":
+		return `ref = $1`, key.Ref, true
+	}
+	return "", nil, false
 }
 
 func (r reader) RootPartner(ctx context.Context) (*hub.Partner, error) {

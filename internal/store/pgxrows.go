@@ -2,11 +2,13 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // resultRows is what a page statement's rows are read through: *sql.Rows,
@@ -47,6 +49,33 @@ func (p pgxPoolRows) queryRows(ctx context.Context, stmt string, args ...any) (r
 		return nil, err
 	}
 	return pgxRows{rows}, nil
+}
+
+// rowReader reads the one row of a statement (see reader.scanRow).
+type rowReader interface {
+	scanRow(ctx context.Context, stmt string, args []any, dest []any) error
+}
+
+// pgxRowReader reads one row natively through pgx on a connection of a
+// database/sql pool over pgx (sqlOverPool): the same connection, prepared
+// statement and plan a database/sql read would take, without database/sql
+// setting up a conversion for every column first (for a token check with
+// the partner it reads ahead, 80 columns, a tenth of serve's CPU).
+type pgxRowReader struct{ db *sql.DB }
+
+func (p pgxRowReader) scanRow(ctx context.Context, stmt string, args []any, dest []any) error {
+	conn, err := p.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		err := dc.(*stdlib.Conn).Conn().QueryRow(ctx, stmt, args...).Scan(dest...)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return sql.ErrNoRows
+		}
+		return err
+	})
 }
 
 // pgxRows gives pgx.Rows the Close of *sql.Rows.

@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/partnerhub/partnerhub/internal/auth"
 	"github.com/partnerhub/partnerhub/internal/filter"
 	"github.com/partnerhub/partnerhub/internal/hub"
 	"github.com/partnerhub/partnerhub/internal/seed"
@@ -79,6 +81,32 @@ func noFullScan(p plan) string {
 		}
 	}, 0)
 	return fault
+}
+
+// noFullScanOf: no full scan of the named tables (SQLite: by the name or
+// alias the plan shows; PostgreSQL: by relation). The tables a statement
+// joins by key are checked this way where another one it joins may be
+// small enough for a scan to be the planner's right choice.
+func noFullScanOf(names ...string) planCheck {
+	return func(p plan) string {
+		if p.pg == nil {
+			for _, l := range p.sqlite {
+				table, scan := strings.CutPrefix(strings.TrimSpace(l), "SCAN ")
+				table, _, _ = strings.Cut(table, " ")
+				if scan && slices.Contains(names, table) {
+					return "a full scan: " + strings.TrimSpace(l)
+				}
+			}
+			return ""
+		}
+		var fault string
+		p.pg.walk(func(n *pgNode, _ int) {
+			if n.NodeType == "Seq Scan" && slices.Contains(names, n.Relation) && fault == "" {
+				fault = "a sequential scan of " + n.Relation
+			}
+		}, 0)
+		return fault
+	}
 }
 
 // searches: the partners are read through a search (a range or equality
@@ -221,6 +249,9 @@ func testQueryPlans(t *testing.T, db *store.DB) {
 	// the shape of the harness's 100-row page over a larger branch.
 	const limit = 5
 
+	tokenHash := planToken(t, svc, res.Root)
+	credentialsByKeys := noFullScanOf(credentialTables...)
+
 	sidIndex := map[string]string{"sqlite": "sqlite_autoindex_partners_1", "postgres": "partners_sid_key"}[db.Dialect()]
 	pkIndex := map[string]string{"sqlite": "INTEGER PRIMARY KEY", "postgres": "partners_pkey"}[db.Dialect()]
 	pkSearch := func(p plan) string {
@@ -269,6 +300,14 @@ func testQueryPlans(t *testing.T, db *store.DB) {
 			_, err := db.Partner(ctx, hub.PartnerKey{SID: branch.SID})
 			return err
 		}, [][]planCheck{{noFullScan, searches(sidIndex)}}, false},
+		{"token check", func() error {
+			_, err := db.TokenCredentials(ctx, tokenHash)
+			return err
+		}, [][]planCheck{{credentialsByKeys}}, false},
+		{"token check with the partner read ahead, by sid", func() error {
+			_, _, err := db.PartnerWithTokenCredentials(ctx, hub.PartnerKey{SID: branch.SID}, tokenHash)
+			return err
+		}, [][]planCheck{{credentialsByKeys, searches(sidIndex)}}, false},
 	} {
 		if db.Dialect() == "postgres" && len(tc.want) == 2 {
 			// PostgreSQL folds a list's count into its page's statement
@@ -299,6 +338,64 @@ func testQueryPlans(t *testing.T, db *store.DB) {
 				}
 			}
 		})
+	}
+}
+
+// credentialTables are the tables a token check reaches by their keys
+// (PostgreSQL relations, SQLite tables and aliases). The client of a
+// user is among them only when joined; its table may be small enough for
+// a scan to be the planner's right choice.
+var credentialTables = []string{"partners", "tokens", "users", "t", "p", "u", "up"}
+
+// planToken creates a user at root and returns the access hash of a
+// token issued to it.
+func planToken(t *testing.T, svc *hub.Service, root *hub.Partner) string {
+	t.Helper()
+	ctx := context.Background()
+	svc.SetPasswordHasher(auth.Argon2id{})
+	const password = "plans are checked here"
+	if _, err := svc.CreateUser(ctx, hub.SystemPrincipal(root, "test"), &hub.User{Username: "planner", FirstName: "P", LastName: "L",
+		Email: "p@example.com", Role: hub.RolePartnerSupervisor, PartnerID: root.ID, Active: true}, password); err != nil {
+		t.Fatal(err)
+	}
+	pr, _, err := svc.AuthenticatePassword(ctx, "planner", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	issued, err := svc.IssueToken(ctx, pr, hub.TokenRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hub.HashSecret(issued.Access)
+}
+
+// Statistics taken while the users and tokens hold a row each (a bulk
+// load after bootstrap analyzes) must not make the token check of a
+// later connection scan those tables, which by then may hold thousands:
+// Analyze keeps statistics of the tree's tables only.
+func TestTokenCheckPlanAfterEarlyStatisticsSQLite(t *testing.T) {
+	ctx := context.Background()
+	url := "sqlite:" + filepath.Join(t.TempDir(), "plans.db")
+	db := openSQLiteURL(t, url)
+	svc := hub.NewService(db, hub.DefaultMaxDepth)
+	// The bootstrap admin's token, then a bulk load, which analyzes.
+	root, err := svc.CreateRoot(ctx, &hub.Partner{Name: "Root"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokenHash := planToken(t, svc, root)
+	if _, err := seed.Run(ctx, db, svc, seed.Config{Partners: 500, Depth: 3, Fanout: 8}, nil); err != nil {
+		t.Fatal(err)
+	}
+	db = openSQLiteURL(t, url) // connections read the statistics when they open
+	stop := db.RecordReads()
+	_, err = db.TokenCredentials(ctx, tokenHash)
+	stmts := stop()
+	if err != nil || len(stmts) != 1 {
+		t.Fatalf("token check: %v, %d statements", err, len(stmts))
+	}
+	if p := explain(t, db, stmts[0]); noFullScanOf(credentialTables...)(p) != "" {
+		t.Errorf("%s\nplan:\n%s", noFullScanOf(credentialTables...)(p), p)
 	}
 }
 

@@ -15,13 +15,23 @@ const tokenColumns = `t.id, t.sid, t.user_id, t.partner_id, p.path, t.name, t.oa
 	coalesce(t.revoked_at, NULL), coalesce(t.last_access_at, NULL), t.last_access_ip, p.sid`
 
 func scanToken(row rowScanner, t *hub.Token) error {
-	err := row.Scan(&t.ID, &t.SID, &t.UserID, &t.PartnerID, &t.PartnerPath, &t.Name, &t.OAuthClientID, jsonScan[[]string]{Dest: &t.Scopes},
+	err := row.Scan(tokenDest(t)...)
+	finishToken(t)
+	return err
+}
+
+// tokenDest lists the scan destinations of tokenColumns for t;
+// finishToken completes t once they are scanned.
+func tokenDest(t *hub.Token) []any {
+	return []any{&t.ID, &t.SID, &t.UserID, &t.PartnerID, &t.PartnerPath, &t.Name, &t.OAuthClientID, jsonScan[[]string]{Dest: &t.Scopes},
 		timeScan{&t.CreatedAt}, timeScan{&t.ExpiresAt}, timeScan{&t.RefreshExpiresAt}, nullTimeScan{&t.RevokedAt}, nullTimeScan{&t.LastAccessAt},
-		&t.LastAccessIP, &t.PartnerSID)
+		&t.LastAccessIP, &t.PartnerSID}
+}
+
+func finishToken(t *hub.Token) {
 	if t.Scopes == nil {
 		t.Scopes = []string{}
 	}
-	return err
 }
 
 var tokenSchema = whitelist(hub.TokenListFields, map[string]string{
@@ -47,35 +57,69 @@ func (r reader) Token(ctx context.Context, sid string) (*hub.Token, error) {
 	return r.oneToken(ctx, `t.sid = $1`, sid)
 }
 
+// tokenCredentialsFrom joins a token (alias t) with its partner (p), its
+// user (u), the user's client if any (c) and the user's owning partner
+// (up); tokenCredentialsColumns are what TokenCredentials scans of them.
+const tokenCredentialsFrom = tokenFrom + ` JOIN users u ON u.id = t.user_id LEFT JOIN clients c ON c.id = u.client_id` +
+	` JOIN partners up ON up.id = coalesce(u.partner_id, c.partner_id)`
+
+var tokenCredentialsColumns = tokenColumns + `, ` + userOwnerColumns + `, p.suspensions > 0`
+
 // tokenCredentialsSQL reads a token by access hash with its user, the
-// user's owning partner (alias up) and whether the token's own partner is
-// blocked, in one statement.
-var tokenCredentialsSQL = `SELECT ` + tokenColumns + `, ` + userOwnerColumns + `, p.suspensions > 0 FROM ` + tokenFrom +
-	` JOIN users u ON u.id = t.user_id LEFT JOIN clients c ON c.id = u.client_id` +
-	` JOIN partners up ON up.id = coalesce(u.partner_id, c.partner_id) WHERE t.access_hash = $1`
+// user's owning partner and whether the token's own partner is blocked, in
+// one statement.
+var tokenCredentialsSQL = `SELECT ` + tokenCredentialsColumns + ` FROM ` + tokenCredentialsFrom + ` WHERE t.access_hash = $1`
+
+// credentialsDest lists the scan destinations of tokenCredentialsColumns
+// for cr; finishToken(&cr.Token) completes it once they are scanned.
+func credentialsDest(cr *hub.TokenCredentials) []any {
+	return append(append(tokenDest(&cr.Token), userDest(&cr.User)...), &cr.PartnerBlocked)
+}
 
 func (r reader) TokenCredentials(ctx context.Context, accessHash string) (*hub.TokenCredentials, error) {
 	cr := new(hub.TokenCredentials)
-	extra := append(userDest(&cr.User), &cr.PartnerBlocked)
-	err := scanToken(&appendedRow{row: r.q.QueryRowContext(ctx, tokenCredentialsSQL, accessHash), extra: extra}, &cr.Token)
+	err := r.scanRow(ctx, tokenCredentialsSQL, []any{accessHash}, credentialsDest(cr))
 	if err == sql.ErrNoRows {
 		return nil, hub.Errorf(hub.NotFound, "token not found")
 	}
 	if err != nil {
 		return nil, classify(r.d, err)
 	}
+	finishToken(&cr.Token)
 	return cr, nil
 }
 
-// appendedRow scans a row whose leading columns go to the caller's
-// destinations and whose trailing ones go to extra.
-type appendedRow struct {
-	row   rowScanner
-	extra []any
-}
+// partnerWithCredentialsSQL reads, by kind of partner key, a partner
+// (partnerColumns, keyed by $1) beside a token's credentials
+// (tokenCredentialsColumns, by access hash $2) in one row; none when
+// either is missing.
+var partnerWithCredentialsSQL = func() map[string]string {
+	m := map[string]string{}
+	for _, where := range []string{"id = $1", "sid = $1", "ref = $1"} {
+		m[where] = `SELECT x.*, ` + tokenCredentialsColumns + ` FROM (SELECT ` + partnerColumns + ` FROM partners WHERE ` + where +
+			`) AS x CROSS JOIN ` + tokenCredentialsFrom + ` WHERE t.access_hash = $2`
+	}
+	return m
+}()
 
-func (a *appendedRow) Scan(dest ...any) error {
-	return a.row.Scan(append(dest, a.extra...)...)
+func (r reader) PartnerWithTokenCredentials(ctx context.Context, key hub.PartnerKey, accessHash string) (*hub.Partner, *hub.TokenCredentials, error) {
+	where, arg, ok := partnerWhere(key)
+	if !ok {
+		return nil, nil, hub.Errorf(hub.NotFound, "partner not found")
+	}
+	p, cr := new(hub.Partner), new(hub.TokenCredentials)
+	var d partnerDest
+	dest := append(d.dests(p), credentialsDest(cr)...)
+	err := r.scanRow(ctx, partnerWithCredentialsSQL[where], []any{arg, accessHash}, dest)
+	if err == sql.ErrNoRows {
+		return nil, nil, hub.Errorf(hub.NotFound, "partner or token not found")
+	}
+	if err != nil {
+		return nil, nil, classify(r.d, err)
+	}
+	d.finish(p)
+	finishToken(&cr.Token)
+	return p, cr, nil
 }
 
 func (r reader) TokenByRefreshHash(ctx context.Context, refreshHash string) (*hub.Token, error) {

@@ -19,6 +19,12 @@ func partnerKey(r *http.Request) (hub.PartnerKey, error) {
 	return hub.PartnerKey{SID: sid}, nil
 }
 
+// partnerReadAhead lets the token check of a request read the partner
+// {partner_sid} names along with the token (hub.WithPartnerReadAhead).
+func partnerReadAhead(r *http.Request) context.Context {
+	return hub.WithPartnerReadAhead(r.Context(), hub.PartnerKey{SID: r.PathValue("partner_sid")})
+}
+
 // getPartner serves GET /core/v2/partners/{partner_sid}.
 func (a *api) getPartner(w http.ResponseWriter, r *http.Request, pr hub.Principal) {
 	sel, err := parseFieldSelection(r.URL.Query(), partnerKeys)

@@ -42,7 +42,7 @@ func (a *api) routes() []httpapi.Route {
 
 		{Method: "POST", Pattern: "/core/v2/partners", Scopes: partnersCreate, Handle: a.createPartner},
 		{Method: "GET", Pattern: "/core/v2/partners", Scopes: partnersRead, Handle: a.listPartners},
-		{Method: "GET", Pattern: "/core/v2/partners/{partner_sid}", Scopes: partnersRead, Handle: a.getPartner},
+		{Method: "GET", Pattern: "/core/v2/partners/{partner_sid}", Scopes: partnersRead, Handle: a.getPartner, ReadAhead: partnerReadAhead},
 		{Method: "PATCH", Pattern: "/core/v2/partners/{partner_sid}", Scopes: partnersUpdate, Handle: a.patchPartner},
 		{Method: "PUT", Pattern: "/core/v2/partners/{partner_sid}", Scopes: partnersUpdate, Handle: a.putPartner},
 		{Method: "DELETE", Pattern: "/core/v2/partners/{partner_sid}", Scopes: partnersDelete, Handle: a.deletePartner},

@@ -146,6 +146,13 @@ func newAuthEnv(t *testing.T, engine string) *env {
 // authenticator that authn returns.
 func newEnvWith(t *testing.T, engine string, authn func(*hub.Service, hub.Store) carrierx.Authenticator) *env {
 	t.Helper()
+	return newEnvOver(t, engine, nil, authn)
+}
+
+// newEnvOver is newEnvWith whose service sees the store through wrap,
+// when not nil.
+func newEnvOver(t *testing.T, engine string, wrap func(hub.Store) hub.Store, authn func(*hub.Service, hub.Store) carrierx.Authenticator) *env {
+	t.Helper()
 	ctx := context.Background()
 	open := testdb.SQLite
 	if engine == "postgres" {
@@ -155,6 +162,9 @@ func newEnvWith(t *testing.T, engine string, authn func(*hub.Service, hub.Store)
 	// with a TTL long enough that only invalidation keeps reads fresh, and
 	// checking that no handler modifies a shared list page.
 	var db hub.Store = readcache.New(open(t), readcache.Options{TTL: time.Hour, Verify: true})
+	if wrap != nil {
+		db = wrap(db)
+	}
 	svc := hub.NewService(db, 32)
 	root, err := svc.CreateRoot(ctx, &hub.Partner{Name: "Root Co"})
 	if err != nil {

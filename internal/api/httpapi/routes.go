@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -17,13 +18,17 @@ type Handler func(w http.ResponseWriter, r *http.Request, pr hub.Principal)
 // the scopes of which a caller needs one (from the hub's Requirement of
 // the operation, Requirement.AnyOf; for documentation and the access
 // matrix: the hub checks them), whether the route is served without
-// authentication, and its handler.
+// authentication, and its handler. ReadAhead, when set, gives the context
+// the request is authenticated and served with (see
+// hub.WithPartnerReadAhead): it may only let the credential check read
+// ahead what the handler reads next, never change an answer.
 type Route struct {
-	Method  string
-	Pattern string
-	Scopes  []string
-	Public  bool
-	Handle  Handler
+	Method    string
+	Pattern   string
+	Scopes    []string
+	Public    bool
+	Handle    Handler
+	ReadAhead func(r *http.Request) context.Context
 }
 
 // ID names the route as "METHOD pattern".
@@ -103,6 +108,9 @@ func NewMux(m Mux) http.Handler {
 func (m Mux) serve(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var pr hub.Principal
+		if rt.ReadAhead != nil {
+			r = r.WithContext(rt.ReadAhead(r))
+		}
 		if !rt.Public {
 			var err error
 			if pr, err = m.Authn.Principal(r); err != nil {

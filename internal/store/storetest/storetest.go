@@ -56,6 +56,7 @@ func Run(t *testing.T, open Opener) {
 		{"ChangePassword", testChangePassword},
 		{"Tokens", testTokens},
 		{"TokenRefresh", testTokenRefresh},
+		{"PartnerReadAhead", testPartnerReadAhead},
 		{"EmailVerification", testEmailVerification},
 		{"PartnerLogins", testPartnerLogins},
 		{"PartnerLoginLater", testPartnerLoginLater},
@@ -97,6 +98,7 @@ func Run(t *testing.T, open Opener) {
 type fixture struct {
 	ctx  context.Context
 	svc  *hub.Service
+	st   hub.Store // the store under test, for the reads the Service makes only in special cases
 	root *hub.Partner
 	sys  hub.Principal
 	seq  atomic.Int64
@@ -113,7 +115,7 @@ func newFixture(t testing.TB, st hub.Store) *fixture {
 	if err != nil {
 		t.Fatalf("create root: %v", err)
 	}
-	return &fixture{ctx: ctx, svc: svc, root: root, sys: hub.SystemPrincipal(root, "test")}
+	return &fixture{ctx: ctx, svc: svc, st: st, root: root, sys: hub.SystemPrincipal(root, "test")}
 }
 
 // child creates a partner under parent as the system principal.

@@ -1,0 +1,86 @@
+package carrierx_test
+
+import (
+	"context"
+	"net/http"
+	"sync/atomic"
+	"testing"
+
+	"github.com/partnerhub/partnerhub/internal/api/carrierx"
+	"github.com/partnerhub/partnerhub/internal/auth"
+	"github.com/partnerhub/partnerhub/internal/hub"
+)
+
+// countingStore counts the credential and partner reads the service asks
+// of the store.
+type countingStore struct {
+	hub.Store
+	combined, tokens, partners atomic.Int64
+}
+
+func (c *countingStore) PartnerWithTokenCredentials(ctx context.Context, key hub.PartnerKey, accessHash string) (*hub.Partner, *hub.TokenCredentials, error) {
+	c.combined.Add(1)
+	return c.Store.PartnerWithTokenCredentials(ctx, key, accessHash)
+}
+
+func (c *countingStore) TokenCredentials(ctx context.Context, accessHash string) (*hub.TokenCredentials, error) {
+	c.tokens.Add(1)
+	return c.Store.TokenCredentials(ctx, accessHash)
+}
+
+func (c *countingStore) Partner(ctx context.Context, key hub.PartnerKey) (*hub.Partner, error) {
+	c.partners.Add(1)
+	return c.Store.Partner(ctx, key)
+}
+
+// reads returns and resets the counts: combined, tokens, partners.
+func (c *countingStore) reads() [3]int64 {
+	return [3]int64{c.combined.Swap(0), c.tokens.Swap(0), c.partners.Swap(0)}
+}
+
+// GET of a partner with a token reads the token and the partner in one
+// store read; the answers are those of the two reads: the partner, a 404
+// for a missing and an invisible one alike, a 401 for a bad token.
+func TestGetPartnerReadsTokenAndPartnerTogether(t *testing.T) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			counts := &countingStore{}
+			e := newEnvOver(t, engine, func(st hub.Store) hub.Store { counts.Store = st; return counts },
+				func(svc *hub.Service, _ hub.Store) carrierx.Authenticator {
+					svc.SetPasswordHasher(auth.Argon2id{})
+					return auth.NewAuthenticator(svc, auth.Config{})
+				})
+			a := e.partner(e.root, "A")
+			a1 := e.partner(a, "A1")
+			b := e.partner(e.root, "B")
+			e.user(a, "ann", hub.RolePartnerSupervisor)
+			token := str(e.grant(t, "ann"), "access_token")
+			counts.reads()
+
+			got := e.do(t, req{method: "GET", path: "/core/v2/partners/" + a1.SID, token: token}).want(t, http.StatusOK).json(t)
+			if str(got, "partner_sid") != a1.SID || str(got, "company_name") != "A1" {
+				t.Fatalf("GET A1: %v", got)
+			}
+			if n := counts.reads(); n != [3]int64{1, 0, 0} {
+				t.Errorf("GET of a visible partner: %d combined, %d token, %d partner reads; want one combined read", n[0], n[1], n[2])
+			}
+
+			invisible := e.do(t, req{method: "GET", path: "/core/v2/partners/" + b.SID, token: token}).want(t, http.StatusNotFound)
+			counts.reads()
+			missing := e.do(t, req{method: "GET", path: "/core/v2/partners/00000000-0000-4000-8000-000000000000", token: token}).want(t, http.StatusNotFound)
+			if string(invisible.body) != string(missing.body) {
+				t.Errorf("invisible partner:\n%s\nmissing partner:\n%s", invisible.body, missing.body)
+			}
+			if n := counts.reads(); n != [3]int64{1, 1, 0} {
+				t.Errorf("GET of a missing partner: %d combined, %d token, %d partner reads; want the combined read, then the token alone", n[0], n[1], n[2])
+			}
+
+			wrong := "x" + token[1:]
+			if token[0] == 'x' {
+				wrong = "y" + token[1:]
+			}
+			e.do(t, req{method: "GET", path: "/core/v2/partners/" + a1.SID, token: wrong}).want(t, http.StatusUnauthorized)
+		})
+	}
+}
