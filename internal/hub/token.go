@@ -30,8 +30,12 @@ type Token struct {
 	LastAccessIP     string
 }
 
-// TokenCredentials is what token authentication needs: the token and its
-// user (owner fields filled), read together.
+// TokenCredentials is what token authentication needs, read together:
+// of the token, its ID, SID, UserID, PartnerID, PartnerPath, Scopes,
+// ExpiresAt, RevokedAt, LastAccessAt and LastAccessIP; of its user, the
+// ID, Role, ClientID, Active and the owner fields (OwnerPartnerID, Path,
+// Status, Blocked). Other fields are left zero: each column costs on
+// every authenticated request.
 type TokenCredentials struct {
 	Token Token
 	User  User

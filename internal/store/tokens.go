@@ -63,7 +63,11 @@ func (r reader) Token(ctx context.Context, sid string) (*hub.Token, error) {
 const tokenCredentialsFrom = tokenFrom + ` JOIN users u ON u.id = t.user_id LEFT JOIN clients c ON c.id = u.client_id` +
 	` JOIN partners up ON up.id = coalesce(u.partner_id, c.partner_id)`
 
-var tokenCredentialsColumns = tokenColumns + `, ` + userOwnerColumns + `, p.suspensions > 0`
+// Only what a token check reads (see hub.TokenCredentials): every column
+// a read returns costs on every authenticated request.
+const tokenCredentialsColumns = `t.id, t.sid, t.user_id, t.partner_id, p.path, t.scopes, coalesce(t.expires_at, NULL),
+	coalesce(t.revoked_at, NULL), coalesce(t.last_access_at, NULL), t.last_access_ip,
+	u.id, u.role, coalesce(u.client_id, 0), u.active, up.id, up.path, up.status, up.suspensions > 0, p.suspensions > 0`
 
 // tokenCredentialsSQL reads a token by access hash with its user, the
 // user's owning partner and whether the token's own partner is blocked, in
@@ -73,7 +77,11 @@ var tokenCredentialsSQL = `SELECT ` + tokenCredentialsColumns + ` FROM ` + token
 // credentialsDest lists the scan destinations of tokenCredentialsColumns
 // for cr; finishToken(&cr.Token) completes it once they are scanned.
 func credentialsDest(cr *hub.TokenCredentials) []any {
-	return append(append(tokenDest(&cr.Token), userDest(&cr.User)...), &cr.PartnerBlocked)
+	t, u := &cr.Token, &cr.User
+	return []any{&t.ID, &t.SID, &t.UserID, &t.PartnerID, &t.PartnerPath, jsonScan[[]string]{Dest: &t.Scopes}, timeScan{&t.ExpiresAt},
+		nullTimeScan{&t.RevokedAt}, nullTimeScan{&t.LastAccessAt}, &t.LastAccessIP,
+		&u.ID, &u.Role, &u.ClientID, &u.Active, &u.OwnerPartnerID, &u.OwnerPartnerPath, &u.OwnerPartnerStatus, &u.OwnerPartnerBlocked,
+		&cr.PartnerBlocked}
 }
 
 func (r reader) TokenCredentials(ctx context.Context, accessHash string) (*hub.TokenCredentials, error) {
