@@ -145,8 +145,8 @@ func (s *Service) newToken(pr Principal, at *Partner, req TokenRequest) (Token, 
 // token whose partner has left the user's subtree are all the same
 // Unauthenticated error. Everything is read in one query (with the
 // partner of a read-ahead, see WithPartnerReadAhead). The token acts at
-// its partner with its scopes, bounded by the user's current role. The last access (time and ip) is
-// recorded at most once a minute.
+// its partner with its scopes, bounded by the user's current role. The
+// last access (time and ip) is recorded at most once a minute.
 func (s *Service) AuthenticateToken(ctx context.Context, access, ip string) (Principal, error) {
 	// fail builds the one answer for every refusal, only when refusing.
 	fail := func() error { return &Error{Kind: Unauthenticated, Message: "invalid or expired token"} }
