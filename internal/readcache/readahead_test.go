@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/partnerhub/partnerhub/internal/auth"
 	"github.com/partnerhub/partnerhub/internal/hub"
 	"github.com/partnerhub/partnerhub/internal/readcache"
 	"github.com/partnerhub/partnerhub/internal/store"
@@ -18,15 +17,7 @@ func TestCombinedReadCachesBoth(t *testing.T) {
 	forEngines(t, func(t *testing.T, open func(testing.TB) *store.DB) {
 		ctx := context.Background()
 		_, c, svc, sys := setup(t, open, readcache.Options{TTL: time.Hour})
-		svc.SetPasswordHasher(auth.Argon2id{})
-		if _, err := svc.CreateUser(ctx, sys, &hub.User{Username: "u", FirstName: "U", LastName: "U", Email: "u@example.com",
-			Role: hub.RoleSystemAdmin, PartnerID: sys.PartnerID, Active: true}, "password-123456"); err != nil {
-			t.Fatal(err)
-		}
-		issued, err := svc.IssueTokenWithPassword(ctx, "u", "password-123456", hub.TokenRequest{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		issued := adminToken(t, svc, sys)
 		a, err := svc.CreatePartner(ctx, sys, &hub.Partner{Name: "A", ParentID: sys.PartnerID})
 		if err != nil {
 			t.Fatal(err)

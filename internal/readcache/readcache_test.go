@@ -34,6 +34,23 @@ func setup(t *testing.T, open func(testing.TB) *store.DB, opt readcache.Options)
 	return db, c, svc, hub.SystemPrincipal(root, "test")
 }
 
+// adminToken creates a System Admin at sys's partner and issues it a
+// token.
+func adminToken(t *testing.T, svc *hub.Service, sys hub.Principal) *hub.IssuedToken {
+	t.Helper()
+	ctx := context.Background()
+	svc.SetPasswordHasher(auth.Argon2id{})
+	if _, err := svc.CreateUser(ctx, sys, &hub.User{Username: "u", FirstName: "U", LastName: "U", Email: "u@example.com",
+		Role: hub.RoleSystemAdmin, PartnerID: sys.PartnerID, Active: true}, "password-123456"); err != nil {
+		t.Fatal(err)
+	}
+	issued, err := svc.IssueTokenWithPassword(ctx, "u", "password-123456", hub.TokenRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return issued
+}
+
 func forEngines(t *testing.T, fn func(t *testing.T, open func(testing.TB) *store.DB)) {
 	for _, e := range testdb.Engines {
 		t.Run(e.Name, func(t *testing.T) { fn(t, e.Open) })
@@ -133,15 +150,7 @@ func TestVerifyCatchesModifiedPages(t *testing.T) {
 func TestTouchEvictsOnlyTheToken(t *testing.T) {
 	ctx := context.Background()
 	_, c, svc, sys := setup(t, testdb.SQLite, readcache.Options{TTL: time.Hour})
-	svc.SetPasswordHasher(auth.Argon2id{})
-	if _, err := svc.CreateUser(ctx, sys, &hub.User{Username: "u", FirstName: "U", LastName: "U", Email: "u@example.com",
-		Role: hub.RoleSystemAdmin, PartnerID: sys.PartnerID, Active: true}, "password-123456"); err != nil {
-		t.Fatal(err)
-	}
-	issued, err := svc.IssueTokenWithPassword(ctx, "u", "password-123456", hub.TokenRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	issued := adminToken(t, svc, sys)
 	auth := func(ip string) {
 		t.Helper()
 		if _, err := svc.AuthenticateToken(ctx, issued.Access, ip); err != nil {

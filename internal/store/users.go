@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strings"
 	"time"
 
 	"github.com/partnerhub/partnerhub/internal/hub"
@@ -16,11 +15,6 @@ const userFrom = `users u LEFT JOIN clients c ON c.id = u.client_id JOIN partner
 const userColumns = `u.id, u.username, u.first_name, u.last_name, u.email, u.email_verified, u.phone, u.role,
 	coalesce(u.partner_id, 0), coalesce(u.client_id, 0), p.id, p.path, p.status, p.suspensions > 0, u.active, u.version,
 	coalesce(u.created_at, NULL), coalesce(u.modified_at, NULL), coalesce(u.last_login_at, NULL)`
-
-// userOwnerColumns is userColumns with the owning partner under the alias
-// up, for statements where p is already taken.
-var userOwnerColumns = strings.NewReplacer("p.id,", "up.id,", "p.path,", "up.path,", "p.status,", "up.status,",
-	"p.suspensions ", "up.suspensions ").Replace(userColumns)
 
 // userDest lists the scan destinations of userColumns for u.
 func userDest(u *hub.User) []any {
