@@ -152,8 +152,7 @@ func openSQLite(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	cache := newStmtCache(read)
-	rows := newSQLiteRowReader(read)
-	db := &DB{reader: reader{q: cache, d: sqliteDialect, native: rows}, write: write, read: read}
-	db.close = func() { rows.close(); cache.close(); read.Close(); write.Close() }
+	db := &DB{reader: reader{q: cache, d: sqliteDialect}, write: write, read: read}
+	db.close = func() { cache.close(); read.Close(); write.Close() }
 	return db, nil
 }
