@@ -144,7 +144,8 @@ func (s *Service) newToken(pr Principal, at *Partner, req TokenRequest) (Token, 
 // partner that is (or lies below) a suspended or inactive partner, and a
 // token whose partner has left the user's subtree are all the same
 // Unauthenticated error. Everything is read in one query (with the
-// partner of a read-ahead, see WithPartnerReadAhead). The token acts at
+// partner of a read-ahead, see WithPartnerReadAhead; when that partner is
+// missing, the token is read again alone). The token acts at
 // its partner with its scopes, bounded by the user's current role. The
 // last access (time and ip) is recorded at most once a minute.
 func (s *Service) AuthenticateToken(ctx context.Context, access, ip string) (Principal, error) {

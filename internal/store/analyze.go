@@ -11,8 +11,8 @@ var analyzedTables = []string{"partners", "partner_country_counts", "clients", "
 
 var analyzedList = "'" + strings.Join(analyzedTables, "', '") + "'"
 
-// Analyze refreshes the planner's statistics (SQLite: ANALYZE of every
-// table; PostgreSQL: VACUUM (ANALYZE) of the tree's tables in the current
+// Analyze refreshes the planner's statistics of the tree's tables
+// (SQLite: ANALYZE of each; PostgreSQL: VACUUM (ANALYZE) in the current
 // schema, which also marks the pages index-only counts need not visit).
 // Bulk loads call it: a plan chosen on statistics of an empty table can
 // scan where an index serves.

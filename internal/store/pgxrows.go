@@ -60,7 +60,8 @@ type rowReader interface {
 // database/sql pool over pgx (sqlOverPool): the same connection, prepared
 // statement and plan a database/sql read would take, without database/sql
 // setting up a conversion for every column first (for a token check with
-// the partner it reads ahead, 80 columns, a tenth of serve's CPU).
+// the partner it reads ahead, 68 columns; at 80 columns 7 % of serve's
+// CPU).
 type pgxRowReader struct{ db *sql.DB }
 
 func (p pgxRowReader) scanRow(ctx context.Context, stmt string, args []any, dest []any) error {
