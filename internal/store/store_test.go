@@ -2,11 +2,13 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/partnerhub/partnerhub/internal/hub"
 	"github.com/partnerhub/partnerhub/internal/store"
@@ -76,5 +78,50 @@ func TestPostgresKeepsConnectionsBetweenStatements(t *testing.T) {
 	}
 	if st := db.Stats(); st.Idle < 1 || st.MaxIdleClosed != 0 {
 		t.Fatalf("after three reads: %d idle, %d closed as surplus idle connections; want connections kept", st.Idle, st.MaxIdleClosed)
+	}
+}
+
+// A read cancelled while it waits on the server (here for a table lock)
+// fails, and leaves the pool serving: one-row reads go through pgx on
+// database/sql's own connections (Conn.Raw), and a connection pgx gives up
+// on a cancelled query must not come back to be used again. More reads are
+// cancelled than the pool has connections.
+func TestPostgresCancelledReadsLeaveThePoolServing(t *testing.T) {
+	ctx := context.Background()
+	db := openPostgres(t)
+	root, err := hub.NewService(db, hub.DefaultMaxDepth).CreateRoot(ctx, &hub.Partner{Name: "Root"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := hub.PartnerKey{SID: root.SID}
+	locked, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		done <- db.WriteSQL(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, `LOCK TABLE partners IN ACCESS EXCLUSIVE MODE`); err != nil {
+				close(locked)
+				return err
+			}
+			close(locked)
+			<-release
+			return nil
+		})
+	}()
+	<-locked
+	for i := range 12 {
+		cctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+		_, err := db.Partner(cctx, key)
+		cancel()
+		if err == nil {
+			t.Fatalf("read %d under the lock: no error", i+1)
+		}
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for i := range 12 {
+		if p, err := db.Partner(ctx, key); err != nil || p.ID != root.ID {
+			t.Fatalf("read %d after the cancelled ones: %+v %v", i+1, p, err)
+		}
 	}
 }

@@ -78,6 +78,15 @@ func TestSuspensionCascadeHTTP(t *testing.T) {
 				if r.status != want {
 					bad = append(bad, n+": "+http.StatusText(r.status))
 				}
+				// GET of one partner reads it with a token's check (the
+				// read-ahead): the same answer.
+				home := b
+				if strings.HasPrefix(n, "D") {
+					home = d
+				}
+				if r := e.do(t, req{method: "GET", path: "/core/v2/partners/" + home.SID, header: creds[n]}); r.status != want {
+					bad = append(bad, n+" GET of its partner: "+http.StatusText(r.status))
+				}
 				// The password grant is refused with the same 401.
 				if n == "B login Basic" || n == "B user Basic" {
 					user, pass := "b.login", loginPass

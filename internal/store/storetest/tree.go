@@ -93,7 +93,8 @@ func testFieldsRoundTrip(t *testing.T, f *fixture) {
 		t.Fatalf("empty collections: %#v %#v", bare.Attributes, bare.Transformations)
 	}
 	// A list's rows read the same values as a GET (on PostgreSQL a partner
-	// page is read through pgx natively, a GET through database/sql).
+	// page is read on the custom-plan pool, a GET on database/sql's
+	// connections, each through pgx natively).
 	for _, want := range []*hub.Partner{got, bare} {
 		page, err := f.svc.ListPartners(f.ctx, f.sys, hub.PartnerKey{}, hub.ListQuery{
 			Filter: mustParse(t, fmt.Sprintf("id eq %d", want.ID)), Limit: 1})
