@@ -163,9 +163,10 @@ type reader struct {
 	// transaction.
 	custom rowsQuerier
 	// native, when set, reads the one-row statements of the requests
-	// that matter most (token checks, a partner by key) natively through
-	// pgx on q's own connections (see pgxRowReader). Nil on SQLite and in
-	// a transaction.
+	// that matter most (token checks, a partner by key) through the
+	// driver itself on q's own connections, past database/sql's
+	// per-read work (pgxRowReader, sqliteRowReader). Nil in a
+	// transaction.
 	native rowReader
 }
 

@@ -140,11 +140,12 @@ func openSQLite(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
 	}
-	read, err := sql.Open("sqlite", build(true))
+	connector, err := sqlite.NewConnector(build(true))
 	if err != nil {
 		write.Close()
 		return nil, err
 	}
+	read := sql.OpenDB(sqliteReadConnector{connector})
 	n := opt.ReadConns
 	if n <= 0 {
 		n = max(4, runtime.NumCPU())
@@ -152,7 +153,7 @@ func openSQLite(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	cache := newStmtCache(read)
-	db := &DB{reader: reader{q: cache, d: sqliteDialect}, write: write, read: read}
+	db := &DB{reader: reader{q: cache, d: sqliteDialect, native: sqliteRowReader{read}}, write: write, read: read}
 	db.close = func() { cache.close(); read.Close(); write.Close() }
 	return db, nil
 }
