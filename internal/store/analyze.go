@@ -44,10 +44,8 @@ func (db *DB) Analyze(ctx context.Context) error {
 			return fmt.Errorf("ANALYZE %s: %w", table, classify(db.d, err))
 		}
 	}
-	// ANALYZE of a table names it in sqlite_stat1; earlier statistics of
-	// other tables are dropped.
-	if _, err := db.write.ExecContext(ctx, `DELETE FROM sqlite_stat1 WHERE tbl NOT IN (`+analyzedList+`)`); err != nil {
-		return fmt.Errorf("dropping statistics of other tables: %w", classify(db.d, err))
+	if err := db.dropOtherStatistics(ctx); err != nil {
+		return err
 	}
 	var stat4 int
 	if err := db.write.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat4'`).Scan(&stat4); err != nil {
@@ -57,6 +55,29 @@ func (db *DB) Analyze(ctx context.Context) error {
 		if _, err := db.write.ExecContext(ctx, `DELETE FROM sqlite_stat4`); err != nil {
 			return fmt.Errorf("emptying sqlite_stat4: %w", classify(db.d, err))
 		}
+	}
+	return nil
+}
+
+// dropOtherStatistics deletes SQLite's statistics of every table Analyze
+// does not keep them for (see Analyze). Migrate runs it too: an earlier
+// release analyzed every table, users and tokens included, and a database
+// it seeded would otherwise keep their scans in every token check. A
+// connection reads the statistics when it opens; Open migrates before its
+// read pool opens any.
+func (db *DB) dropOtherStatistics(ctx context.Context) error {
+	if db.d.name != "sqlite" {
+		return nil
+	}
+	var stat1 int
+	if err := db.write.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'`).Scan(&stat1); err != nil {
+		return fmt.Errorf("SQLite statistics tables: %w", classify(db.d, err))
+	}
+	if stat1 == 0 {
+		return nil // never analyzed
+	}
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM sqlite_stat1 WHERE tbl NOT IN (`+analyzedList+`)`); err != nil {
+		return fmt.Errorf("dropping statistics of other tables: %w", classify(db.d, err))
 	}
 	return nil
 }

@@ -40,7 +40,9 @@ func (db *DB) provider() (*goose.Provider, error) {
 	return goose.NewProvider(db.d.goose, db.write, sub, opts...)
 }
 
-// Migrate applies every pending migration and returns how many it applied.
+// Migrate applies every pending migration and returns how many it
+// applied. On SQLite it also drops statistics an earlier release kept of
+// tables Analyze leaves unanalyzed (dropOtherStatistics).
 func (db *DB) Migrate(ctx context.Context) (int, error) {
 	p, err := db.provider()
 	if err != nil {
@@ -53,6 +55,9 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	n, err := db.migrateRiver(ctx)
 	if err != nil {
 		return len(res) + n, fmt.Errorf("migrate up (River's job tables): %w", redact(err))
+	}
+	if err := db.dropOtherStatistics(ctx); err != nil {
+		return len(res) + n, err
 	}
 	return len(res) + n, nil
 }

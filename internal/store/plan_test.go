@@ -399,6 +399,41 @@ func TestTokenCheckPlanAfterEarlyStatisticsSQLite(t *testing.T) {
 	}
 }
 
+// A database an earlier release seeded keeps statistics of users and
+// tokens taken while they held the bootstrap's rows; opening it drops them,
+// and the token check searches by key again.
+func TestTokenCheckPlanAfterAnEarlierReleasesStatisticsSQLite(t *testing.T) {
+	ctx := context.Background()
+	url := "sqlite:" + filepath.Join(t.TempDir(), "plans.db")
+	db := openSQLiteURL(t, url)
+	svc := hub.NewService(db, hub.DefaultMaxDepth)
+	root, err := svc.CreateRoot(ctx, &hub.Partner{Name: "Root"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokenHash := planToken(t, svc, root)
+	if _, err := seed.Run(ctx, db, svc, seed.Config{Partners: 500, Depth: 3, Fanout: 8}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// What an earlier release's Analyze left: every table analyzed.
+	if err := db.WriteSQL(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `ANALYZE`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db = openSQLiteURL(t, url)
+	stop := db.RecordReads()
+	_, err = db.TokenCredentials(ctx, tokenHash)
+	stmts := stop()
+	if err != nil || len(stmts) != 1 {
+		t.Fatalf("token check: %v, %d statements", err, len(stmts))
+	}
+	if p := explain(t, db, stmts[0]); noFullScanOf(credentialTables...)(p) != "" {
+		t.Errorf("%s\nplan:\n%s", noFullScanOf(credentialTables...)(p), p)
+	}
+}
+
 func explain(t *testing.T, db *store.DB, s store.Statement) plan {
 	t.Helper()
 	out, err := db.Explain(context.Background(), s)
