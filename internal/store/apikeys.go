@@ -45,7 +45,7 @@ var apiKeySchema = whitelist(hub.APIKeyListFields, map[string]string{
 var apiKeyList = listSpec{from: apiKeyFrom, columns: apiKeyColumns, id: "k.id", schema: apiKeySchema}
 
 func (r reader) APIKey(ctx context.Context, id int64) (*hub.APIKey, error) {
-	k, err := scanAPIKey(r.q.QueryRowContext(ctx, `SELECT `+apiKeyColumns+` FROM `+apiKeyFrom+` WHERE k.id = $1`, id))
+	k, err := scanAPIKey(r.row(ctx, `SELECT `+apiKeyColumns+` FROM `+apiKeyFrom+` WHERE k.id = $1`, id))
 	if err == sql.ErrNoRows {
 		return nil, hub.Errorf(hub.NotFound, "API key not found")
 	}
@@ -60,7 +60,7 @@ func (r reader) APIKeyByPrefix(ctx context.Context, prefix string) (*hub.APIKeyC
 	var cuID sql.NullInt64
 	var cuActive sql.NullBool
 	var cuRole, cpPath, cpStatus sql.NullString
-	row := r.q.QueryRowContext(ctx, `SELECT `+apiKeyColumns+`, `+apiKeyCredColumns+` FROM `+apiKeyCredFrom+` WHERE k.prefix = $1`, prefix)
+	row := r.row(ctx, `SELECT `+apiKeyColumns+`, `+apiKeyCredColumns+` FROM `+apiKeyCredFrom+` WHERE k.prefix = $1`, prefix)
 	k, _, err := scanAPIKeyWith(row, &cred.SecretHash, &cred.PartnerStatus, &cred.PartnerBlocked, &cuID, &cuActive, &cuRole, &cpPath, &cpStatus)
 	if err == sql.ErrNoRows {
 		return nil, hub.Errorf(hub.NotFound, "API key not found")

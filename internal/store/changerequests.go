@@ -76,7 +76,7 @@ func (r reader) OpenChangeRequest(ctx context.Context, clientID int64) (*hub.Cha
 }
 
 func (r reader) oneChangeRequest(ctx context.Context, where string, arg any) (*hub.ChangeRequest, error) {
-	cr, err := scanChangeRequest(r.q.QueryRowContext(ctx, `SELECT `+changeRequestColumns+` FROM `+changeRequestFrom+` WHERE `+where, arg))
+	cr, err := scanChangeRequest(r.row(ctx, `SELECT `+changeRequestColumns+` FROM `+changeRequestFrom+` WHERE `+where, arg))
 	if err == sql.ErrNoRows {
 		return nil, hub.Errorf(hub.NotFound, "change request not found")
 	}

@@ -34,7 +34,7 @@ func (r reader) Channel(ctx context.Context, id int64, ref string) (*hub.Channel
 	if id == 0 {
 		where, arg = `ch.ref = $1`, ref
 	}
-	ch, err := scanChannel(r.q.QueryRowContext(ctx, `SELECT `+channelColumns+` FROM `+channelFrom+` WHERE `+where, arg))
+	ch, err := scanChannel(r.row(ctx, `SELECT `+channelColumns+` FROM `+channelFrom+` WHERE `+where, arg))
 	if err == sql.ErrNoRows {
 		return nil, hub.Errorf(hub.NotFound, "channel not found")
 	}

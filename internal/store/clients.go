@@ -60,7 +60,7 @@ func (r reader) Client(ctx context.Context, id int64, ref string) (*hub.Client, 
 	if id == 0 {
 		where, arg = `c.ref = $1`, ref
 	}
-	c, err := scanClient(r.q.QueryRowContext(ctx, `SELECT `+clientColumns+` FROM `+clientFrom+` WHERE `+where, arg))
+	c, err := scanClient(r.row(ctx, `SELECT `+clientColumns+` FROM `+clientFrom+` WHERE `+where, arg))
 	if err == sql.ErrNoRows {
 		return nil, hub.Errorf(hub.NotFound, "client not found")
 	}

@@ -179,6 +179,24 @@ func (r reader) scanRow(ctx context.Context, stmt string, args []any, dest []any
 	return r.q.QueryRowContext(ctx, stmt, args...).Scan(dest...)
 }
 
+// row returns the one row of stmt for a scan helper that takes a
+// rowScanner (as *sql.Row is): its Scan reads through scanRow, so a read
+// outside a transaction takes the driver's own path where the engine has
+// one. Scan reports sql.ErrNoRows when there is no row.
+func (r reader) row(ctx context.Context, stmt string, args ...any) rowScanner {
+	return scannedRow{r: r, ctx: ctx, stmt: stmt, args: args}
+}
+
+// scannedRow is a statement's one row, read when scanned (reader.row).
+type scannedRow struct {
+	r    reader
+	ctx  context.Context
+	stmt string
+	args []any
+}
+
+func (s scannedRow) Scan(dest ...any) error { return s.r.scanRow(s.ctx, s.stmt, s.args, dest) }
+
 // tx implements hub.Tx.
 type tx struct {
 	reader

@@ -43,7 +43,7 @@ var tokenList = listSpec{from: tokenFrom, columns: tokenColumns, id: "t.id", sch
 
 func (r reader) oneToken(ctx context.Context, where string, arg any) (*hub.Token, error) {
 	t := new(hub.Token)
-	err := scanToken(r.q.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM `+tokenFrom+` WHERE `+where, arg), t)
+	err := scanToken(r.row(ctx, `SELECT `+tokenColumns+` FROM `+tokenFrom+` WHERE `+where, arg), t)
 	if err == sql.ErrNoRows {
 		return nil, hub.Errorf(hub.NotFound, "token not found")
 	}

@@ -57,7 +57,7 @@ var userList = listSpec{from: userFrom, columns: userColumns, id: "u.id", schema
 
 func (r reader) User(ctx context.Context, id int64) (*hub.User, error) {
 	u := new(hub.User)
-	err := scanUser(r.q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM `+userFrom+` WHERE u.id = $1`, id), u)
+	err := scanUser(r.row(ctx, `SELECT `+userColumns+` FROM `+userFrom+` WHERE u.id = $1`, id), u)
 	if err == sql.ErrNoRows {
 		return nil, hub.Errorf(hub.NotFound, "user not found")
 	}
@@ -69,7 +69,7 @@ func (r reader) User(ctx context.Context, id int64) (*hub.User, error) {
 
 func (r reader) UserCredentials(ctx context.Context, usernameKey string) (*hub.UserCredentials, error) {
 	var cred hub.UserCredentials
-	row := r.q.QueryRowContext(ctx, `SELECT `+userColumns+`, u.password_hash FROM `+userFrom+` WHERE u.username_key = $1`, usernameKey)
+	row := r.row(ctx, `SELECT `+userColumns+`, u.password_hash FROM `+userFrom+` WHERE u.username_key = $1`, usernameKey)
 	err := row.Scan(append(userDest(&cred.User), &cred.PasswordHash)...)
 	if err == sql.ErrNoRows {
 		return nil, hub.Errorf(hub.NotFound, "user not found")
