@@ -56,15 +56,28 @@ func (db *DB) Analyze(ctx context.Context) error {
 			return fmt.Errorf("emptying sqlite_stat4: %w", classify(db.d, err))
 		}
 	}
+	return db.reloadStatistics(ctx)
+}
+
+// reloadStatistics makes the writer's connection plan with the
+// statistics as they now are: a connection loads them when it opens, and
+// deleting rows of sqlite_stat1 or sqlite_stat4 does not make it load
+// them again (ANALYZE sqlite_schema does, and analyzes nothing).
+func (db *DB) reloadStatistics(ctx context.Context) error {
+	if _, err := db.write.ExecContext(ctx, `ANALYZE sqlite_schema`); err != nil {
+		return fmt.Errorf("reloading SQLite's statistics: %w", classify(db.d, err))
+	}
 	return nil
 }
 
 // dropOtherStatistics deletes SQLite's statistics of every table Analyze
 // does not keep them for (see Analyze). Migrate runs it too: an earlier
 // release analyzed every table, users and tokens included, and a database
-// it seeded would otherwise keep their scans in every token check. A
+// it seeded would otherwise keep their scans in every token check. It
+// writes only when there is something to delete (once, on the first open
+// by this release), so an up-to-date database opens without a write. A
 // connection reads the statistics when it opens; Open migrates before its
-// read pool opens any.
+// read pool opens any, and the writer reloads them (reloadStatistics).
 func (db *DB) dropOtherStatistics(ctx context.Context) error {
 	if db.d.name != "sqlite" {
 		return nil
@@ -76,8 +89,15 @@ func (db *DB) dropOtherStatistics(ctx context.Context) error {
 	if stat1 == 0 {
 		return nil // never analyzed
 	}
+	var stale bool
+	if err := db.write.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sqlite_stat1 WHERE tbl NOT IN (`+analyzedList+`))`).Scan(&stale); err != nil {
+		return fmt.Errorf("SQLite statistics: %w", classify(db.d, err))
+	}
+	if !stale {
+		return nil
+	}
 	if _, err := db.write.ExecContext(ctx, `DELETE FROM sqlite_stat1 WHERE tbl NOT IN (`+analyzedList+`)`); err != nil {
 		return fmt.Errorf("dropping statistics of other tables: %w", classify(db.d, err))
 	}
-	return nil
+	return db.reloadStatistics(ctx)
 }

@@ -113,7 +113,17 @@ func (db *DB) Explain(ctx context.Context, s Statement) (string, error) {
 		err := db.read.QueryRowContext(ctx, `EXPLAIN (FORMAT JSON) `+s.SQL, s.Args...).Scan(&doc)
 		return doc, err
 	}
-	rows, err := db.read.QueryContext(ctx, `EXPLAIN QUERY PLAN `+s.SQL, s.Args...)
+	return explainSQLite(ctx, db.read, s)
+}
+
+// ExplainWriter is Explain on SQLite's writer connection, the one write
+// transactions read through.
+func (db *DB) ExplainWriter(ctx context.Context, s Statement) (string, error) {
+	return explainSQLite(ctx, db.write, s)
+}
+
+func explainSQLite(ctx context.Context, q *sql.DB, s Statement) (string, error) {
+	rows, err := q.QueryContext(ctx, `EXPLAIN QUERY PLAN `+s.SQL, s.Args...)
 	if err != nil {
 		return "", err
 	}

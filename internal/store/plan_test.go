@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/partnerhub/partnerhub/internal/auth"
 	"github.com/partnerhub/partnerhub/internal/filter"
@@ -422,6 +423,52 @@ func checkTokenCheckPlanAfterSeed(t *testing.T, then func(context.Context, *stor
 	if p := explain(t, db, stmts[0]); noFullScanOf(credentialTables...)(p) != "" {
 		t.Errorf("%s\nplan:\n%s", noFullScanOf(credentialTables...)(p), p)
 	}
+	// The writer, open before Migrate changed the statistics, plans with
+	// them as they are too (a read in a write transaction).
+	out, err := db.ExplainWriter(ctx, stmts[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := (plan{sqlite: strings.Split(strings.TrimRight(out, "\n"), "\n")}); noFullScanOf(credentialTables...)(p) != "" {
+		t.Errorf("writer: %s\nplan:\n%s", noFullScanOf(credentialTables...)(p), p)
+	}
+}
+
+// A database whose statistics are current opens without writing: another
+// process holding the write lock (a bulk load) does not make Open wait
+// for it or fail.
+func TestOpenAnalyzedSQLiteWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "plans.db")
+	db := openSQLiteURL(t, "sqlite:"+path)
+	svc := hub.NewService(db, hub.DefaultMaxDepth)
+	if _, err := svc.CreateRoot(ctx, &hub.Partner{Name: "Root"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seed.Run(ctx, db, svc, seed.Config{Partners: 100, Depth: 2, Fanout: 10}, nil); err != nil {
+		t.Fatal(err)
+	}
+	other, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(0)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(ctx, `ROLLBACK`)
+	octx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	again, err := store.Open(octx, "sqlite:"+path, store.Options{})
+	if err != nil {
+		t.Fatalf("open while another connection holds the write lock: %v", err)
+	}
+	again.Close()
 }
 
 func explain(t *testing.T, db *store.DB, s store.Statement) plan {

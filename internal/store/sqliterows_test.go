@@ -85,9 +85,21 @@ func TestSQLiteRowReaderScansAsDatabaseSQL(t *testing.T) {
 }
 
 // A connection keeps at most maxConnStmts statements; past them a read
-// prepares its statement and finalizes it after use, and still answers.
+// prepares its statement, finalizes it after use and still answers. A
+// statement left unfinalized would keep its connection's files open
+// after the connection closed.
 func TestSQLiteRowReaderBoundsItsStatements(t *testing.T) {
 	ctx := context.Background()
+	countFiles := runtime.GOOS == "linux"
+	warm := openSQLiteReadPool(t, 1) // what the first open loads for good
+	if err := warm.PingContext(ctx); err != nil {
+		t.Fatal(err)
+	}
+	warm.Close()
+	before := 0
+	if countFiles {
+		before = openFDs(t)
+	}
 	db := openSQLiteReadPool(t, 1)
 	rr := sqliteRowReader{db}
 	for i := range maxConnStmts + 20 {
@@ -100,7 +112,6 @@ func TestSQLiteRowReaderBoundsItsStatements(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
 	if err := conn.Raw(func(dc any) error {
 		if n := len(dc.(*sqliteReadConn).stmts); n != maxConnStmts {
 			t.Errorf("%d statements kept, want %d", n, maxConnStmts)
@@ -108,6 +119,15 @@ func TestSQLiteRowReaderBoundsItsStatements(t *testing.T) {
 		return nil
 	}); err != nil {
 		t.Fatal(err)
+	}
+	conn.Close()
+	db.Close()
+	if !countFiles {
+		t.Log("open files not counted: /proc/self/fd is Linux's")
+		return
+	}
+	if after := openFDs(t); after != before {
+		t.Errorf("%d files open after the pool closed, %d before it opened: a statement past the bound was not finalized", after, before)
 	}
 }
 
@@ -156,6 +176,11 @@ func TestSQLiteCancelledReadsCloseTheirConnectionsFiles(t *testing.T) {
 		cancel()
 		if err == nil {
 			t.Fatalf("read %d: no error from a cancelled read", i+1)
+		}
+		// The read was interrupted, not refused before it ran: its
+		// connection was the pool's only one, and database/sql closed it.
+		if open := db.read.Stats().OpenConnections; open != 0 {
+			t.Fatalf("read %d: %d connections open after a cancelled read, want 0 (discarded)", i+1, open)
 		}
 	}
 	for i := range 12 {
