@@ -2,13 +2,15 @@ package hub
 
 import "context"
 
-// A request that authenticates with a token and then reads one partner
-// (GET of a partner by its key) costs two store reads: the token's
-// credentials, then the partner. A read-ahead lets the token check read
-// both in one (Reader.PartnerWithTokenCredentials): one round trip to
-// PostgreSQL, one statement on SQLite. The partner so read is kept in the
-// request's context and served, once, to the next Partner call for the
-// same key; every check of Partner (visibility, scope) still runs on it.
+// A request that authenticates and then reads one partner (GET of a
+// partner by its key) costs two store reads: the credential (a token's, or
+// the user of a Basic credential verified earlier), then the partner. A
+// read-ahead lets the credential check read both in one
+// (Reader.PartnerWithTokenCredentials, Reader.PartnerWithUser): one round
+// trip to PostgreSQL, one statement on SQLite. The partner so read is kept
+// in the request's context and served, once, to the next Partner call for
+// the same key; every check of Partner (visibility, scope) still runs on
+// it.
 
 // readAheadKey is the context key of a *partnerReadAhead.
 type readAheadKey struct{}
@@ -22,14 +24,14 @@ type partnerReadAhead struct {
 	partner *Partner
 }
 
-// WithPartnerReadAhead returns a context in which a token check
-// (AuthenticateToken) also reads the partner key names, for the Partner
-// call of the same request that follows. It changes no answer: when the
-// combined read finds no row (no such partner, or no such token) the
-// token is checked alone, and a valid token then tells that the partner
-// is missing; Partner checks visibility and scope as always. Use it only
-// on a request that reads that partner right after authenticating: the
-// read is wasted otherwise.
+// WithPartnerReadAhead returns a context in which a credential check
+// (AuthenticateToken, UserPrincipal) also reads the partner key names, for
+// the Partner call of the same request that follows. It changes no
+// answer: when the combined read finds no row (no such partner, or no
+// such credential) the credential is read alone, and a valid one then
+// tells that the partner is missing; Partner checks visibility and scope
+// as always. Use it only on a request that reads that partner right after
+// authenticating: the read is wasted otherwise.
 func WithPartnerReadAhead(ctx context.Context, key PartnerKey) context.Context {
 	if !key.wellFormed() {
 		return ctx
@@ -41,23 +43,43 @@ func WithPartnerReadAhead(ctx context.Context, key PartnerKey) context.Context {
 // hashes to accessHash and, when ctx asks for a read-ahead, the partner in
 // the same read.
 func (s *Service) tokenCredentials(ctx context.Context, accessHash string) (*TokenCredentials, error) {
+	return readWithPartner(ctx,
+		func() (*TokenCredentials, error) { return s.store.TokenCredentials(ctx, accessHash) },
+		func(key PartnerKey) (*Partner, *TokenCredentials, error) {
+			return s.store.PartnerWithTokenCredentials(ctx, key, accessHash)
+		})
+}
+
+// principalUser reads the user a principal is built from and, when ctx
+// asks for a read-ahead, the partner in the same read.
+func (s *Service) principalUser(ctx context.Context, id int64) (*User, error) {
+	return readWithPartner(ctx,
+		func() (*User, error) { return s.store.User(ctx, id) },
+		func(key PartnerKey) (*Partner, *User, error) { return s.store.PartnerWithUser(ctx, key, id) })
+}
+
+// readWithPartner reads a credential (alone) and, when ctx asks for a
+// read-ahead not yet made, reads it with the partner instead (both),
+// keeping the partner for readAheadPartner. When both finds no row, the
+// credential is read alone; if it exists, the partner does not.
+func readWithPartner[T any](ctx context.Context, alone func() (T, error), both func(PartnerKey) (*Partner, T, error)) (T, error) {
 	ra, _ := ctx.Value(readAheadKey{}).(*partnerReadAhead)
 	if ra == nil || ra.read {
-		return s.store.TokenCredentials(ctx, accessHash)
+		return alone()
 	}
-	p, creds, err := s.store.PartnerWithTokenCredentials(ctx, ra.key, accessHash)
+	p, v, err := both(ra.key)
 	if err == nil {
 		ra.read, ra.partner = true, p
-		return creds, nil
+		return v, nil
 	}
 	if !IsKind(err, NotFound) {
-		return nil, err
+		return v, err
 	}
-	creds, err = s.store.TokenCredentials(ctx, accessHash)
+	v, err = alone()
 	if err == nil {
-		ra.read = true // the token exists, so the partner does not
+		ra.read = true // the credential exists, so the partner does not
 	}
-	return creds, err
+	return v, err
 }
 
 // readAheadPartner returns, once, what was read ahead for key in ctx: the

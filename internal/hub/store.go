@@ -68,6 +68,11 @@ type Reader interface {
 
 	// User returns a user by id, with its owner fields filled.
 	User(ctx context.Context, id int64) (*User, error)
+	// PartnerWithUser is Partner(key) and User(userID) in one read (one
+	// round trip): NotFound when either is missing, and the caller then
+	// reads the user alone. Only authentication may call it (see
+	// WithPartnerReadAhead).
+	PartnerWithUser(ctx context.Context, key PartnerKey, userID int64) (*Partner, *User, error)
 	// UserCredentials returns the user whose UsernameKey is usernameKey,
 	// with its password hash. Only authentication may call it.
 	UserCredentials(ctx context.Context, usernameKey string) (*UserCredentials, error)

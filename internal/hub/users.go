@@ -460,9 +460,10 @@ func (s *Service) AuthenticatePassword(ctx context.Context, username, password s
 // UserPrincipal returns the principal of an active user whose owning
 // partner is active, with the user's current version, for caches that
 // must notice password, role and status changes at once (each bumps the
-// version). Anything else is Unauthenticated.
+// version). Anything else is Unauthenticated. It reads the partner of a
+// read-ahead in ctx along with the user (WithPartnerReadAhead).
 func (s *Service) UserPrincipal(ctx context.Context, id int64) (Principal, int64, error) {
-	u, err := s.store.User(ctx, id)
+	u, err := s.principalUser(ctx, id)
 	if IsKind(err, NotFound) {
 		return Principal{}, 0, Errorf(Unauthenticated, "invalid credentials")
 	}

@@ -77,33 +77,53 @@ func partnerKey(key hub.PartnerKey) (objectKey, bool) {
 	return objectKey{}, false
 }
 
-// PartnerWithTokenCredentials answers from the cache when it holds
-// either object (each is then read through its own cached read); else it
-// makes the wrapped store's one combined read and caches both objects.
+// PartnerWithTokenCredentials answers as cachedBeside does.
 func (c *Store) PartnerWithTokenCredentials(ctx context.Context, key hub.PartnerKey, accessHash string) (*hub.Partner, *hub.TokenCredentials, error) {
+	return cachedBeside(c, key, objectKey{kind: kindToken, s: accessHash},
+		func() (*hub.TokenCredentials, error) { return c.TokenCredentials(ctx, accessHash) },
+		func() (*hub.Partner, error) { return c.Partner(ctx, key) },
+		func() (*hub.Partner, *hub.TokenCredentials, error) {
+			return c.Store.PartnerWithTokenCredentials(ctx, key, accessHash)
+		}, cloneTokenCredentials)
+}
+
+// PartnerWithUser answers as cachedBeside does.
+func (c *Store) PartnerWithUser(ctx context.Context, key hub.PartnerKey, userID int64) (*hub.Partner, *hub.User, error) {
+	return cachedBeside(c, key, objectKey{kind: kindUser, id: userID},
+		func() (*hub.User, error) { return c.User(ctx, userID) },
+		func() (*hub.Partner, error) { return c.Partner(ctx, key) },
+		func() (*hub.Partner, *hub.User, error) { return c.Store.PartnerWithUser(ctx, key, userID) },
+		cloneUser)
+}
+
+// cachedBeside answers a combined read of a partner (key) and another
+// object (cached as k) from the cache when it holds either of them, by
+// each one's own cached read (other, then partner); else it makes the
+// wrapped store's one combined read (both) and caches both objects.
+func cachedBeside[T any](c *Store, key hub.PartnerKey, k objectKey, other func() (*T, error), partner func() (*hub.Partner, error),
+	both func() (*hub.Partner, *T, error), clone func(*T) *T) (*hub.Partner, *T, error) {
 	pk, ok := partnerKey(key)
-	tk := objectKey{kind: kindToken, s: accessHash}
 	_, partnerHeld := c.live(pk)
-	if _, tokenHeld := c.live(tk); !ok || partnerHeld || tokenHeld {
-		creds, err := c.TokenCredentials(ctx, accessHash)
+	if _, otherHeld := c.live(k); !ok || partnerHeld || otherHeld {
+		v, err := other()
 		if err != nil {
 			return nil, nil, err
 		}
-		p, err := c.Partner(ctx, key)
+		p, err := partner()
 		if err != nil {
 			return nil, nil, err
 		}
-		return p, creds, nil
+		return p, v, nil
 	}
 	c.misses.Add(2)
 	st := c.stamp()
-	p, creds, err := c.Store.PartnerWithTokenCredentials(ctx, key, accessHash)
+	p, v, err := both()
 	if err != nil {
 		return nil, nil, err
 	}
-	c.store(tk, creds, st)
+	c.store(k, v, st)
 	c.store(pk, p, st)
-	return clonePartner(p), cloneTokenCredentials(creds), nil
+	return clonePartner(p), clone(v), nil
 }
 
 // User is the wrapped store's User, cached by id.

@@ -25,6 +25,42 @@ const partnerColumns = `id, sid, ref, coalesce(parent_id, 0), path, depth, name,
 	nullif(acls, '[]'), nullif(parent_assigned_acls, '[]'), nullif(transformations, '[]'), coalesce(created_at, NULL), coalesce(modified_at, NULL),
 	coalesce(nullif(parent_sid, ''), (SELECT q.sid FROM partners q WHERE q.id = partners.parent_id), ''), suspensions`
 
+// partnerBesideSQL builds, per kind of partner key (partnerWhere), the
+// statement that reads a partner (partnerColumns, keyed by $1) beside the
+// row of from that cond ($2) selects (columns), in one row: none when
+// either is missing. A credential check reads ahead with it (see
+// hub.WithPartnerReadAhead).
+func partnerBesideSQL(columns, from, cond string) map[string]string {
+	m := map[string]string{}
+	for _, where := range []string{"id = $1", "sid = $1", "ref = $1"} {
+		m[where] = `SELECT x.*, ` + columns + ` FROM (SELECT ` + partnerColumns + ` FROM partners WHERE ` + where +
+			`) AS x CROSS JOIN ` + from + ` WHERE ` + cond
+	}
+	return m
+}
+
+// partnerBeside reads, in one read, the partner key names beside the row
+// of stmts (built by partnerBesideSQL) that arg selects, scanning that
+// row's columns into other: NotFound when either is missing (what names
+// the other row in the message).
+func (r reader) partnerBeside(ctx context.Context, stmts map[string]string, key hub.PartnerKey, arg any, other []any, what string) (*hub.Partner, error) {
+	where, keyArg, ok := partnerWhere(key)
+	if !ok {
+		return nil, hub.Errorf(hub.NotFound, "partner not found")
+	}
+	p := new(hub.Partner)
+	var d partnerDest
+	err := r.scanRow(ctx, stmts[where], []any{keyArg, arg}, append(d.dests(p), other...))
+	if err == sql.ErrNoRows {
+		return nil, hub.Errorf(hub.NotFound, "partner or %s not found", what)
+	}
+	if err != nil {
+		return nil, classify(r.d, err)
+	}
+	d.finish(p)
+	return p, nil
+}
+
 type rowScanner interface{ Scan(dest ...any) error }
 
 // partnerDest is the scratch space of one partner scan, allocated once.

@@ -252,6 +252,10 @@ func testQueryPlans(t *testing.T, db *store.DB) {
 
 	tokenHash := planToken(t, svc, res.Root)
 	credentialsByKeys := noFullScanOf(credentialTables...)
+	planner, err := db.TokenCredentials(ctx, tokenHash)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	sidIndex := map[string]string{"sqlite": "sqlite_autoindex_partners_1", "postgres": "partners_sid_key"}[db.Dialect()]
 	pkIndex := map[string]string{"sqlite": "INTEGER PRIMARY KEY", "postgres": "partners_pkey"}[db.Dialect()]
@@ -309,6 +313,10 @@ func testQueryPlans(t *testing.T, db *store.DB) {
 			_, _, err := db.PartnerWithTokenCredentials(ctx, hub.PartnerKey{SID: branch.SID}, tokenHash)
 			return err
 		}, [][]planCheck{{credentialsByKeys, searches(sidIndex)}}, false},
+		{"user with the partner read ahead, by id", func() error {
+			_, _, err := db.PartnerWithUser(ctx, hub.PartnerKey{ID: branch.ID}, planner.User.ID)
+			return err
+		}, [][]planCheck{{credentialsByKeys, pkSearch}}, false},
 	} {
 		if db.Dialect() == "postgres" && len(tc.want) == 2 {
 			// PostgreSQL folds a list's count into its page's statement

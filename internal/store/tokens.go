@@ -97,35 +97,16 @@ func (r reader) TokenCredentials(ctx context.Context, accessHash string) (*hub.T
 	return cr, nil
 }
 
-// partnerWithCredentialsSQL reads, by kind of partner key, a partner
-// (partnerColumns, keyed by $1) beside a token's credentials
-// (tokenCredentialsColumns, by access hash $2) in one row; none when
-// either is missing.
-var partnerWithCredentialsSQL = func() map[string]string {
-	m := map[string]string{}
-	for _, where := range []string{"id = $1", "sid = $1", "ref = $1"} {
-		m[where] = `SELECT x.*, ` + tokenCredentialsColumns + ` FROM (SELECT ` + partnerColumns + ` FROM partners WHERE ` + where +
-			`) AS x CROSS JOIN ` + tokenCredentialsFrom + ` WHERE t.access_hash = $2`
-	}
-	return m
-}()
+// partnerWithCredentialsSQL reads a partner beside a token's credentials
+// (tokenCredentialsColumns, by access hash $2): see partnerBesideSQL.
+var partnerWithCredentialsSQL = partnerBesideSQL(tokenCredentialsColumns, tokenCredentialsFrom, `t.access_hash = $2`)
 
 func (r reader) PartnerWithTokenCredentials(ctx context.Context, key hub.PartnerKey, accessHash string) (*hub.Partner, *hub.TokenCredentials, error) {
-	where, arg, ok := partnerWhere(key)
-	if !ok {
-		return nil, nil, hub.Errorf(hub.NotFound, "partner not found")
-	}
-	p, cr := new(hub.Partner), new(hub.TokenCredentials)
-	var d partnerDest
-	dest := append(d.dests(p), credentialsDest(cr)...)
-	err := r.scanRow(ctx, partnerWithCredentialsSQL[where], []any{arg, accessHash}, dest)
-	if err == sql.ErrNoRows {
-		return nil, nil, hub.Errorf(hub.NotFound, "partner or token not found")
-	}
+	cr := new(hub.TokenCredentials)
+	p, err := r.partnerBeside(ctx, partnerWithCredentialsSQL, key, accessHash, credentialsDest(cr), "token")
 	if err != nil {
-		return nil, nil, classify(r.d, err)
+		return nil, nil, err
 	}
-	d.finish(p)
 	finishToken(&cr.Token)
 	return p, cr, nil
 }

@@ -151,3 +151,16 @@ func (t *tx) DeleteUser(ctx context.Context, id int64) error {
 	}
 	return nil
 }
+
+// partnerWithUserSQL reads a partner beside a user (userColumns, by id
+// $2): see partnerBesideSQL.
+var partnerWithUserSQL = partnerBesideSQL(userColumns, userFrom, `u.id = $2`)
+
+func (r reader) PartnerWithUser(ctx context.Context, key hub.PartnerKey, userID int64) (*hub.Partner, *hub.User, error) {
+	u := new(hub.User)
+	p, err := r.partnerBeside(ctx, partnerWithUserSQL, key, userID, userDest(u), "user")
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, u, nil
+}

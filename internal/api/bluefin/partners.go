@@ -65,6 +65,18 @@ func (a *api) names(ctx context.Context, partners, clients []int64) (names, erro
 	return n, err
 }
 
+// partnerReadAhead lets the credential check of a request read the
+// partner {partner_id} names along with the credential
+// (hub.WithPartnerReadAhead); an id that cannot name one reads nothing
+// ahead.
+func partnerReadAhead(r *http.Request) context.Context {
+	id, err := pathID(r, "partner_id", "partner")
+	if err != nil {
+		return r.Context()
+	}
+	return hub.WithPartnerReadAhead(r.Context(), hub.PartnerKey{ID: id})
+}
+
 // getPartner serves GET /api/v1/partners/{partner_id}.
 func (a *api) getPartner(w http.ResponseWriter, r *http.Request, pr hub.Principal) {
 	ctx := r.Context()

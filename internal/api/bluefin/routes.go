@@ -41,7 +41,7 @@ func (a *api) routes() []httpapi.Route {
 
 		{Method: "GET", Pattern: "/api/v1/partners", Scopes: partnersRead, Handle: a.listPartners},
 		{Method: "POST", Pattern: "/api/v1/partners", Scopes: partnersCreate, Handle: a.createPartner},
-		{Method: "GET", Pattern: "/api/v1/partners/{partner_id}", Scopes: partnersRead, Handle: a.getPartner},
+		{Method: "GET", Pattern: "/api/v1/partners/{partner_id}", Scopes: partnersRead, Handle: a.getPartner, ReadAhead: partnerReadAhead},
 		{Method: "PATCH", Pattern: "/api/v1/partners/{partner_id}", Scopes: partnersUpdate, Handle: a.patchPartner},
 
 		{Method: "GET", Pattern: "/api/v1/users", Scopes: usersRead, Handle: a.listUsers},

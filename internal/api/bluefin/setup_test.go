@@ -60,8 +60,18 @@ func smallPools(t *testing.T, conns int, fn func(t *testing.T, e *env)) {
 
 func newEnv(t *testing.T, engine testdb.Engine, rateLimit int) *env {
 	t.Helper()
+	return newEnvOver(t, engine, rateLimit, nil)
+}
+
+// newEnvOver is newEnv with the service's store (the read cache over the
+// database) passed through wrap, when set.
+func newEnvOver(t *testing.T, engine testdb.Engine, rateLimit int, wrap func(hub.Store) hub.Store) *env {
+	t.Helper()
 	ctx := context.Background()
 	var db hub.Store = readcache.New(engine.Open(t), readcache.Options{TTL: time.Hour, Verify: true})
+	if wrap != nil {
+		db = wrap(db)
+	}
 	svc := hub.NewService(db, 32)
 	svc.SetPasswordHasher(auth.Argon2id{})
 	root, err := svc.CreateRoot(ctx, &hub.Partner{Name: "Root"})

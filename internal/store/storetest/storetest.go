@@ -57,6 +57,7 @@ func Run(t *testing.T, open Opener) {
 		{"Tokens", testTokens},
 		{"TokenRefresh", testTokenRefresh},
 		{"PartnerReadAhead", testPartnerReadAhead},
+		{"PartnerReadAheadWithUser", testPartnerReadAheadWithUser},
 		{"EmailVerification", testEmailVerification},
 		{"PartnerLogins", testPartnerLogins},
 		{"PartnerLoginLater", testPartnerLoginLater},
