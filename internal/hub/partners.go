@@ -181,14 +181,14 @@ func (s *Service) VisibleParent(ctx context.Context, pr Principal, key PartnerKe
 // Partner returns the partner with the given key when the caller may see
 // it; a missing and an invisible partner give the same NotFound. A visible
 // partner without the partners.read scope is Forbidden. The partner read
-// ahead for key by the request's token check (WithPartnerReadAhead), if
-// any, is used instead of a new read.
+// ahead for key by the request's credential check (WithPartnerReadAhead),
+// if any, is used instead of a new read.
 func (s *Service) Partner(ctx context.Context, pr Principal, key PartnerKey) (*Partner, error) {
 	p, ok, err := readAheadPartner(ctx, key)
 	if ok {
 		if err == nil && !pr.SeesPath(p.Path) {
-			// A missing partner cost the token check a second read
-			// (the token alone); an invisible one costs a second read
+			// A missing partner cost the credential check a second
+			// read (the credential alone); an invisible one costs one
 			// too, so that the time of the answer does not tell them
 			// apart either.
 			_, _ = s.store.Partner(ctx, key)

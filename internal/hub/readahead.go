@@ -43,7 +43,11 @@ func WithPartnerReadAhead(ctx context.Context, key PartnerKey) context.Context {
 // hashes to accessHash and, when ctx asks for a read-ahead, the partner in
 // the same read.
 func (s *Service) tokenCredentials(ctx context.Context, accessHash string) (*TokenCredentials, error) {
-	return readWithPartner(ctx,
+	ra := pendingReadAhead(ctx)
+	if ra == nil {
+		return s.store.TokenCredentials(ctx, accessHash)
+	}
+	return readWithPartner(ra,
 		func() (*TokenCredentials, error) { return s.store.TokenCredentials(ctx, accessHash) },
 		func(key PartnerKey) (*Partner, *TokenCredentials, error) {
 			return s.store.PartnerWithTokenCredentials(ctx, key, accessHash)
@@ -53,20 +57,30 @@ func (s *Service) tokenCredentials(ctx context.Context, accessHash string) (*Tok
 // principalUser reads the user a principal is built from and, when ctx
 // asks for a read-ahead, the partner in the same read.
 func (s *Service) principalUser(ctx context.Context, id int64) (*User, error) {
-	return readWithPartner(ctx,
+	ra := pendingReadAhead(ctx)
+	if ra == nil {
+		return s.store.User(ctx, id)
+	}
+	return readWithPartner(ra,
 		func() (*User, error) { return s.store.User(ctx, id) },
 		func(key PartnerKey) (*Partner, *User, error) { return s.store.PartnerWithUser(ctx, key, id) })
 }
 
-// readWithPartner reads a credential (alone) and, when ctx asks for a
-// read-ahead not yet made, reads it with the partner instead (both),
-// keeping the partner for readAheadPartner. When both finds no row, the
-// credential is read alone; if it exists, the partner does not.
-func readWithPartner[T any](ctx context.Context, alone func() (T, error), both func(PartnerKey) (*Partner, T, error)) (T, error) {
+// pendingReadAhead returns the read-ahead ctx asks for when it is not
+// made yet, else nil.
+func pendingReadAhead(ctx context.Context) *partnerReadAhead {
 	ra, _ := ctx.Value(readAheadKey{}).(*partnerReadAhead)
 	if ra == nil || ra.read {
-		return alone()
+		return nil
 	}
+	return ra
+}
+
+// readWithPartner makes the pending read-ahead ra: it reads a credential
+// with the partner (both), keeping the partner for readAheadPartner. When
+// both finds no row, the credential is read alone; if it exists, the
+// partner does not.
+func readWithPartner[T any](ra *partnerReadAhead, alone func() (T, error), both func(PartnerKey) (*Partner, T, error)) (T, error) {
 	p, v, err := both(ra.key)
 	if err == nil {
 		ra.read, ra.partner = true, p

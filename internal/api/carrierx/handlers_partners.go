@@ -20,9 +20,14 @@ func partnerKey(r *http.Request) (hub.PartnerKey, error) {
 }
 
 // partnerReadAhead lets the token check of a request read the partner
-// {partner_sid} names along with the token (hub.WithPartnerReadAhead).
+// {partner_sid} names along with the token (hub.WithPartnerReadAhead); a
+// value that is no SID, answered 404 without a read, reads nothing ahead.
 func partnerReadAhead(r *http.Request) context.Context {
-	return hub.WithPartnerReadAhead(r.Context(), hub.PartnerKey{SID: r.PathValue("partner_sid")})
+	key, err := partnerKey(r)
+	if err != nil {
+		return r.Context()
+	}
+	return hub.WithPartnerReadAhead(r.Context(), key)
 }
 
 // getPartner serves GET /core/v2/partners/{partner_sid}.

@@ -82,6 +82,16 @@ func TestGetPartnerReadsTokenAndPartnerTogether(t *testing.T) {
 				t.Errorf("GET of a missing partner: %d combined, %d token, %d partner reads; want the combined read, then the token alone", n[0], n[1], n[2])
 			}
 
+			// A value that is no SID names nothing: 404 after the token
+			// alone, no partner read ahead.
+			notSID := e.do(t, req{method: "GET", path: "/core/v2/partners/not-a-sid", token: token}).want(t, http.StatusNotFound)
+			if string(notSID.body) != string(missing.body) {
+				t.Errorf("a value that is no SID:\n%s\nmissing partner:\n%s", notSID.body, missing.body)
+			}
+			if n := counts.reads(); n != [3]int64{0, 1, 0} {
+				t.Errorf("GET of a value that is no SID: %d combined, %d token, %d partner reads; want the token alone", n[0], n[1], n[2])
+			}
+
 			wrong := "x" + token[1:]
 			if token[0] == 'x' {
 				wrong = "y" + token[1:]
