@@ -1,43 +1,14 @@
 package bluefin_test
 
 import (
-	"context"
 	"net/http"
 	"strconv"
-	"sync/atomic"
 	"testing"
 
 	"github.com/partnerhub/partnerhub/internal/api/bluefin"
 	"github.com/partnerhub/partnerhub/internal/hub"
 	"github.com/partnerhub/partnerhub/internal/testdb"
 )
-
-// countingStore counts the user and partner reads the service asks of
-// the store.
-type countingStore struct {
-	hub.Store
-	combined, users, partners atomic.Int64
-}
-
-func (c *countingStore) PartnerWithUser(ctx context.Context, key hub.PartnerKey, userID int64) (*hub.Partner, *hub.User, error) {
-	c.combined.Add(1)
-	return c.Store.PartnerWithUser(ctx, key, userID)
-}
-
-func (c *countingStore) User(ctx context.Context, id int64) (*hub.User, error) {
-	c.users.Add(1)
-	return c.Store.User(ctx, id)
-}
-
-func (c *countingStore) Partner(ctx context.Context, key hub.PartnerKey) (*hub.Partner, error) {
-	c.partners.Add(1)
-	return c.Store.Partner(ctx, key)
-}
-
-// reads returns and resets the counts: combined, users, partners.
-func (c *countingStore) reads() [3]int64 {
-	return [3]int64{c.combined.Swap(0), c.users.Swap(0), c.partners.Swap(0)}
-}
 
 // GET of a partner with a Basic credential verified earlier reads the
 // user and the partner in one store read; the answers are those of the
@@ -47,7 +18,7 @@ func TestGetPartnerReadsUserAndPartnerTogether(t *testing.T) {
 	for _, engine := range testdb.Engines {
 		t.Run(engine.Name, func(t *testing.T) {
 			t.Parallel()
-			counts := &countingStore{}
+			counts := &testdb.ReadCounter{}
 			e := newEnvOver(t, engine, bluefin.DefaultRateLimit, func(st hub.Store) hub.Store { counts.Store = st; return counts })
 			a := e.partner(e.root, "A")
 			a1 := e.partner(a, "A1")
@@ -58,29 +29,29 @@ func TestGetPartnerReadsUserAndPartnerTogether(t *testing.T) {
 			// The first request checks the password; later ones find it
 			// verified and read the user by id.
 			e.get(t, basic, path(a.ID)).want(t, http.StatusOK)
-			counts.reads()
+			counts.Reads()
 
 			got := e.get(t, basic, path(a1.ID)).want(t, http.StatusOK).obj(t)
 			if got["name"] != "A1" {
 				t.Fatalf("GET A1: %v", got)
 			}
-			if n := counts.reads(); n != [3]int64{1, 0, 0} {
-				t.Errorf("GET of a visible partner: %d combined, %d user, %d partner reads; want one combined read", n[0], n[1], n[2])
+			if n := counts.Reads(); n != [3]int64{1, 0, 0} {
+				t.Errorf("GET of a visible partner: %d combined, %d credential, %d partner reads; want one combined read", n[0], n[1], n[2])
 			}
 
 			// A missing and an invisible partner get the same answer, after
 			// as many reads: the combined read, then the user alone
 			// (missing) or the partner again (invisible).
 			invisible := e.get(t, basic, path(b.ID)).want(t, http.StatusNotFound)
-			if n := counts.reads(); n != [3]int64{1, 0, 1} {
-				t.Errorf("GET of an invisible partner: %d combined, %d user, %d partner reads; want the combined read, then the partner", n[0], n[1], n[2])
+			if n := counts.Reads(); n != [3]int64{1, 0, 1} {
+				t.Errorf("GET of an invisible partner: %d combined, %d credential, %d partner reads; want the combined read, then the partner", n[0], n[1], n[2])
 			}
 			missing := e.get(t, basic, path(b.ID+1000)).want(t, http.StatusNotFound)
 			if string(invisible.body) != string(missing.body) {
 				t.Errorf("invisible partner:\n%s\nmissing partner:\n%s", invisible.body, missing.body)
 			}
-			if n := counts.reads(); n != [3]int64{1, 1, 0} {
-				t.Errorf("GET of a missing partner: %d combined, %d user, %d partner reads; want the combined read, then the user alone", n[0], n[1], n[2])
+			if n := counts.Reads(); n != [3]int64{1, 1, 0} {
+				t.Errorf("GET of a missing partner: %d combined, %d credential, %d partner reads; want the combined read, then the user alone", n[0], n[1], n[2])
 			}
 
 			e.get(t, basicAuth("ann", "wrong horse battery staple"), path(a1.ID)).want(t, http.StatusUnauthorized)
